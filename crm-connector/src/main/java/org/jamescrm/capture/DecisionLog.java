@@ -1,0 +1,71 @@
+package org.jamescrm.capture;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every capture decision: logged as one JSON line (logger {@code org.jamescrm.capture.DecisionLog})
+ * and kept, the most recent {@code capacity} of them, so that an administrator can ask why a message
+ * was or was not saved. Thread-safe.
+ */
+public final class DecisionLog {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DecisionLog.class);
+
+    private final int capacity;
+    private final JsonViews json;
+    private final Deque<DecisionRecord> records = new ArrayDeque<>();
+
+    /** @param capacity how many decisions are kept; older ones are only in the log */
+    public DecisionLog(int capacity, JsonViews json) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.json = json;
+    }
+
+    /** Keeps and logs a decision. */
+    public void record(DecisionRecord record) {
+        LOGGER.info("capture decision {}", json.write(json.decision(record)));
+        synchronized (records) {
+            records.addFirst(record);
+            if (records.size() > capacity) {
+                records.removeLast();
+            }
+        }
+    }
+
+    /** The decisions about the message with this Message-ID or capture key, newest first. */
+    public List<DecisionRecord> find(String messageIdOrKey) {
+        String wanted = messageIdOrKey.strip();
+        String bracketed = wanted.startsWith("<") ? wanted : "<" + wanted + ">";
+        synchronized (records) {
+            return records.stream()
+                .filter(record -> record.captureKey().equals(wanted) || record.messageId().map(id -> id.equals(bracketed)).orElse(false))
+                .toList();
+        }
+    }
+
+    /** The newest decision about a message, if it is still kept. */
+    public Optional<DecisionRecord> latest(String messageIdOrKey) {
+        return find(messageIdOrKey).stream().findFirst();
+    }
+
+    /** The {@code limit} most recent decisions, newest first. */
+    public List<DecisionRecord> recent(int limit) {
+        synchronized (records) {
+            return new ArrayList<>(records).subList(0, Math.min(limit, records.size()));
+        }
+    }
+
+    /** JSON array of the decisions about a message, newest first (the WebAdmin view). */
+    public String toJson(String messageIdOrKey) {
+        return json.write(find(messageIdOrKey).stream().map(json::decision).toList());
+    }
+}

@@ -1,0 +1,75 @@
+package org.jamescrm.mime;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The key under which a message is captured once (capture-rules §6): its Message-ID, or, when it has
+ * none, a SHA-256 digest of the From, Date and Subject fields and the body, so every copy and every
+ * retry of the same message gets the same key. It works on the raw field values, so that the mail
+ * pipeline (jakarta.mail headers) and the capture queue (parsed message) compute the same key.
+ */
+public final class CaptureKeys {
+    private static final String DIGEST_PREFIX = "digest:";
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+
+    private CaptureKeys() {
+    }
+
+    /**
+     * The key of a message.
+     *
+     * @param messageIdField the raw Message-ID field value, null when absent
+     * @param fromField      the raw From field value, null when absent
+     * @param dateField      the raw Date field value, null when absent
+     * @param subjectField   the raw Subject field value, null when absent
+     * @param body           the raw body bytes, as after the header's blank line
+     */
+    public static String of(String messageIdField, String fromField, String dateField, String subjectField, byte[] body) {
+        Optional<String> id = messageId(messageIdField);
+        if (id.isPresent()) {
+            return id.get();
+        }
+        MessageDigest digest = sha256();
+        for (String field : new String[] {fromField, dateField, subjectField}) {
+            digest.update(normalize(field).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+        }
+        digest.update(body);
+        return DIGEST_PREFIX + HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * The message id of a raw Message-ID field: its first {@code <...>} token, or the whole value in
+     * angle brackets when a broken mailer left them out; empty for an absent or blank field.
+     */
+    public static Optional<String> messageId(String field) {
+        if (field == null) {
+            return Optional.empty();
+        }
+        String value = normalize(field);
+        Matcher matcher = MESSAGE_ID.matcher(value);
+        if (matcher.find()) {
+            return Optional.of(matcher.group());
+        }
+        return value.isEmpty() || value.contains(" ") ? Optional.empty() : Optional.of("<" + value + ">");
+    }
+
+    /** Unfolded and trimmed; absent fields count as empty. */
+    private static String normalize(String field) {
+        return field == null ? "" : field.replaceAll("\r?\n", "").strip();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

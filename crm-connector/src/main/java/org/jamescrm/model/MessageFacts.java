@@ -1,0 +1,67 @@
+package org.jamescrm.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a captured message says, decoded: the parts the capture rules and the CRM e-mail activity
+ * need. Built from the raw message by {@link org.jamescrm.mime.MessageParser}; never holds the raw
+ * MIME itself.
+ *
+ * @param captureKey  the key that makes a capture happen once (§6): the Message-ID, or a stable
+ *                    digest of sender, date, subject and body when the message has none
+ * @param messageId   the Message-ID with its angle brackets, when present
+ * @param from        the first From address
+ * @param to          the To addresses
+ * @param cc          the Cc addresses
+ * @param subject     the decoded subject, empty when absent
+ * @param sentAt      the Date field in UTC, when present and valid
+ * @param inReplyTo   the message ids of In-Reply-To
+ * @param references  the message ids of References
+ * @param headers     all header fields, decoded
+ * @param textBody    the plain text body (derived from the HTML part when there is no text part)
+ * @param htmlBody    the HTML body as sent, when there is one; sanitized only when written to a CRM
+ * @param attachments the attachments in message order
+ */
+public record MessageFacts(
+        String captureKey,
+        Optional<String> messageId,
+        Optional<MailParty> from,
+        List<MailParty> to,
+        List<MailParty> cc,
+        String subject,
+        Optional<Instant> sentAt,
+        List<String> inReplyTo,
+        List<String> references,
+        MessageHeaders headers,
+        String textBody,
+        Optional<String> htmlBody,
+        List<AttachmentInfo> attachments) {
+
+    public MessageFacts {
+        Objects.requireNonNull(captureKey, "captureKey");
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(from, "from");
+        to = List.copyOf(to);
+        cc = List.copyOf(cc);
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(sentAt, "sentAt");
+        inReplyTo = List.copyOf(inReplyTo);
+        references = List.copyOf(references);
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(textBody, "textBody");
+        Objects.requireNonNull(htmlBody, "htmlBody");
+        attachments = List.copyOf(attachments);
+    }
+
+    /** The ids of the messages this one answers: In-Reply-To first, then References, newest first. */
+    public List<String> threadIds() {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(inReplyTo);
+        for (int i = references.size() - 1; i >= 0; i--) {
+            ids.add(references.get(i));
+        }
+        return List.copyOf(ids);
+    }
+}

@@ -1,0 +1,79 @@
+package org.jamescrm.rules;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.MessageHeaders;
+
+/**
+ * Recognizes mail written by machines (capture-rules §3 AUTOMATED): bounces and delivery reports,
+ * auto-replies and out-of-office notices, list and bulk mail. This is what stops an auto-reply from
+ * creating a lead and two auto-responders from filling the CRM in a loop.
+ */
+public final class AutomatedMailDetector {
+    private static final Set<String> DAEMON_LOCAL_PARTS = Set.of("mailer-daemon", "postmaster");
+    private static final Set<String> BULK_PRECEDENCE = Set.of("bulk", "junk", "list");
+    private static final List<String> AUTO_REPLY_HEADERS = List.of("X-Autoreply", "X-Autorespond", "X-Auto-Reply");
+    /** Subjects of out-of-office notices of common mail programs, in the seeds' languages too. */
+    private static final Pattern OUT_OF_OFFICE_SUBJECT = Pattern.compile(
+        "^(auto(matic)?[ -]?(reply|response|antwort|risposta)|out of (the )?office|abwesenheitsnotiz"
+            + "|risposta automatica|автоответ|automatick[aá] odpov[eě]ď|auto:)", Pattern.CASE_INSENSITIVE);
+
+    /** What marks the message as automated, e.g. {@code Auto-Submitted: auto-replied}; empty for mail by a person. */
+    public Optional<String> detect(MessageSummary mail) {
+        if (mail.envelope().sender().isEmpty()) {
+            return Optional.of("null sender (bounce or delivery report)");
+        }
+        Optional<String> daemon = mail.author().filter(AutomatedMailDetector::isDaemon)
+            .or(() -> mail.envelope().sender().filter(AutomatedMailDetector::isDaemon))
+            .map(address -> "sender " + address);
+        if (daemon.isPresent()) {
+            return daemon;
+        }
+        return headerMarker(mail.headers());
+    }
+
+    private static boolean isDaemon(EmailAddress address) {
+        return DAEMON_LOCAL_PARTS.contains(address.localPart());
+    }
+
+    private static Optional<String> headerMarker(MessageHeaders headers) {
+        Optional<String> autoSubmitted = headers.first("Auto-Submitted")
+            .filter(value -> !value.toLowerCase(Locale.ROOT).startsWith("no"));
+        if (autoSubmitted.isPresent()) {
+            return autoSubmitted.map(value -> "Auto-Submitted: " + value);
+        }
+        Optional<String> precedence = headers.first("Precedence")
+            .filter(value -> BULK_PRECEDENCE.contains(value.toLowerCase(Locale.ROOT)));
+        if (precedence.isPresent()) {
+            return precedence.map(value -> "Precedence: " + value);
+        }
+        for (String list : List.of("List-Id", "List-Unsubscribe")) {
+            if (headers.has(list)) {
+                return Optional.of(list + " present");
+            }
+        }
+        for (String autoReply : AUTO_REPLY_HEADERS) {
+            if (headers.has(autoReply)) {
+                return Optional.of(autoReply + " present");
+            }
+        }
+        Optional<String> suppress = headers.first("X-Auto-Response-Suppress")
+            .filter(value -> value.toLowerCase(Locale.ROOT).matches(".*\\b(all|oof|autoreply)\\b.*"));
+        if (suppress.isPresent()) {
+            return suppress.map(value -> "X-Auto-Response-Suppress: " + value);
+        }
+        Optional<String> report = headers.first("Content-Type")
+            .filter(value -> value.toLowerCase(Locale.ROOT).startsWith("multipart/report"));
+        if (report.isPresent()) {
+            return Optional.of("Content-Type: multipart/report");
+        }
+        return headers.first("Subject")
+            .filter(subject -> OUT_OF_OFFICE_SUBJECT.matcher(subject.strip()).find())
+            .map(subject -> "out-of-office subject '" + subject + "'");
+    }
+}

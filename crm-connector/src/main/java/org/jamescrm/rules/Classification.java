@@ -1,0 +1,59 @@
+package org.jamescrm.rules;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * Who is who in a message and whether it may be captured at all (capture-rules §1–3), decided in
+ * the mail pipeline without any CRM call.
+ *
+ * @param direction the direction of the message
+ * @param clients   the client addresses the capture is for: the sender of inbound mail, the client
+ *                  recipients of outbound mail; never a local address
+ * @param employees the local addresses taking part (sender and recipients)
+ * @param mailbox   the local mailbox whose settings apply: the first local recipient of inbound mail,
+ *                  the sender of outbound mail
+ * @param exclusion why the message is not captured, when it is not
+ */
+public record Classification(
+        Direction direction,
+        List<EmailAddress> clients,
+        List<EmailAddress> employees,
+        Optional<EmailAddress> mailbox,
+        Optional<Exclusion> exclusion) {
+
+    public Classification {
+        Objects.requireNonNull(direction, "direction");
+        clients = List.copyOf(clients);
+        employees = List.copyOf(employees);
+        Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(exclusion, "exclusion");
+    }
+
+    /** Whether the message goes on to the CRM lookup. */
+    public boolean capturable() {
+        return exclusion.isEmpty();
+    }
+
+    /** The same classification, excluded for {@code reason}. */
+    public Classification excluded(ReasonCode reason, String detail) {
+        return new Classification(direction, clients, employees, mailbox, Optional.of(new Exclusion(reason, detail)));
+    }
+
+    /**
+     * Why a message is not captured.
+     *
+     * @param reason the reason code
+     * @param detail what matched, for the decision record (e.g. {@code Auto-Submitted: auto-replied})
+     */
+    public record Exclusion(ReasonCode reason, String detail) {
+
+        public Exclusion {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+}

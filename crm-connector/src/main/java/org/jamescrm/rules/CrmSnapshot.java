@@ -1,0 +1,36 @@
+package org.jamescrm.rules;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.ClientRecord;
+import org.jamescrm.spi.CrmUser;
+import org.jamescrm.spi.ItemRef;
+
+/**
+ * What the CRM knows about the parties of one message, looked up before the linking rules run.
+ *
+ * @param clients     each client address with its CRM record (unknown clients have an empty one)
+ * @param threadItems the items earlier captured mails of the same thread are bound to
+ * @param users       the CRM users of the employees taking part, by address
+ */
+public record CrmSnapshot(Map<EmailAddress, ClientRecord> clients, List<ItemRef> threadItems, Map<EmailAddress, CrmUser> users) {
+
+    public CrmSnapshot {
+        clients = Map.copyOf(clients);
+        threadItems = List.copyOf(threadItems);
+        users = Map.copyOf(users);
+    }
+
+    /** The record of {@code client}; unknown when the lookup did not return it. */
+    public ClientRecord client(EmailAddress client) {
+        return clients.getOrDefault(client, ClientRecord.unknown(client));
+    }
+
+    /** The CRM user id of an employee, when the employee has a CRM user. */
+    public Optional<String> userId(EmailAddress employee) {
+        return Optional.ofNullable(users.get(employee)).map(org.jamescrm.spi.CrmUser::id);
+    }
+}

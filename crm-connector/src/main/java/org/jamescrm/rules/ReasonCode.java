@@ -1,0 +1,46 @@
+package org.jamescrm.rules;
+
+/**
+ * Why a message was or was not captured: the answer to "why was this e-mail (not) saved?"
+ * (capture-rules §3, §4, §9). The first group captures nothing, the second tells where the mail went.
+ */
+public enum ReasonCode {
+    /** Mail among the company's own addresses (§2). */
+    INTERNAL(false),
+    /** Neither the sender nor a recipient is local: the server only relays it. */
+    RELAY(false),
+    /** Marked as spam by a spam filter header or the mail server's spam verdict. */
+    SPAM(false),
+    /** Bounce, delivery report, auto-reply, out-of-office or list mail. */
+    AUTOMATED(false),
+    /** CRM integration is off for the mailbox. */
+    INTEGRATION_DISABLED(false),
+    /** Nothing in the CRM matches and the settings forbid creating anything. */
+    UNKNOWN_CLIENT_NO_CREATE(false),
+    /** This message was captured before; nothing is written again (§6). */
+    DUPLICATE(false),
+
+    /** Bound to the items of the thread it answers (§4.1). */
+    THREAD(true),
+    /** Attached to the client's most recently modified deal in progress (§4.2). */
+    ACTIVE_DEAL(true),
+    /** Known client without an active deal: attached to its contact/company and most recent lead (§4.3). */
+    KNOWN_CLIENT(true),
+    /** Attached to the client's open lead (§4.4). */
+    OPEN_LEAD(true),
+    /** Unknown client writing in: a new lead (§4.5). */
+    NEW_LEAD(true),
+    /** Employee writing to an unknown address: a new contact (§4.5). */
+    NEW_CONTACT(true);
+
+    private final boolean captured;
+
+    ReasonCode(boolean captured) {
+        this.captured = captured;
+    }
+
+    /** Whether a message with this reason is written to the CRM. */
+    public boolean captured() {
+        return captured;
+    }
+}

@@ -1,0 +1,38 @@
+package org.jamescrm.settings;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * Everything the settings file ({@code conf/crm-capture.xml}) says, validated. Immutable: a changed
+ * file gives a new instance.
+ *
+ * @param connector   {@code <connector>}: the CRM that receives captured mail
+ * @param memoryUsers {@code <memory><user .../></memory>}: the CRM users of the in-memory CRM
+ * @param internal    {@code <internal>}: extra internal domains and addresses
+ * @param defaults    {@code <defaults>}: the settings of every mailbox without its own element
+ * @param mailboxes   {@code <mailbox address="...">}: per-mailbox settings, defaults applied
+ */
+public record CaptureSettings(
+        ConnectorType connector,
+        List<MemoryUser> memoryUsers,
+        InternalAddresses internal,
+        MailboxSettings defaults,
+        Map<EmailAddress, MailboxSettings> mailboxes) {
+
+    public CaptureSettings {
+        Objects.requireNonNull(connector, "connector");
+        memoryUsers = List.copyOf(memoryUsers);
+        Objects.requireNonNull(internal, "internal");
+        Objects.requireNonNull(defaults, "defaults");
+        mailboxes = Map.copyOf(mailboxes);
+    }
+
+    /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */
+    public MailboxSettings forMailbox(EmailAddress mailbox) {
+        return mailboxes.getOrDefault(mailbox, defaults);
+    }
+}

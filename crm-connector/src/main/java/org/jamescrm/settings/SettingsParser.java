@@ -1,0 +1,192 @@
+package org.jamescrm.settings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
+import org.jamescrm.model.EmailAddress;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+
+/**
+ * Reads and validates {@code crm-capture.xml}. Strict on purpose: an unknown or misspelled key, an
+ * unknown value or a repeated key is an error naming the file, the key and what is allowed, so that a
+ * CRM administrator's typo stops James's start instead of silently capturing with defaults.
+ */
+public final class SettingsParser {
+    private static final String ROOT = "crmcapture";
+    private static final List<String> TOP_LEVEL_KEYS = List.of("connector", "memory", "internal", "defaults", "mailbox");
+
+    /** Parses the settings file at {@code file}. */
+    public CaptureSettings parse(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new InvalidSettingsException(file + ": the settings file does not exist");
+        } catch (IOException e) {
+            throw new InvalidSettingsException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a settings document.
+     *
+     * @param source the name errors give for the document, normally its path
+     */
+    public CaptureSettings parse(InputStream in, String source) {
+        Element root = document(in, source);
+        try {
+            return settings(root);
+        } catch (InvalidSettingsException.Problem problem) {
+            throw new InvalidSettingsException(source + ": " + problem.getMessage());
+        }
+    }
+
+    private static Element document(InputStream in, String source) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // throw on fatal errors, print nothing
+            Element root = builder.parse(in).getDocumentElement();
+            if (!ROOT.equals(root.getTagName())) {
+                throw new InvalidSettingsException(source + ": the root element is <" + root.getTagName()
+                    + ">; expected <" + ROOT + ">");
+            }
+            return root;
+        } catch (SAXException e) {
+            throw new InvalidSettingsException(source + ": not well-formed XML: " + e.getMessage(), e);
+        } catch (IOException | ParserConfigurationException e) {
+            throw new InvalidSettingsException(source + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static CaptureSettings settings(Element root) {
+        ConnectorType connector = ConnectorType.MEMORY;
+        List<MemoryUser> users = List.of();
+        InternalAddresses internal = InternalAddresses.none();
+        MailboxSettings defaults = MailboxSettings.defaults();
+        List<Element> mailboxElements = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Element element : children(root)) {
+            String key = element.getTagName();
+            if (!key.equals("mailbox") && !seen.add(key)) {
+                throw new InvalidSettingsException.Problem("key '" + key + "' is given twice; allowed: once");
+            }
+            switch (key) {
+                case "connector" -> connector = SettingValue.parse(ConnectorType.class, key, text(element));
+                case "memory" -> users = memoryUsers(element);
+                case "internal" -> internal = internal(element);
+                case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"));
+                case "mailbox" -> mailboxElements.add(element);
+                default -> throw new InvalidSettingsException.Problem(
+                    "unknown key '" + key + "'; allowed keys: " + String.join(", ", TOP_LEVEL_KEYS));
+            }
+        }
+        Map<EmailAddress, MailboxSettings> mailboxes = new HashMap<>();
+        for (Element element : mailboxElements) {
+            EmailAddress address = address("mailbox@address", element.getAttribute("address"));
+            if (mailboxes.put(address, defaults.with("mailbox", values(element, "mailbox"))) != null) {
+                throw new InvalidSettingsException.Problem("key 'mailbox' is given twice for " + address + "; allowed: once per address");
+            }
+        }
+        return new CaptureSettings(connector, users, internal, defaults, mailboxes);
+    }
+
+    private static List<MemoryUser> memoryUsers(Element memory) {
+        List<MemoryUser> users = new ArrayList<>();
+        Set<EmailAddress> emails = new LinkedHashSet<>();
+        for (Element element : children(memory)) {
+            if (!element.getTagName().equals("user")) {
+                throw new InvalidSettingsException.Problem("unknown key 'memory." + element.getTagName() + "'; allowed keys: user");
+            }
+            EmailAddress email = address("memory.user@email", element.getAttribute("email"));
+            String name = element.getAttribute("name").strip();
+            if (name.isEmpty()) {
+                throw new InvalidSettingsException.Problem("key 'memory.user@name' is empty for " + email + "; allowed values: the user's full name");
+            }
+            if (!emails.add(email)) {
+                throw new InvalidSettingsException.Problem("key 'memory.user' is given twice for " + email + "; allowed: once per address");
+            }
+            users.add(new MemoryUser(email, name));
+        }
+        return users;
+    }
+
+    private static InternalAddresses internal(Element internal) {
+        Set<String> domains = new LinkedHashSet<>();
+        Set<EmailAddress> addresses = new LinkedHashSet<>();
+        for (Element element : children(internal)) {
+            switch (element.getTagName()) {
+                case "domain" -> domains.add(domain(text(element)));
+                case "address" -> addresses.add(address("internal.address", text(element)));
+                default -> throw new InvalidSettingsException.Problem(
+                    "unknown key 'internal." + element.getTagName() + "'; allowed keys: domain, address");
+            }
+        }
+        return new InternalAddresses(domains, addresses);
+    }
+
+    private static Map<String, String> values(Element parent, String prefix) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Element element : children(parent)) {
+            if (values.put(element.getTagName(), text(element)) != null) {
+                throw new InvalidSettingsException.Problem("key '" + prefix + "." + element.getTagName() + "' is given twice; allowed: once");
+            }
+        }
+        return values;
+    }
+
+    private static EmailAddress address(String key, String value) {
+        try {
+            return EmailAddress.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: an e-mail address");
+        }
+    }
+
+    private static String domain(String value) {
+        String domain = value.toLowerCase(Locale.ROOT);
+        if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+            throw new InvalidSettingsException.Problem("key 'internal.domain' has value '" + value + "'; allowed values: a domain name");
+        }
+        return domain;
+    }
+
+    private static String text(Element element) {
+        if (!children(element).isEmpty()) {
+            throw new InvalidSettingsException.Problem("key '" + element.getTagName() + "' holds elements; allowed: a value only");
+        }
+        return element.getTextContent().strip();
+    }
+
+    private static List<Element> children(Element parent) {
+        List<Element> elements = new ArrayList<>();
+        NodeList nodes = parent.getChildNodes();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            if (nodes.item(i).getNodeType() == Node.ELEMENT_NODE) {
+                elements.add((Element) nodes.item(i));
+            }
+        }
+        return elements;
+    }
+}

@@ -1,0 +1,48 @@
+package org.jamescrm.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * What the capture needs from a CRM. One implementation per CRM; connectors hold no capture rules:
+ * they look up and write what the rules decided. Every method may be called concurrently.
+ */
+public interface CrmConnector {
+
+    /** A short name for logs and the status route, e.g. {@code memory}, {@code bitrix24}. */
+    String name();
+
+    /** The CRM users whose e-mail address is one of {@code emails}; absent addresses have no user. */
+    Map<EmailAddress, CrmUser> findUsers(Set<EmailAddress> emails) throws CrmException;
+
+    /** What the CRM knows about each address; an unknown address maps to {@link ClientRecord#unknown}. */
+    Map<EmailAddress, ClientRecord> findClients(Set<EmailAddress> emails) throws CrmException;
+
+    /**
+     * The items the captured e-mails with these Message-IDs are bound to (the thread of capture-rules
+     * §4.1), in the order of {@code messageIds}; empty when none of them was captured.
+     */
+    List<ItemRef> findThreadItems(List<String> messageIds) throws CrmException;
+
+    /** The id of the e-mail activity created for this capture key, if one exists. */
+    Optional<String> findActivityByOriginKey(String originKey) throws CrmException;
+
+    /** The lead created for this capture key, if one exists (a retry after a partial capture). */
+    Optional<ItemRef> findLeadByOriginKey(String originKey) throws CrmException;
+
+    /** The contact created for this capture key, if one exists. */
+    Optional<ItemRef> findContactByOriginKey(String originKey) throws CrmException;
+
+    /** Creates a lead. */
+    ItemRef createLead(NewLead lead) throws CrmException;
+
+    /** Creates a contact. */
+    ItemRef createContact(NewContact contact) throws CrmException;
+
+    /** Creates an e-mail activity bound to its items; returns its id. */
+    String createEmailActivity(NewEmailActivity activity) throws CrmException;
+}

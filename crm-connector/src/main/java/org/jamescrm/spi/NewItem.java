@@ -1,0 +1,8 @@
+package org.jamescrm.spi;
+
+/** A CRM item that a capture creates before it writes the e-mail activity. */
+public sealed interface NewItem permits NewLead, NewContact {
+
+    /** The capture key of the mail that creates the item. */
+    String originKey();
+}

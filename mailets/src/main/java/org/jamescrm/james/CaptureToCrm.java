@@ -1,0 +1,140 @@
+package org.jamescrm.james;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.jamescrm.capture.CaptureService;
+import org.jamescrm.james.queue.CaptureAttributes;
+import org.jamescrm.james.queue.CaptureDeliverer;
+import org.jamescrm.james.queue.CaptureParker;
+import org.jamescrm.james.queue.CaptureQueueConfiguration;
+import org.jamescrm.james.queue.CaptureQueueConsumer;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.rules.Classification;
+import org.jamescrm.rules.MessageSummary;
+
+/**
+ * Captures client mail into the CRM. For every mail it classifies the parties in memory (client or
+ * company address, direction, spam, automated mail, per-mailbox switches); a client mail is copied
+ * into the capture queue, any other gets its decision record (reason INTERNAL, SPAM, ...). The mail
+ * itself goes on unchanged: no header is added, nothing is delayed, and the CRM is only called later,
+ * by the queue's consumer, which retries while the CRM is unavailable and parks what it cannot
+ * capture in the error repository.
+ *
+ * <p>Place it in the root processor, after any spam scanner and before the transport. Settings of the
+ * capture rules are in {@code conf/crm-capture.xml}; the parameters here are those of the queue:
+ * <ul>
+ * <li>{@code queue} (optional, default {@code crm-capture}): the James mail queue of captures; listed
+ *     by WebAdmin's {@code /mailQueues}. One {@code CaptureToCrm} per queue name.</li>
+ * <li>{@code maxRetries} (optional, default 8): retries while the CRM is unavailable, then parked.</li>
+ * <li>{@code retryDelays} (optional, default {@code 5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour}):
+ *     the waits before each retry; the last repeats; a longer Retry-After of the CRM wins.</li>
+ * <li>{@code errorRepository} (optional, default {@code memory://var/mail/crm-capture-error/}): where
+ *     parked captures are kept for an administrator to inspect and replay.</li>
+ * <li>{@code consumerThreads} (optional, default 4): captures running in parallel.</li>
+ * </ul>
+ * <pre>{@code
+ * <mailet match="All" class="org.jamescrm.james.CaptureToCrm">
+ *   <queue>crm-capture</queue>
+ *   <maxRetries>8</maxRetries>
+ *   <retryDelays>5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour</retryDelays>
+ *   <errorRepository>memory://var/mail/crm-capture-error/</errorRepository>
+ *   <consumerThreads>4</consumerThreads>
+ *   <onMailetException>ignore</onMailetException>
+ * </mailet>
+ * }</pre>
+ * It needs {@code guice.extension.module=org.jamescrm.james.CrmCaptureModule} in
+ * {@code conf/extensions.properties}.
+ */
+public class CaptureToCrm extends GenericMailet {
+    private final MailQueueFactory<?> queues;
+    private final MailRepositoryStore repositories;
+    private final CaptureService captureService;
+    private final MailClassifier classifier;
+    private final Clock clock;
+    private final MailSummarizer summarizer = new MailSummarizer();
+    private MailQueue queue;
+    private CaptureParker parker;
+    private CaptureQueueConsumer consumer;
+
+    @Inject
+    public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
+                        MailClassifier classifier, Clock clock) {
+        this.queues = queues;
+        this.repositories = repositories;
+        this.captureService = captureService;
+        this.classifier = classifier;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        CaptureQueueConfiguration configuration = CaptureQueueConfiguration.from(getMailetConfig());
+        queue = queues.createQueue(configuration.queue());
+        parker = new CaptureParker(repositories, configuration.errorRepository());
+        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(captureService), parker, configuration);
+        consumer.start();
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        try {
+            Classification classification = classifier.classify(mail, getMailetContext());
+            if (classification.capturable()) {
+                enqueue(mail, classification);
+            } else {
+                captureService.recordExclusion(summarizer.messageId(mail), summarizer.captureKey(mail), author(mail), classification);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            // the mail goes on to delivery whatever happens here; the capture is parked, not lost
+            parkCopy(mail, "cannot classify the mail: " + e);
+        }
+    }
+
+    private void enqueue(Mail mail, Classification classification) throws MessagingException {
+        Mail capture = mail.duplicate();
+        try {
+            CaptureAttributes.write(capture, classification, clock.instant());
+            queue.enQueue(capture);
+        } catch (MailQueue.MailQueueException e) {
+            parker.park(capture, "the capture queue refused the mail: " + e.getMessage());
+        } finally {
+            LifecycleUtil.dispose(capture);
+        }
+    }
+
+    private void parkCopy(Mail mail, String reason) throws MessagingException {
+        Mail capture = mail.duplicate();
+        try {
+            parker.park(capture, reason);
+        } finally {
+            LifecycleUtil.dispose(capture);
+        }
+    }
+
+    private Optional<EmailAddress> author(Mail mail) throws MessagingException {
+        MessageSummary summary = summarizer.summarize(mail);
+        return summary.author();
+    }
+
+    @Override
+    public void destroy() {
+        if (consumer != null) {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "CaptureToCrm: captures client mail into the CRM";
+    }
+}

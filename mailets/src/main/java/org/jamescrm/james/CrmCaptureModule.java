@@ -1,0 +1,86 @@
+package org.jamescrm.james;
+
+import java.time.Clock;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.DecisionLog;
+import org.jamescrm.capture.JsonViews;
+import org.jamescrm.capture.MissingCrmUsers;
+import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.MemoryUser;
+import org.jamescrm.spi.CrmConnector;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+
+/**
+ * The Guice module of the extension, named in James's {@code conf/extensions.properties}:
+ * <pre>
+ * guice.extension.module=org.jamescrm.james.CrmCaptureModule
+ * </pre>
+ * It gives the mailets, matchers and WebAdmin routes of the product one shared set of services: the
+ * settings, the CRM connector the settings select, the capture service and the decision log.
+ */
+public class CrmCaptureModule extends AbstractModule {
+    /** How many decisions the decision log keeps for the WebAdmin route; older ones stay in the log file. */
+    static final int KEPT_DECISIONS = 10_000;
+
+    @Provides
+    @Singleton
+    CaptureSettingsSource settingsSource(FileSystem fileSystem) {
+        return new CaptureSettingsSource(fileSystem);
+    }
+
+    @Provides
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Provides
+    @Singleton
+    JsonViews jsonViews() {
+        return new JsonViews();
+    }
+
+    @Provides
+    @Singleton
+    DecisionLog decisionLog(JsonViews json) {
+        return new DecisionLog(KEPT_DECISIONS, json);
+    }
+
+    @Provides
+    @Singleton
+    MissingCrmUsers missingCrmUsers() {
+        return new MissingCrmUsers();
+    }
+
+    @Provides
+    @Singleton
+    InMemoryCrm inMemoryCrm(CaptureSettingsSource settings, Clock clock) {
+        InMemoryCrm crm = new InMemoryCrm(clock);
+        for (MemoryUser user : settings.current().memoryUsers()) {
+            crm.addUser(user.email(), user.name());
+        }
+        return crm;
+    }
+
+    @Provides
+    @Singleton
+    CrmConnector connector(CaptureSettingsSource settings, InMemoryCrm memory) {
+        CaptureSettings current = settings.current();
+        return switch (current.connector()) {
+            case MEMORY -> memory;
+        };
+    }
+
+    @Provides
+    @Singleton
+    CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
+                                  MissingCrmUsers missingUsers, Clock clock) {
+        return new CaptureService(connector, settings::current, decisions, missingUsers, clock);
+    }
+}

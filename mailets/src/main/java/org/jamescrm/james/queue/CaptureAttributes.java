@@ -1,0 +1,77 @@
+package org.jamescrm.james.queue;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.rules.Classification;
+import org.jamescrm.rules.Direction;
+
+/**
+ * The mail attributes a capture carries through the capture queue: the classification made in the
+ * pipeline, when the server received the mail, and the attempts so far. Namespaced names and
+ * primitive values only, so that every James mail queue (memory, RabbitMQ) keeps them.
+ */
+public final class CaptureAttributes {
+    static final AttributeName DIRECTION = AttributeName.of("org.jamescrm.capture.direction");
+    static final AttributeName CLIENTS = AttributeName.of("org.jamescrm.capture.clients");
+    static final AttributeName EMPLOYEES = AttributeName.of("org.jamescrm.capture.employees");
+    static final AttributeName MAILBOX = AttributeName.of("org.jamescrm.capture.mailbox");
+    static final AttributeName RECEIVED_AT = AttributeName.of("org.jamescrm.capture.receivedAt");
+    static final AttributeName ATTEMPTS = AttributeName.of("org.jamescrm.capture.attempts");
+
+    private CaptureAttributes() {
+    }
+
+    /** Stores a capturable classification and the receipt time on {@code mail}. */
+    public static void write(Mail mail, Classification classification, Instant receivedAt) {
+        mail.setAttribute(new Attribute(DIRECTION, AttributeValue.of(classification.direction().name())));
+        mail.setAttribute(new Attribute(CLIENTS, AttributeValue.of(join(classification.clients()))));
+        mail.setAttribute(new Attribute(EMPLOYEES, AttributeValue.of(join(classification.employees()))));
+        classification.mailbox().ifPresent(mailbox -> mail.setAttribute(new Attribute(MAILBOX, AttributeValue.of(mailbox.value()))));
+        mail.setAttribute(new Attribute(RECEIVED_AT, AttributeValue.of(receivedAt.toEpochMilli())));
+    }
+
+    /** The classification stored by {@link #write}. */
+    public static Classification classification(Mail mail) {
+        Direction direction = Direction.valueOf(string(mail, DIRECTION)
+            .orElseThrow(() -> new IllegalStateException("mail " + mail.getName() + " has no " + DIRECTION.asString() + " attribute")));
+        return new Classification(direction, split(string(mail, CLIENTS).orElse("")), split(string(mail, EMPLOYEES).orElse("")),
+            string(mail, MAILBOX).map(EmailAddress::of), Optional.empty());
+    }
+
+    /** When the server received the mail, as stored by {@link #write}. */
+    public static Instant receivedAt(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, RECEIVED_AT, Long.class).map(Instant::ofEpochMilli)
+            .orElseGet(() -> Optional.ofNullable(mail.getLastUpdated()).map(java.util.Date::toInstant).orElse(Instant.EPOCH));
+    }
+
+    /** How many capture attempts failed so far. */
+    public static int attempts(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0);
+    }
+
+    static void setAttempts(Mail mail, int attempts) {
+        mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(attempts)));
+    }
+
+    private static Optional<String> string(Mail mail, AttributeName name) {
+        return AttributeUtils.getValueAndCastFromMail(mail, name, String.class);
+    }
+
+    private static String join(List<EmailAddress> addresses) {
+        return addresses.stream().map(EmailAddress::value).collect(Collectors.joining(","));
+    }
+
+    private static List<EmailAddress> split(String joined) {
+        return joined.isEmpty() ? List.of() : Arrays.stream(joined.split(",")).map(EmailAddress::of).toList();
+    }
+}

@@ -1,0 +1,97 @@
+package org.jamescrm.james.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.mail.MessagingException;
+
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.util.DurationParser;
+import org.apache.mailet.MailetConfig;
+
+/**
+ * The capture queue parameters of the {@code CaptureToCrm} mailet, parsed once and validated: an
+ * unknown parameter or a bad value stops James's start with the parameter's name.
+ *
+ * @param queue           {@code <queue>}: the James mail queue of captures (default {@code crm-capture})
+ * @param maxRetries      {@code <maxRetries>}: attempts after the first before a capture is parked (default 8)
+ * @param retryDelays     {@code <retryDelays>}: the waits before each retry, comma separated
+ *                        (default {@code 5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour}); the
+ *                        last one repeats; a CRM's Retry-After is honoured when longer
+ * @param errorRepository {@code <errorRepository>}: where parked captures go, for an administrator to
+ *                        look at and replay (default {@code memory://var/mail/crm-capture-error/})
+ * @param consumerThreads {@code <consumerThreads>}: captures run in parallel (default 4)
+ */
+public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, List<Duration> retryDelays,
+                                        MailRepositoryUrl errorRepository, int consumerThreads) {
+
+    static final String DEFAULT_RETRY_DELAYS = "5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour";
+    /** Parameters of this mailet, and those every James mailet accepts. */
+    private static final Set<String> PARAMETERS = Set.of("queue", "maxRetries", "retryDelays", "errorRepository",
+        "consumerThreads", "onMailetException", "onMatcherException");
+
+    public CaptureQueueConfiguration {
+        retryDelays = List.copyOf(retryDelays);
+    }
+
+    /** Parses the mailet's parameters. */
+    public static CaptureQueueConfiguration from(MailetConfig config) throws MessagingException {
+        Iterator<String> names = config.getInitParameterNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!PARAMETERS.contains(name)) {
+                throw new MessagingException(config.getMailetName() + ": unknown parameter <" + name + ">; allowed parameters: "
+                    + String.join(", ", PARAMETERS.stream().sorted().toList()));
+            }
+        }
+        return new CaptureQueueConfiguration(
+            MailQueueName.of(parameter(config, "queue", "crm-capture")),
+            number(config, "maxRetries", "8", 0),
+            delays(config),
+            MailRepositoryUrl.from(parameter(config, "errorRepository", "memory://var/mail/crm-capture-error/")),
+            number(config, "consumerThreads", "4", 1));
+    }
+
+    /** The wait before retry number {@code retry} (1 for the first retry). */
+    public Duration delayBeforeRetry(int retry) {
+        return retryDelays.get(Math.min(retry, retryDelays.size()) - 1);
+    }
+
+    private static String parameter(MailetConfig config, String name, String defaultValue) {
+        String value = config.getInitParameter(name);
+        return value == null || value.isBlank() ? defaultValue : value.strip();
+    }
+
+    private static int number(MailetConfig config, String name, String defaultValue, int minimum) throws MessagingException {
+        String value = parameter(config, name, defaultValue);
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= minimum) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MessagingException(config.getMailetName() + ": parameter <" + name + "> has value '" + value
+            + "'; allowed values: a whole number of at least " + minimum);
+    }
+
+    private static List<Duration> delays(MailetConfig config) throws MessagingException {
+        String value = parameter(config, "retryDelays", DEFAULT_RETRY_DELAYS);
+        List<Duration> delays = new ArrayList<>();
+        for (String part : Arrays.stream(value.split(",")).map(String::strip).toList()) {
+            try {
+                delays.add(DurationParser.parse(part));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new MessagingException(config.getMailetName() + ": parameter <retryDelays> has the delay '" + part
+                    + "'; allowed values: durations such as '30 seconds', '2 minutes', '1 hour', comma separated");
+            }
+        }
+        return delays;
+    }
+}

@@ -1,0 +1,111 @@
+package org.jamescrm.james.webadmin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.jamescrm.capture.DecisionLog;
+import org.jamescrm.capture.JsonViews;
+import org.jamescrm.capture.MissingCrmUsers;
+import org.jamescrm.james.CaptureSettingsSource;
+import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.spi.CrmConnector;
+
+import spark.Request;
+import spark.Response;
+import spark.Service;
+
+/**
+ * WebAdmin routes of the capture, enabled in {@code conf/webadmin.properties}:
+ * <pre>
+ * extensions.routes=org.jamescrm.james.webadmin.CrmCaptureRoutes
+ * </pre>
+ * <ul>
+ * <li>{@code GET /crm/decisions?messageId=<id>}: why this message was (not) saved, newest decision
+ *     first; without {@code messageId}, the most recent decisions ({@code limit}, default 100).</li>
+ * <li>{@code GET /crm/memory}: what the embedded in-memory CRM holds.</li>
+ * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * </ul>
+ */
+public class CrmCaptureRoutes implements Routes {
+    public static final String BASE_PATH = "/crm";
+    public static final String DECISIONS = BASE_PATH + "/decisions";
+    public static final String MEMORY = BASE_PATH + "/memory";
+    public static final String STATUS = BASE_PATH + "/status";
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int BAD_REQUEST = 400;
+
+    private final DecisionLog decisions;
+    private final InMemoryCrm memory;
+    private final CrmConnector connector;
+    private final CaptureSettingsSource settings;
+    private final MissingCrmUsers missingUsers;
+    private final JsonViews json;
+
+    @Inject
+    public CrmCaptureRoutes(DecisionLog decisions, InMemoryCrm memory, CrmConnector connector, CaptureSettingsSource settings,
+                            MissingCrmUsers missingUsers, JsonViews json) {
+        this.decisions = decisions;
+        this.memory = memory;
+        this.connector = connector;
+        this.settings = settings;
+        this.missingUsers = missingUsers;
+        this.json = json;
+    }
+
+    @Override
+    public String getBasePath() {
+        return BASE_PATH;
+    }
+
+    @Override
+    public void define(Service service) {
+        service.get(DECISIONS, this::decisions);
+        service.get(MEMORY, (request, response) -> json(response, memory.toJson()));
+        service.get(STATUS, this::status);
+    }
+
+    private String decisions(Request request, Response response) {
+        String messageId = request.queryParams("messageId");
+        if (messageId != null && !messageId.isBlank()) {
+            return json(response, decisions.toJson(messageId));
+        }
+        int limit = limit(request.queryParams("limit"));
+        return json(response, json.write(decisions.recent(limit).stream().map(json::decision).toList()));
+    }
+
+    private String status(Request request, Response response) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("connector", connector.name());
+        view.put("settingsFile", settings.file().toString());
+        view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
+        return json(response, json.write(view));
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value.strip());
+            if (limit > 0) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ErrorResponder.builder()
+            .statusCode(BAD_REQUEST)
+            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+            .message("Invalid 'limit' query parameter '%s': allowed values: a whole number of at least 1", value)
+            .haltError();
+    }
+
+    private static String json(Response response, String body) {
+        response.type("application/json");
+        return body;
+    }
+}
