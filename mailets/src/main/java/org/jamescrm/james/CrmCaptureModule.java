@@ -22,7 +22,8 @@ import com.google.inject.Singleton;
  * guice.extension.module=org.jamescrm.james.CrmCaptureModule
  * </pre>
  * It gives the mailets, matchers and WebAdmin routes of the product one shared set of services: the
- * settings, the CRM connector the settings select, the capture service and the decision log.
+ * settings, the CRM connector the settings select, the capture service and the decision log. The
+ * {@link Clock} is James's own.
  */
 public class CrmCaptureModule extends AbstractModule {
     /** How many decisions the decision log keeps for the WebAdmin route; older ones stay in the log file. */
@@ -32,12 +33,6 @@ public class CrmCaptureModule extends AbstractModule {
     @Singleton
     CaptureSettingsSource settingsSource(FileSystem fileSystem) {
         return new CaptureSettingsSource(fileSystem);
-    }
-
-    @Provides
-    @Singleton
-    Clock clock() {
-        return Clock.systemUTC();
     }
 
     @Provides
