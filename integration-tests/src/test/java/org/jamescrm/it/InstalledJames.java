@@ -1,0 +1,95 @@
+package org.jamescrm.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.data.UsersRepositoryModuleChooser;
+
+/**
+ * Installs the product into a fresh James working directory exactly as the README tells an
+ * administrator: the product's {@code conf/} files and the 3.8 jar in {@code extensions-jars/}, both
+ * taken from the layout {@code james-config} builds. The only changes: servers bind to free ports,
+ * and a test may edit a configuration file (a smarthost, other capture settings).
+ */
+final class InstalledJames {
+    /** The layout built by james-config: conf/ and extensions-jars/ as installed for the main job. */
+    static final Path INSTALLATION = Path.of(System.getProperty("product.installation", "../james-config/target/james"));
+
+    private final Map<String, UnaryOperator<String>> edits = new LinkedHashMap<>();
+
+    private InstalledJames() {
+        edit("smtpserver.xml", xml -> replaceOnce(xml, "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>"));
+        edit("imapserver.xml", xml -> replaceOnce(xml, "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:0</bind>"));
+        edit("webadmin.properties", properties -> replaceOnce(properties, "port=8000", "port=0"));
+    }
+
+    /** The product's configuration with free ports. */
+    static InstalledJames withProductConfiguration() {
+        return new InstalledJames();
+    }
+
+    /** Also applies {@code edit} to {@code conf/<file>}. */
+    InstalledJames edit(String file, UnaryOperator<String> edit) {
+        edits.merge(file, edit, (first, second) -> text -> second.apply(first.apply(text)));
+        return this;
+    }
+
+    /** Sends outgoing mail through RemoteDelivery's documented smarthost option to {@code port} on loopback. */
+    InstalledJames smarthost(int port) {
+        return edit("mailetcontainer.xml", xml -> replaceOnce(xml, "<bounceProcessor>bounces</bounceProcessor>",
+            "<bounceProcessor>bounces</bounceProcessor>\n        <gateway>127.0.0.1</gateway>\n        <gatewayPort>" + port + "</gatewayPort>"));
+    }
+
+    /** Replaces {@code conf/crm-capture.xml} by {@code settings}. */
+    InstalledJames captureSettings(String settings) {
+        return edit("crm-capture.xml", ignored -> settings);
+    }
+
+    /** Lays the working directory out and returns James's configuration for it. */
+    MemoryJamesConfiguration install(File workingDirectory) {
+        try {
+            Path conf = workingDirectory.toPath().resolve("conf");
+            Files.createDirectories(conf);
+            try (Stream<Path> files = Files.list(INSTALLATION.resolve("conf"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, conf.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (Map.Entry<String, UnaryOperator<String>> edit : edits.entrySet()) {
+                Path file = conf.resolve(edit.getKey());
+                Files.writeString(file, edit.getValue().apply(Files.readString(file, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            }
+            Path extensions = workingDirectory.toPath().resolve("extensions-jars");
+            Files.createDirectories(extensions);
+            try (Stream<Path> jars = Files.list(INSTALLATION.resolve("extensions-jars"))) {
+                for (Path jar : jars.toList()) {
+                    Files.copy(jar, extensions.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the product from " + INSTALLATION.toAbsolutePath()
+                + " (run the build of james-config first)", e);
+        }
+        return MemoryJamesConfiguration.builder()
+            .workingDirectory(workingDirectory)
+            .usersRepository(UsersRepositoryModuleChooser.Implementation.DEFAULT)
+            .build();
+    }
+
+    private static String replaceOnce(String text, String target, String replacement) {
+        if (!text.contains(target)) {
+            throw new IllegalStateException("the product configuration no longer contains '" + target + "'");
+        }
+        return text.replace(target, replacement);
+    }
+}

@@ -1,0 +1,71 @@
+package org.jamescrm.it;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+
+import org.apache.commons.net.imap.IMAPClient;
+import org.apache.commons.net.smtp.SMTPClient;
+import org.apache.commons.net.smtp.SMTPReply;
+
+/**
+ * SMTP in and IMAP out, byte for byte: what a mail client does, without a mail library that would
+ * rewrite the message on the way.
+ */
+final class MailClient {
+    static final String PASSWORD = "secret";
+
+    private final int smtpPort;
+    private final int imapPort;
+
+    MailClient(int smtpPort, int imapPort) {
+        this.smtpPort = smtpPort;
+        this.imapPort = imapPort;
+    }
+
+    /** Sends {@code message} (CRLF line ends) from {@code sender} to {@code recipients}. */
+    void send(String sender, List<String> recipients, String message) throws IOException {
+        SMTPClient smtp = new SMTPClient();
+        smtp.connect("127.0.0.1", smtpPort);
+        try {
+            check(smtp, SMTPReply.isPositiveCompletion(smtp.helo("client.test")), "HELO");
+            check(smtp, smtp.setSender(sender), "MAIL FROM");
+            for (String recipient : recipients) {
+                check(smtp, smtp.addRecipient(recipient), "RCPT TO " + recipient);
+            }
+            try (Writer data = smtp.sendMessageData()) {
+                if (data == null) {
+                    throw new IOException("DATA refused: " + smtp.getReplyString());
+                }
+                data.write(message);
+            }
+            check(smtp, smtp.completePendingCommand(), "end of DATA");
+            smtp.logout();
+        } finally {
+            smtp.disconnect();
+        }
+    }
+
+    private static void check(SMTPClient smtp, boolean ok, String step) throws IOException {
+        if (!ok || !SMTPReply.isPositiveCompletion(smtp.getReplyCode())) {
+            throw new IOException(step + " refused: " + smtp.getReplyString());
+        }
+    }
+
+    /** The raw IMAP answer to fetching every message of the user's INBOX (BODY.PEEK[]). */
+    String inbox(String user) throws IOException {
+        IMAPClient imap = new IMAPClient();
+        imap.connect("127.0.0.1", imapPort);
+        try {
+            if (!imap.login(user, PASSWORD) || !imap.select("INBOX")) {
+                throw new IOException("IMAP login/select failed: " + imap.getReplyString());
+            }
+            imap.fetch("1:*", "(BODY.PEEK[])");
+            String reply = imap.getReplyString();
+            imap.logout();
+            return reply;
+        } finally {
+            imap.disconnect();
+        }
+    }
+}

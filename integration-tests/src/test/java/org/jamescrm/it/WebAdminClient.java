@@ -1,0 +1,75 @@
+package org.jamescrm.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Reads the product's WebAdmin routes as a person would, over HTTP. */
+final class WebAdminClient {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final URI base;
+
+    WebAdminClient(int port) {
+        this.base = URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** {@code GET /crm/memory}. */
+    JsonNode memory() {
+        return get("/crm/memory");
+    }
+
+    /** {@code GET /crm/decisions?messageId=...}. */
+    JsonNode decisions(String messageId) {
+        return get("/crm/decisions?messageId=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8));
+    }
+
+    /** {@code GET /crm/status}. */
+    JsonNode status() {
+        return get("/crm/status");
+    }
+
+    /** The elements of an array field of the in-memory CRM matching {@code filter}. */
+    List<JsonNode> memory(String kind, Predicate<JsonNode> filter) {
+        List<JsonNode> matching = new ArrayList<>();
+        memory().path(kind).forEach(node -> {
+            if (filter.test(node)) {
+                matching.add(node);
+            }
+        });
+        return matching;
+    }
+
+    /** The id of the in-memory CRM user with this address. */
+    String userId(String email) {
+        return memory("users", user -> user.path("email").asText().equals(email)).stream()
+            .map(user -> user.path("id").asText()).findFirst()
+            .orElseThrow(() -> new AssertionError("no CRM user " + email));
+    }
+
+    private JsonNode get(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return mapper.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
