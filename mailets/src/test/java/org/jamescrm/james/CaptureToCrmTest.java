@@ -1,0 +1,163 @@
+package org.jamescrm.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import jakarta.mail.MessagingException;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.mailrepository.api.MailRepository;
+import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.DecisionLog;
+import org.jamescrm.capture.JsonViews;
+import org.jamescrm.capture.MissingCrmUsers;
+import org.jamescrm.james.queue.CaptureAttributes;
+import org.jamescrm.rules.Direction;
+import org.jamescrm.rules.ReasonCode;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.spi.CrmConnector;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+import reactor.core.publisher.Flux;
+
+/** The capture mailet decides in memory and hands client mail to its queue; the mail goes on untouched. */
+class CaptureToCrmTest {
+    static final String SETTINGS = "<crmcapture><connector>memory</connector></crmcapture>";
+
+    MailQueue queue = mock(MailQueue.class);
+    MailRepository errorRepository = mock(MailRepository.class);
+    CrmConnector crm = mock(CrmConnector.class);
+    DecisionLog decisions = new DecisionLog(100, new JsonViews());
+    CaptureToCrm mailet;
+
+    @BeforeEach
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void setUp() throws Exception {
+        MailQueueFactory queues = mock(MailQueueFactory.class);
+        when(queues.createQueue(any())).thenReturn(queue);
+        when(queue.deQueue()).thenReturn(Flux.never());
+        MailRepositoryStore repositories = mock(MailRepositoryStore.class);
+        when(repositories.select(any())).thenReturn(errorRepository);
+        CaptureSettings settings = new SettingsParser().parse(new java.io.ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "test.xml");
+        CaptureSettingsSource source = mock(CaptureSettingsSource.class);
+        when(source.current()).thenReturn(settings);
+        Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+        CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), clock);
+        mailet = new CaptureToCrm((MailQueueFactory<?>) queues, repositories, service, new MailClassifier(source), clock);
+        mailet.init(FakeMailetConfig.builder().mailetName("CaptureToCrm").mailetContext(context()).build());
+    }
+
+    private static MailetContext context() {
+        MailetContext context = mock(MailetContext.class);
+        when(context.isLocalServer(any())).thenAnswer(call -> call.getArgument(0).equals(Domain.of("company.example")));
+        return context;
+    }
+
+    @Test
+    void clientMailShouldBeQueuedForCaptureWithoutAnyCrmCall() throws Exception {
+        Mail mail = mail("carol@client.example", "alice@company.example", "<1@client.example>");
+        byte[] before = bytes(mail);
+
+        mailet.service(mail);
+
+        ArgumentCaptor<Mail> queued = ArgumentCaptor.forClass(Mail.class);
+        verify(queue).enQueue(queued.capture());
+        assertThat(CaptureAttributes.classification(queued.getValue()).direction()).isEqualTo(Direction.INBOUND);
+        assertThat(CaptureAttributes.receivedAt(queued.getValue())).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+        verifyNoInteractions(crm);
+        assertThat(bytes(mail)).isEqualTo(before);
+        assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
+        assertThat(mail.attributeNames()).isEmpty();
+    }
+
+    @Test
+    void internalMailShouldBeRecordedAndNeverQueued() throws Exception {
+        mailet.service(mail("alice@company.example", "bob@company.example", "<lunch@company.example>"));
+
+        verify(queue, never()).enQueue(any());
+        verifyNoInteractions(crm);
+        assertThat(decisions.latest("<lunch@company.example>")).hasValueSatisfying(record -> {
+            assertThat(record.reason()).isEqualTo(ReasonCode.INTERNAL);
+            assertThat(record.captured()).isFalse();
+        });
+    }
+
+    @Test
+    void aRefusingCaptureQueueShouldParkTheCaptureAndLetTheMailGoOn() throws Exception {
+        doThrow(new MailQueue.MailQueueException("queue full")).when(queue).enQueue(any());
+        Mail mail = mail("carol@client.example", "alice@company.example", "<2@client.example>");
+
+        mailet.service(mail);
+
+        ArgumentCaptor<Mail> parked = ArgumentCaptor.forClass(Mail.class);
+        verify(errorRepository).store(parked.capture());
+        assertThat(parked.getValue().getErrorMessage()).isEqualTo("the capture queue refused the mail: queue full");
+        assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
+    }
+
+    @Test
+    void anUnknownParameterShouldStopTheStartNamingIt() {
+        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
+            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+
+        assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
+                .setProperty("maxRetry", "3").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("CaptureToCrm: unknown parameter <maxRetry>; allowed parameters: consumerThreads, errorRepository, "
+                + "maxRetries, onMailetException, onMatcherException, queue, retryDelays");
+    }
+
+    @Test
+    void anInvalidRetryDelayShouldStopTheStartNamingIt() {
+        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
+            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+
+        assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
+                .setProperty("retryDelays", "5 seconds, soon").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("CaptureToCrm: parameter <retryDelays> has the delay 'soon'; allowed values: durations such as "
+                + "'30 seconds', '2 minutes', '1 hour', comma separated");
+    }
+
+    static Mail mail(String from, String to, String messageId) throws MessagingException {
+        return FakeMail.builder()
+            .name("mail-" + messageId)
+            .state(Mail.DEFAULT)
+            .sender(new MailAddress(from))
+            .recipient(new MailAddress(to))
+            .mimeMessage(new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(("From: " + from + "\r\nTo: " + to + "\r\nSubject: Hello\r\nMessage-ID: " + messageId
+                    + "\r\nDate: Sun, 22 Nov 2026 10:15:00 +0300\r\n\r\nHello there\r\n").getBytes(StandardCharsets.US_ASCII))))
+            .build();
+    }
+
+    private static byte[] bytes(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,95 @@
+package org.jamescrm.james.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The consumer acts on each attempt's outcome: done, retry with the configured delay, or park. */
+class CaptureQueueConsumerTest {
+    static final CaptureQueueConfiguration CONFIGURATION = new CaptureQueueConfiguration(MailQueueName.of("crm-capture"), 2,
+        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1);
+
+    MailQueue queue = mock(MailQueue.class);
+    CaptureDeliverer deliverer = mock(CaptureDeliverer.class);
+    CaptureParker parker = mock(CaptureParker.class);
+    MailQueue.MailQueueItem item = mock(MailQueue.MailQueueItem.class);
+    Mail mail;
+    CaptureQueueConsumer consumer = new CaptureQueueConsumer(queue, deliverer, parker, CONFIGURATION);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        mail = FakeMail.builder().name("capture-1").build();
+        when(item.getMail()).thenReturn(mail);
+    }
+
+    @Test
+    void anUnavailableCrmShouldBeRetriedAfterTheFirstDelay() throws Exception {
+        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
+
+        consumer.consume(item);
+
+        verify(queue).enQueue(mail, Duration.ofSeconds(5));
+        assertThat(CaptureAttributes.attempts(mail)).isEqualTo(1);
+        verify(item).done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        verify(parker, never()).park(any(), any());
+    }
+
+    @Test
+    void theLastDelayShouldRepeatAndALongerRetryAfterShouldWin() throws Exception {
+        CaptureAttributes.setAttempts(mail, 1);
+        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.RetryLater("rate limited", Optional.of(Duration.ofMinutes(10))));
+
+        consumer.consume(item);
+
+        verify(queue).enQueue(mail, Duration.ofMinutes(10));
+        assertThat(CaptureAttributes.attempts(mail)).isEqualTo(2);
+    }
+
+    @Test
+    void aCaptureShouldBeParkedWhenTheRetriesAreUsedUp() throws Exception {
+        CaptureAttributes.setAttempts(mail, 2);
+        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
+
+        consumer.consume(item);
+
+        verify(parker).park(mail, "the CRM stayed unavailable after 2 retries: CRM down");
+        verify(queue, never()).enQueue(any(), any(Duration.class));
+        verify(item).done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void aRejectedCaptureShouldBeParkedAtOnce() throws Exception {
+        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.Rejected("the CRM refused the capture: ACCESS_DENIED"));
+
+        consumer.consume(item);
+
+        verify(parker).park(mail, "the CRM refused the capture: ACCESS_DENIED");
+        verify(queue, never()).enQueue(any(), any(Duration.class));
+    }
+
+    @Test
+    void aFailureToParkShouldHandTheItemBackToTheQueue() throws Exception {
+        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.Rejected("bad"));
+        org.mockito.Mockito.doThrow(new jakarta.mail.MessagingException("repository down")).when(parker).park(eq(mail), any());
+
+        consumer.consume(item);
+
+        verify(item).done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+    }
+}
