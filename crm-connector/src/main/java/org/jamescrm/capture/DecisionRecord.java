@@ -22,6 +22,7 @@ import org.jamescrm.spi.ItemRef;
  * @param clients       the client addresses
  * @param mailbox       the mailbox whose settings applied
  * @param reason        the reason code
+ * @param label         the reason as administrators read it ({@code FILTERED:<rule>} for filters)
  * @param detail        a sentence for the administrator
  * @param items         the CRM items touched (bound or created)
  * @param activityId    the e-mail activity written, when one was
@@ -37,6 +38,7 @@ public record DecisionRecord(
         List<EmailAddress> clients,
         Optional<EmailAddress> mailbox,
         ReasonCode reason,
+        String label,
         String detail,
         List<ItemRef> items,
         Optional<String> activityId,
@@ -52,6 +54,7 @@ public record DecisionRecord(
         clients = List.copyOf(clients);
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(label, "label");
         Objects.requireNonNull(detail, "detail");
         items = List.copyOf(items);
         Objects.requireNonNull(activityId, "activityId");

@@ -36,7 +36,7 @@ public final class JsonViews {
         view.put("sender", record.sender().map(Object::toString).orElse(null));
         view.put("clients", record.clients().stream().map(Object::toString).toList());
         view.put("mailbox", record.mailbox().map(Object::toString).orElse(null));
-        view.put("reason", record.reason().name());
+        view.put("reason", record.label());
         view.put("captured", record.captured());
         view.put("detail", record.detail());
         view.put("items", items(record.items()));

@@ -25,6 +25,7 @@ import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.LeadStatus;
 import org.jamescrm.spi.NewContact;
+import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewLead;
 
@@ -95,7 +96,8 @@ public final class InMemoryCrm implements CrmConnector {
             contactId.ifPresent(id -> existing(contacts, id, "contact"));
             companyId.ifPresent(id -> existing(companies, id, "company"));
             Instant now = clock.instant();
-            Deal deal = new Deal(newId(), title, DealStage.IN_PROGRESS, contactId, companyId, Optional.empty(), responsibleId, now, now);
+            Deal deal = new Deal(newId(), title, DealStage.IN_PROGRESS, contactId, companyId, Optional.empty(), responsibleId, false,
+                Optional.empty(), now, now);
             deals.put(deal.id(), deal);
             return deal;
         }
@@ -139,7 +141,7 @@ public final class InMemoryCrm implements CrmConnector {
                 lead.responsibleId(), Optional.empty(), now);
             contacts.put(contact.id(), contact);
             Deal deal = new Deal(newId(), lead.title(), DealStage.IN_PROGRESS, Optional.of(contact.id()), Optional.empty(),
-                Optional.of(lead.id()), lead.responsibleId(), now, now);
+                Optional.of(lead.id()), lead.responsibleId(), false, Optional.empty(), now, now);
             deals.put(deal.id(), deal);
             leads.put(lead.id(), lead.withStatus(LeadStatus.CONVERTED, now));
             return deal;
@@ -231,7 +233,8 @@ public final class InMemoryCrm implements CrmConnector {
             clientContacts.stream().map(contact -> new ClientRecord.Contact(contact.id(), contact.responsibleId(), contact.companyId())).toList(),
             companyIds.stream().map(companies::get).map(company -> new ClientRecord.Company(company.id(), company.responsibleId())).toList(),
             clientLeads.stream().map(lead -> new ClientRecord.Lead(lead.id(), lead.status(), lead.responsibleId(), lead.modifiedAt())).toList(),
-            clientDeals.stream().map(deal -> new ClientRecord.Deal(deal.id(), deal.stage(), deal.responsibleId(), deal.modifiedAt())).toList());
+            clientDeals.stream().map(deal -> new ClientRecord.Deal(deal.id(), deal.stage(), deal.responsibleId(), deal.modifiedAt(),
+                deal.leadId())).toList());
     }
 
     private static <T> Set<String> ids(List<T> items, Function<T, String> id) {
@@ -278,6 +281,42 @@ public final class InMemoryCrm implements CrmConnector {
         synchronized (lock) {
             return contacts.values().stream().filter(contact -> contact.originKey().filter(originKey::equals).isPresent())
                 .map(contact -> new ItemRef(ItemType.CONTACT, contact.id())).findFirst();
+        }
+    }
+
+    @Override
+    public Optional<ItemRef> findDealByOriginKey(String originKey) {
+        synchronized (lock) {
+            return deals.values().stream().filter(deal -> deal.originKey().filter(originKey::equals).isPresent())
+                .map(deal -> new ItemRef(ItemType.DEAL, deal.id())).findFirst();
+        }
+    }
+
+    @Override
+    public Map<String, Integer> countOpenItems(Set<String> userIds) {
+        synchronized (lock) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            userIds.forEach(id -> counts.put(id, 0));
+            leads.values().stream().filter(lead -> lead.status() == LeadStatus.OPEN)
+                .forEach(lead -> lead.responsibleId().filter(counts::containsKey).ifPresent(id -> counts.merge(id, 1, Integer::sum)));
+            deals.values().stream().filter(deal -> deal.stage().active())
+                .forEach(deal -> deal.responsibleId().filter(counts::containsKey).ifPresent(id -> counts.merge(id, 1, Integer::sum)));
+            return counts;
+        }
+    }
+
+    @Override
+    public ItemRef createDeal(NewDeal deal) {
+        synchronized (lock) {
+            deal.responsibleId().ifPresent(id -> existing(users, id, "user"));
+            deal.contact().ifPresent(ref -> existing(contacts, ref.id(), "contact"));
+            deal.company().ifPresent(ref -> existing(companies, ref.id(), "company"));
+            Instant now = clock.instant();
+            Deal created = new Deal(newId(), deal.title(), DealStage.IN_PROGRESS, deal.contact().map(ItemRef::id),
+                deal.company().map(ItemRef::id), Optional.empty(), deal.responsibleId(), deal.returnCustomer(),
+                Optional.of(deal.originKey()), now, now);
+            deals.put(created.id(), created);
+            return new ItemRef(ItemType.DEAL, created.id());
         }
     }
 

@@ -86,6 +86,8 @@ final class MemoryJson {
         view.put("companyId", deal.companyId().orElse(null));
         view.put("leadId", deal.leadId().orElse(null));
         view.put("responsibleId", deal.responsibleId().orElse(null));
+        view.put("returnCustomer", deal.returnCustomer());
+        view.put("originKey", deal.originKey().orElse(null));
         view.put("createdAt", deal.createdAt().toString());
         view.put("modifiedAt", deal.modifiedAt().toString());
         return view;

@@ -40,16 +40,17 @@ public final class MemoryRecords {
                           Instant createdAt) {
     }
 
-    /** A deal of a contact and/or company, optionally made from a lead. */
+    /** A deal of a contact and/or company, optionally made from a lead; a repeat deal is a returning customer's. */
     public record Deal(String id, String title, DealStage stage, Optional<String> contactId, Optional<String> companyId,
-                       Optional<String> leadId, Optional<String> responsibleId, Instant createdAt, Instant modifiedAt) {
+                       Optional<String> leadId, Optional<String> responsibleId, boolean returnCustomer, Optional<String> originKey,
+                       Instant createdAt, Instant modifiedAt) {
 
         Deal withStage(DealStage newStage, Instant now) {
-            return new Deal(id, title, newStage, contactId, companyId, leadId, responsibleId, createdAt, now);
+            return new Deal(id, title, newStage, contactId, companyId, leadId, responsibleId, returnCustomer, originKey, createdAt, now);
         }
 
         Deal touched(Instant now) {
-            return new Deal(id, title, stage, contactId, companyId, leadId, responsibleId, createdAt, now);
+            return new Deal(id, title, stage, contactId, companyId, leadId, responsibleId, returnCustomer, originKey, createdAt, now);
         }
     }
 

@@ -40,20 +40,38 @@ public record Classification(
 
     /** The same classification, excluded for {@code reason}. */
     public Classification excluded(ReasonCode reason, String detail) {
-        return new Classification(direction, clients, employees, mailbox, Optional.of(new Exclusion(reason, detail)));
+        return new Classification(direction, clients, employees, mailbox, Optional.of(new Exclusion(reason, Optional.empty(), detail)));
+    }
+
+    /** The same classification, excluded by the filter named {@code rule}. */
+    public Classification filtered(String rule, String detail) {
+        return new Classification(direction, clients, employees, mailbox,
+            Optional.of(new Exclusion(ReasonCode.FILTERED, Optional.of(rule), detail)));
+    }
+
+    /** The same classification for fewer clients (the others are on the never-log list). */
+    public Classification withClients(List<EmailAddress> remaining) {
+        return new Classification(direction, remaining, employees, mailbox, exclusion);
     }
 
     /**
      * Why a message is not captured.
      *
      * @param reason the reason code
+     * @param rule   the filter that matched, for {@code FILTERED}
      * @param detail what matched, for the decision record (e.g. {@code Auto-Submitted: auto-replied})
      */
-    public record Exclusion(ReasonCode reason, String detail) {
+    public record Exclusion(ReasonCode reason, Optional<String> rule, String detail) {
 
         public Exclusion {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(rule, "rule");
             Objects.requireNonNull(detail, "detail");
+        }
+
+        /** The reason as administrators read it: {@code FILTERED:<rule>} for filters, else the code. */
+        public String label() {
+            return rule.map(name -> reason + ":" + name).orElse(reason.name());
         }
     }
 }

@@ -8,6 +8,8 @@ import java.util.function.Predicate;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.MailFilter;
+import org.jamescrm.settings.MailboxSettings;
 
 /**
  * Decides who is who and whether a message may be captured (capture-rules §1–3). Pure and cheap: it
@@ -40,7 +42,7 @@ public final class Classifier {
             classification = new Classification(direction, clientRecipients, employees, author, Optional.empty());
         } else if (!localRecipients.isEmpty()) {
             Optional<EmailAddress> mailbox = localRecipients.stream()
-                .filter(recipient -> settings.forMailbox(recipient).integration())
+                .filter(recipient -> settings.forMailbox(recipient).integration() && !settings.forMailbox(recipient).excluded())
                 .findFirst()
                 .or(() -> Optional.of(localRecipients.get(0)));
             classification = new Classification(Direction.INBOUND, author.stream().toList(), employees, mailbox, Optional.empty());
@@ -67,16 +69,50 @@ public final class Classifier {
             return classification.excluded(ReasonCode.SPAM, spam.get());
         }
         EmailAddress mailbox = classification.mailbox().orElseThrow();
-        if (settings.forMailbox(mailbox).skipAutomated()) {
+        MailboxSettings mailboxSettings = settings.forMailbox(mailbox);
+        if (mailboxSettings.skipAutomated()) {
             Optional<String> marker = automated.detect(mail);
             if (marker.isPresent()) {
                 return classification.excluded(ReasonCode.AUTOMATED, marker.get());
             }
         }
-        if (!settings.forMailbox(mailbox).integration()) {
+        List<MailFilter> filters = new ArrayList<>(settings.filters());
+        filters.addAll(mailboxSettings.filters());
+        for (MailFilter filter : filters) {
+            Optional<String> matched = matchedValue(filter, mail);
+            if (matched.isPresent()) {
+                return classification.filtered(filter.name(), filter.field() + " '" + matched.get() + "' matches /"
+                    + filter.pattern().pattern() + "/");
+            }
+        }
+        if (mailboxSettings.excluded()) {
+            return classification.excluded(ReasonCode.MAILBOX_EXCLUDED, "the mailbox " + mailbox + " is excluded from capture");
+        }
+        List<EmailAddress> loggable = classification.clients().stream().filter(client -> !settings.neverLog().contains(client)).toList();
+        if (loggable.isEmpty()) {
+            return classification.excluded(ReasonCode.NEVER_LOG, String.join(", ", classification.clients().stream()
+                .map(EmailAddress::value).toList()) + " on the never-log list");
+        }
+        if (!mailboxSettings.integration()) {
             return classification.excluded(ReasonCode.INTEGRATION_DISABLED, "integration is off for " + mailbox);
         }
-        return classification;
+        return loggable.size() == classification.clients().size() ? classification : classification.withClients(loggable);
+    }
+
+    /** The value of the filter's field that matches, if one does. */
+    private static Optional<String> matchedValue(MailFilter filter, MessageSummary mail) {
+        List<String> values = new ArrayList<>();
+        switch (filter.field()) {
+            case "sender" -> mail.author().ifPresent(author -> values.add(author.value()));
+            case "recipient" -> {
+                mail.envelope().recipients().forEach(recipient -> values.add(recipient.value()));
+                values.addAll(mail.headers().all("To"));
+                values.addAll(mail.headers().all("Cc"));
+            }
+            case "subject" -> values.addAll(mail.headers().all("Subject"));
+            default -> values.addAll(mail.headers().all(filter.headerName()));
+        }
+        return values.stream().filter(filter::matches).findFirst();
     }
 
     private static Optional<String> spam(MessageSummary mail) {

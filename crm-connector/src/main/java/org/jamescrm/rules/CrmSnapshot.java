@@ -14,14 +14,23 @@ import org.jamescrm.spi.ItemRef;
  *
  * @param clients     each client address with its CRM record (unknown clients have an empty one)
  * @param threadItems the items earlier captured mails of the same thread are bound to
- * @param users       the CRM users of the employees taking part, by address
+ * @param users       the CRM users of the employees taking part and of the mailbox's queue, by address
+ * @param openItems   open items per CRM user id of the queue (least-busy rule); empty when not needed
+ * @param turn        the mailbox's round-robin position (number of items assigned so far)
  */
-public record CrmSnapshot(Map<EmailAddress, ClientRecord> clients, List<ItemRef> threadItems, Map<EmailAddress, CrmUser> users) {
+public record CrmSnapshot(Map<EmailAddress, ClientRecord> clients, List<ItemRef> threadItems, Map<EmailAddress, CrmUser> users,
+                          Map<String, Integer> openItems, long turn) {
 
     public CrmSnapshot {
         clients = Map.copyOf(clients);
         threadItems = List.copyOf(threadItems);
         users = Map.copyOf(users);
+        openItems = Map.copyOf(openItems);
+    }
+
+    /** A snapshot without distribution data. */
+    public CrmSnapshot(Map<EmailAddress, ClientRecord> clients, List<ItemRef> threadItems, Map<EmailAddress, CrmUser> users) {
+        this(clients, threadItems, users, Map.of(), 0);
     }
 
     /** The record of {@code client}; unknown when the lookup did not return it. */

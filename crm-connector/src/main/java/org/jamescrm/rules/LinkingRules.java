@@ -11,39 +11,42 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.settings.MailboxSettings;
+import org.jamescrm.settings.RepeatSaleMode;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewContact;
+import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.NewLead;
 
 /**
- * Where a captured message goes (capture-rules §4): same thread first, then the client's active deal,
- * its contact/company and most recent lead, its open lead, and for an unknown client a new lead
- * (incoming) or contact (outgoing). Pure: facts, snapshot and settings in, a decision out.
+ * Where a captured message goes (capture-rules §4): same thread first; then, per client, the route to
+ * the assigned manager, the active deal, repeat sale or the contact/company and most recent lead, the
+ * lead, and for an unknown client a new lead, contact and deal (leadless) or contact. Pure: facts,
+ * snapshot and settings in, a decision out.
  */
 public final class LinkingRules {
 
     /**
      * @param facts          the parsed message
-     * @param classification the classification made in the pipeline; must be capturable
+     * @param classification the classification made in the pipeline
      * @param snapshot       what the CRM knows about the parties
      * @param settings       the settings of the classification's mailbox
      */
     public CaptureDecision decide(MessageFacts facts, Classification classification, CrmSnapshot snapshot, MailboxSettings settings) {
         if (!classification.capturable()) {
-            Classification.Exclusion exclusion = classification.exclusion().orElseThrow();
-            return CaptureDecision.skip(exclusion.reason(), exclusion.detail());
+            return CaptureDecision.skip(classification.exclusion().orElseThrow());
         }
-        Optional<String> mailboxOwner = classification.mailbox().flatMap(snapshot::userId);
         if (!snapshot.threadItems().isEmpty()) {
+            List<ItemRef> items = withDealsOfConvertedLeads(snapshot.threadItems(), classification, snapshot);
             return new CaptureDecision(ReasonCode.THREAD, "answers a captured message of the same thread",
-                snapshot.threadItems(), List.of(), responsibleOf(snapshot.threadItems(), snapshot, classification));
+                items, List.of(), responsibleOf(items, snapshot, classification));
         }
+        Distribution.Pick pick = Distribution.pick(settings, classification, snapshot);
         List<Placement> placements = new ArrayList<>();
         for (EmailAddress client : classification.clients()) {
-            placements.add(place(client, facts, classification, snapshot.client(client), settings, mailboxOwner));
+            placements.add(place(client, facts, classification, snapshot, settings, pick));
         }
         Placement first = placements.stream().filter(placement -> placement.reason.captured()).findFirst()
             .orElse(placements.get(0));
@@ -52,15 +55,30 @@ public final class LinkingRules {
         }
         Set<ItemRef> bindings = new LinkedHashSet<>();
         List<NewItem> creations = new ArrayList<>();
+        boolean tookTurn = false;
         for (Placement placement : placements) {
             bindings.addAll(placement.bindings);
             creations.addAll(placement.creations);
+            tookTurn |= placement.tookTurn;
         }
-        return new CaptureDecision(first.reason, first.detail, List.copyOf(bindings), creations, first.responsibleId);
+        return new CaptureDecision(first.reason, first.detail, List.copyOf(bindings), creations, first.responsibleId,
+            first.reason.name(), tookTurn);
     }
 
-    private static Placement place(EmailAddress client, MessageFacts facts, Classification classification,
-                                   ClientRecord record, MailboxSettings settings, Optional<String> mailboxOwner) {
+    private static Placement place(EmailAddress client, MessageFacts facts, Classification classification, CrmSnapshot snapshot,
+                                   MailboxSettings settings, Distribution.Pick pick) {
+        ClientRecord record = snapshot.client(client);
+        boolean inbound = classification.direction() == Direction.INBOUND;
+        if (inbound && settings.routeToAssignedManager() && !record.isUnknown()) {
+            Optional<String> manager = clientResponsible(record);
+            if (manager.filter(id -> Distribution.inQueue(settings, snapshot, id)).isEmpty()) {
+                Distribution.Pick queuePick = Distribution.pickFromQueue(settings, classification, snapshot);
+                NewLead lead = newLead(client, facts, settings, queuePick.responsibleId(), false);
+                return new Placement(ReasonCode.QUEUE_LEAD, client + "'s responsible "
+                    + manager.map(id -> "(user " + id + ")").orElse("(none)") + " is not in the queue: new lead for the queue",
+                    List.of(), List.of(lead), queuePick.responsibleId(), queuePick.tookTurn());
+            }
+        }
         Optional<ClientRecord.Deal> activeDeal = record.deals().stream()
             .filter(deal -> deal.stage().active())
             .max(Comparator.comparing(ClientRecord.Deal::modifiedAt));
@@ -73,45 +91,79 @@ public final class LinkingRules {
         }
         Optional<ClientRecord.Lead> recentLead = record.leads().stream().max(Comparator.comparing(ClientRecord.Lead::modifiedAt));
         if (!record.contacts().isEmpty() || !record.companies().isEmpty()) {
+            Optional<String> responsible = contactOrCompanyResponsible(record);
+            if (inbound && settings.repeatSale() == RepeatSaleMode.LEAD) {
+                NewLead lead = newLead(client, facts, settings, responsible, true);
+                return new Placement(ReasonCode.REPEAT_LEAD, "known client " + client
+                    + " without an active deal, repeat-sale mode lead: repeat lead for its responsible (created even when "
+                    + "lead creation from mail is off)", contactsAndCompanies(record), List.of(lead), responsible, false);
+            }
+            if (inbound && settings.repeatSale() == RepeatSaleMode.DEAL) {
+                NewDeal deal = new NewDeal(title(client, facts),
+                    record.contacts().stream().findFirst().map(contact -> new ItemRef(ItemType.CONTACT, contact.id())),
+                    record.companies().stream().findFirst().map(company -> new ItemRef(ItemType.COMPANY, company.id())),
+                    responsible, true, facts.captureKey());
+                return new Placement(ReasonCode.REPEAT_DEAL, "known client " + client
+                    + " without an active deal, repeat-sale mode deal: repeat deal for its responsible",
+                    contactsAndCompanies(record), List.of(deal), responsible, false);
+            }
             List<ItemRef> bindings = new ArrayList<>(contactsAndCompanies(record));
             recentLead.ifPresent(lead -> bindings.add(new ItemRef(ItemType.LEAD, lead.id())));
-            Optional<String> responsible = record.contacts().stream().findFirst().flatMap(ClientRecord.Contact::responsibleId)
-                .or(() -> record.companies().stream().findFirst().flatMap(ClientRecord.Company::responsibleId));
             return Placement.existing(ReasonCode.KNOWN_CLIENT, "known client " + client
-                + " without an active deal: attached to its contact/company" + recentLead.map(lead -> " and most recent lead " + lead.id()).orElse(""),
+                + " without an active deal: attached to its contact/company"
+                + recentLead.map(lead -> " and most recent lead " + lead.id() + " (" + lead.status() + ")").orElse(""),
                 bindings, responsible);
         }
         if (recentLead.isPresent()) {
             ClientRecord.Lead lead = recentLead.get();
-            return Placement.existing(ReasonCode.OPEN_LEAD, "attached to the " + (lead.status().closed() ? "most recent (closed) " : "open ")
+            return Placement.existing(ReasonCode.OPEN_LEAD, "attached to the " + (lead.status().closed() ? "most recent (" + lead.status() + ") " : "open ")
                 + "lead " + lead.id() + " of " + client, List.of(new ItemRef(ItemType.LEAD, lead.id())), lead.responsibleId());
         }
-        return newClient(client, facts, classification, settings, mailboxOwner);
+        return newClient(client, facts, classification, settings, pick);
     }
 
     private static Placement newClient(EmailAddress client, MessageFacts facts, Classification classification,
-                                       MailboxSettings settings, Optional<String> mailboxOwner) {
-        String name = partyNamed(client, facts).map(MailParty::nameOrLocalPart).orElse(client.localPart());
-        if (classification.direction() == Direction.INBOUND && settings.createLeadForIncoming()) {
-            String title = facts.subject().isBlank() ? "E-mail from " + client : facts.subject();
-            NewLead lead = new NewLead(title, name, client, settings.leadSource(), mailboxOwner, false, facts.captureKey());
-            return new Placement(ReasonCode.NEW_LEAD, "unknown client " + client + ": new lead", List.of(), List.of(lead), mailboxOwner);
+                                       MailboxSettings settings, Distribution.Pick pick) {
+        boolean inbound = classification.direction() == Direction.INBOUND;
+        if (inbound && settings.createLeadForIncoming() && settings.leadless()) {
+            NewContact contact = new NewContact(name(client, facts), client, pick.responsibleId(), facts.captureKey());
+            NewDeal deal = new NewDeal(title(client, facts), Optional.empty(), Optional.empty(), pick.responsibleId(), false,
+                facts.captureKey());
+            return new Placement(ReasonCode.NEW_CONTACT_AND_DEAL, "unknown client " + client + ", leadless mode: new contact and deal",
+                List.of(), List.of(contact, deal), pick.responsibleId(), pick.tookTurn());
         }
-        if (classification.direction() == Direction.OUTBOUND && settings.createContactForOutgoing()) {
-            NewContact contact = new NewContact(name, client, mailboxOwner, facts.captureKey());
-            return new Placement(ReasonCode.NEW_CONTACT, "new address " + client + ": new contact", List.of(), List.of(contact), mailboxOwner);
+        if (inbound && settings.createLeadForIncoming()) {
+            NewLead lead = newLead(client, facts, settings, pick.responsibleId(), false);
+            return new Placement(ReasonCode.NEW_LEAD, "unknown client " + client + ": new lead", List.of(), List.of(lead),
+                pick.responsibleId(), pick.tookTurn());
         }
-        String setting = classification.direction() == Direction.INBOUND ? "createLeadForIncoming" : "createContactForOutgoing";
+        if (!inbound && settings.createContactForOutgoing()) {
+            NewContact contact = new NewContact(name(client, facts), client, pick.responsibleId(), facts.captureKey());
+            return new Placement(ReasonCode.NEW_CONTACT, "new address " + client + ": new contact", List.of(), List.of(contact),
+                pick.responsibleId(), pick.tookTurn());
+        }
+        String setting = inbound ? "createLeadForIncoming" : "createContactForOutgoing";
         return new Placement(ReasonCode.UNKNOWN_CLIENT_NO_CREATE, "nothing in the CRM matches " + client + " and "
-            + setting + " is false", List.of(), List.of(), Optional.empty());
+            + setting + " is false", List.of(), List.of(), Optional.empty(), false);
     }
 
-    private static Optional<MailParty> partyNamed(EmailAddress address, MessageFacts facts) {
+    private static NewLead newLead(EmailAddress client, MessageFacts facts, MailboxSettings settings, Optional<String> responsible,
+                                   boolean returnCustomer) {
+        return new NewLead(title(client, facts), name(client, facts), client, settings.leadSource(), responsible, returnCustomer,
+            facts.captureKey());
+    }
+
+    private static String title(EmailAddress client, MessageFacts facts) {
+        return facts.subject().isBlank() ? "E-mail from " + client : facts.subject();
+    }
+
+    private static String name(EmailAddress client, MessageFacts facts) {
         List<MailParty> parties = new ArrayList<>();
         facts.from().ifPresent(parties::add);
         parties.addAll(facts.to());
         parties.addAll(facts.cc());
-        return parties.stream().filter(party -> party.address().equals(address)).findFirst();
+        return parties.stream().filter(party -> party.address().equals(client)).findFirst()
+            .map(MailParty::nameOrLocalPart).orElse(client.localPart());
     }
 
     private static List<ItemRef> contactsAndCompanies(ClientRecord record) {
@@ -121,7 +173,35 @@ public final class LinkingRules {
         return refs;
     }
 
-    /** The responsible of the first thread item the snapshot knows the client record of. */
+    private static Optional<String> contactOrCompanyResponsible(ClientRecord record) {
+        return record.contacts().stream().map(ClientRecord.Contact::responsibleId).flatMap(Optional::stream).findFirst()
+            .or(() -> record.companies().stream().map(ClientRecord.Company::responsibleId).flatMap(Optional::stream).findFirst());
+    }
+
+    /** The client's responsible: of its active deal, else of its contact/company, else of its most recent lead. */
+    private static Optional<String> clientResponsible(ClientRecord record) {
+        return record.deals().stream().filter(deal -> deal.stage().active()).max(Comparator.comparing(ClientRecord.Deal::modifiedAt))
+            .flatMap(ClientRecord.Deal::responsibleId)
+            .or(() -> contactOrCompanyResponsible(record))
+            .or(() -> record.leads().stream().max(Comparator.comparing(ClientRecord.Lead::modifiedAt)).flatMap(ClientRecord.Lead::responsibleId));
+    }
+
+    /** The thread's items plus the deals made from its leads: after a conversion, mail binds to the lead and the deal. */
+    private static List<ItemRef> withDealsOfConvertedLeads(List<ItemRef> items, Classification classification, CrmSnapshot snapshot) {
+        Set<ItemRef> all = new LinkedHashSet<>(items);
+        for (ItemRef item : items) {
+            if (item.type() == ItemType.LEAD) {
+                for (EmailAddress client : classification.clients()) {
+                    snapshot.client(client).deals().stream()
+                        .filter(deal -> deal.leadId().filter(item.id()::equals).isPresent())
+                        .forEach(deal -> all.add(new ItemRef(ItemType.DEAL, deal.id())));
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** The responsible of the first thread item the snapshot knows, else the mailbox owner. */
     private static Optional<String> responsibleOf(List<ItemRef> items, CrmSnapshot snapshot, Classification classification) {
         for (ItemRef item : items) {
             for (EmailAddress client : classification.clients()) {
@@ -145,10 +225,10 @@ public final class LinkingRules {
 
     /** Where the mail goes for one client. */
     private record Placement(ReasonCode reason, String detail, List<ItemRef> bindings, List<NewItem> creations,
-                             Optional<String> responsibleId) {
+                             Optional<String> responsibleId, boolean tookTurn) {
 
         static Placement existing(ReasonCode reason, String detail, List<ItemRef> bindings, Optional<String> responsibleId) {
-            return new Placement(reason, detail, bindings, List.of(), responsibleId);
+            return new Placement(reason, detail, bindings, List.of(), responsibleId, false);
         }
     }
 }

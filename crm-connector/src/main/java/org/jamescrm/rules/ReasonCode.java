@@ -13,6 +13,14 @@ public enum ReasonCode {
     SPAM(false),
     /** Bounce, delivery report, auto-reply, out-of-office or list mail. */
     AUTOMATED(false),
+    /** An administrator's global filter or the mailbox's own filter matched; shown as {@code FILTERED:<rule>}. */
+    FILTERED(false),
+    /** The mailbox is excluded from capture (a private mailbox). */
+    MAILBOX_EXCLUDED(false),
+    /** The client address or domain is on the never-log list. */
+    NEVER_LOG(false),
+    /** The client went over the flood limit; the capture is parked for review. */
+    FLOOD(false),
     /** CRM integration is off for the mailbox. */
     INTEGRATION_DISABLED(false),
     /** Nothing in the CRM matches and the settings forbid creating anything. */
@@ -26,12 +34,23 @@ public enum ReasonCode {
     ACTIVE_DEAL(true),
     /** Known client without an active deal: attached to its contact/company and most recent lead (§4.3). */
     KNOWN_CLIENT(true),
-    /** Attached to the client's open lead (§4.4). */
+    /** Known client without an active deal, repeat-sale mode lead: a repeat lead, even with lead creation off (§4.3). */
+    REPEAT_LEAD(true),
+    /** Known client without an active deal, repeat-sale mode deal: a repeat deal (§4.3). */
+    REPEAT_DEAL(true),
+    /** Attached to the client's lead, open or the most recent closed one (§4.4). */
     OPEN_LEAD(true),
     /** Unknown client writing in: a new lead (§4.5). */
     NEW_LEAD(true),
+    /** Unknown client writing in, leadless mode: a new contact and deal (§4.5). */
+    NEW_CONTACT_AND_DEAL(true),
     /** Employee writing to an unknown address: a new contact (§4.5). */
-    NEW_CONTACT(true);
+    NEW_CONTACT(true),
+    /**
+     * Route to assigned manager, and the client's responsible is not in the queue: a new lead assigned
+     * by the queue (§4.6).
+     */
+    QUEUE_LEAD(true);
 
     private final boolean captured;
 

@@ -13,6 +13,9 @@ import org.jamescrm.model.EmailAddress;
  * @param connector   {@code <connector>}: the CRM that receives captured mail
  * @param memoryUsers {@code <memory><user .../></memory>}: the CRM users of the in-memory CRM
  * @param internal    {@code <internal>}: extra internal domains and addresses
+ * @param neverLog    {@code <neverLog>}: client addresses and domains never captured
+ * @param filters     top-level {@code <filter>}: the administrator's global filters
+ * @param flood       {@code <flood>}: captures per client address and time window
  * @param defaults    {@code <defaults>}: the settings of every mailbox without its own element
  * @param mailboxes   {@code <mailbox address="...">}: per-mailbox settings, defaults applied
  */
@@ -20,6 +23,9 @@ public record CaptureSettings(
         ConnectorType connector,
         List<MemoryUser> memoryUsers,
         InternalAddresses internal,
+        NeverLog neverLog,
+        List<MailFilter> filters,
+        FloodLimit flood,
         MailboxSettings defaults,
         Map<EmailAddress, MailboxSettings> mailboxes) {
 
@@ -27,6 +33,9 @@ public record CaptureSettings(
         Objects.requireNonNull(connector, "connector");
         memoryUsers = List.copyOf(memoryUsers);
         Objects.requireNonNull(internal, "internal");
+        Objects.requireNonNull(neverLog, "neverLog");
+        filters = List.copyOf(filters);
+        Objects.requireNonNull(flood, "flood");
         Objects.requireNonNull(defaults, "defaults");
         mailboxes = Map.copyOf(mailboxes);
     }
@@ -34,5 +43,11 @@ public record CaptureSettings(
     /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */
     public MailboxSettings forMailbox(EmailAddress mailbox) {
         return mailboxes.getOrDefault(mailbox, defaults);
+    }
+
+    /** Whether {@code address} is a group mailbox ({@code <mailbox group="true">}). */
+    public boolean isGroupMailbox(EmailAddress address) {
+        MailboxSettings settings = mailboxes.get(address);
+        return settings != null && settings.group();
     }
 }

@@ -1,81 +1,175 @@
 package org.jamescrm.settings;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.jamescrm.model.EmailAddress;
 
 /**
  * The capture settings of one mailbox (capture-rules §10): the global {@code <defaults>} of the
  * settings file, overridden key by key by a {@code <mailbox address="...">} element.
  *
  * @param integration              {@code <integration>on|off</integration>}: capture this mailbox's mail
- *                                 at all (off: reason INTEGRATION_DISABLED)
+ *                                 at all (off: reason INTEGRATION_DISABLED; manual save still works)
+ * @param excluded                 {@code <excluded>}: a private mailbox, never captured (MAILBOX_EXCLUDED)
  * @param createLeadForIncoming    {@code <createLeadForIncoming>}: incoming mail from an unknown
  *                                 address creates a lead
  * @param createContactForOutgoing {@code <createContactForOutgoing>}: outgoing mail to an unknown
  *                                 address creates a contact
  * @param leadSource               {@code <leadSource>}: the source written on created leads
+ * @param repeatSale               {@code <repeatSale>}: what incoming mail from a known client without
+ *                                 an active deal creates
+ * @param leadless                 {@code <leadless>}: no leads at all; an unknown client writing in
+ *                                 gets a contact and a deal
+ * @param routeToAssignedManager   {@code <routeToAssignedManager>}: keep a client's responsible when
+ *                                 that person is in the queue, else create a new lead for the queue
  * @param distribution             {@code <distribution>}: who is responsible for created items
+ * @param responsible              {@code <responsible>}: the employee of the {@code direct} rule
+ * @param queue                    {@code <queue>}: the employees of the round-robin and least-busy rules,
+ *                                 and of {@code routeToAssignedManager}
  * @param body                     {@code <body>}: what part of the message the activity stores
  * @param attachmentLimitBytes     {@code <attachmentLimit>} (e.g. {@code 24MB}): larger attachments
  *                                 are listed by name and size only
  * @param skipAutomated            {@code <skipAutomated>}: auto-replies, bounces and list mail are
  *                                 not captured (reason AUTOMATED)
+ * @param filters                  {@code <filter>}: the mailbox's own filters (reason FILTERED:name)
+ * @param group                    the {@code group="true"} attribute: a shared team mailbox without owner
  */
 public record MailboxSettings(
         boolean integration,
+        boolean excluded,
         boolean createLeadForIncoming,
         boolean createContactForOutgoing,
         String leadSource,
+        RepeatSaleMode repeatSale,
+        boolean leadless,
+        boolean routeToAssignedManager,
         DistributionRule distribution,
+        Optional<EmailAddress> responsible,
+        List<EmailAddress> queue,
         BodyMode body,
         long attachmentLimitBytes,
-        boolean skipAutomated) {
+        boolean skipAutomated,
+        List<MailFilter> filters,
+        boolean group) {
 
     /** The keys of a mailbox element, in the order the documentation lists them. */
-    public static final List<String> KEYS = List.of("integration", "createLeadForIncoming", "createContactForOutgoing",
-        "leadSource", "distribution", "body", "attachmentLimit", "skipAutomated");
+    public static final List<String> KEYS = List.of("integration", "excluded", "createLeadForIncoming", "createContactForOutgoing",
+        "leadSource", "repeatSale", "leadless", "routeToAssignedManager", "distribution", "responsible", "queue", "body",
+        "attachmentLimit", "skipAutomated", "filter");
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
     public MailboxSettings {
         Objects.requireNonNull(leadSource, "leadSource");
+        Objects.requireNonNull(repeatSale, "repeatSale");
         Objects.requireNonNull(distribution, "distribution");
+        Objects.requireNonNull(responsible, "responsible");
+        queue = List.copyOf(queue);
         Objects.requireNonNull(body, "body");
+        filters = List.copyOf(filters);
     }
 
     /** The settings used when the file says nothing: capture everything, create leads and contacts. */
     public static MailboxSettings defaults() {
-        return new MailboxSettings(true, true, true, "EMAIL", DistributionRule.MAILBOX_OWNER, BodyMode.FULL,
-            24L * 1024 * 1024, true);
+        return new MailboxSettings(true, false, true, true, "EMAIL", RepeatSaleMode.OFF, false, false,
+            DistributionRule.MAILBOX_OWNER, Optional.empty(), List.of(), BodyMode.FULL, 24L * 1024 * 1024, true, List.of(), false);
     }
 
     /**
-     * These settings with the values of {@code overrides} (key to text, as in the file) applied.
+     * These settings with the values of {@code overrides} (key to text, as in the file) applied; the
+     * filters of the element are added to these.
      *
      * @param prefix the element path of the keys, for error messages ({@code defaults} or {@code mailbox})
      */
-    MailboxSettings with(String prefix, Map<String, String> overrides) {
-        boolean integration = this.integration;
-        boolean createLead = this.createLeadForIncoming;
-        boolean createContact = this.createContactForOutgoing;
-        String leadSource = this.leadSource;
-        DistributionRule distribution = this.distribution;
-        BodyMode body = this.body;
-        long attachmentLimit = this.attachmentLimitBytes;
-        boolean skipAutomated = this.skipAutomated;
+    MailboxSettings with(String prefix, Map<String, String> overrides, List<MailFilter> ownFilters, boolean groupMailbox) {
+        Builder builder = new Builder(this);
         for (Map.Entry<String, String> entry : overrides.entrySet()) {
-            String key = prefix + "." + entry.getKey();
-            String value = entry.getValue();
-            switch (entry.getKey()) {
+            builder.set(prefix + "." + entry.getKey(), entry.getKey(), entry.getValue());
+        }
+        List<MailFilter> allFilters = new ArrayList<>(filters);
+        allFilters.addAll(ownFilters);
+        builder.filters = allFilters;
+        builder.group = groupMailbox;
+        MailboxSettings settings = builder.build();
+        settings.validate(prefix);
+        return settings;
+    }
+
+    private void validate(String prefix) {
+        if (distribution == DistributionRule.DIRECT && responsible.isEmpty()) {
+            throw new InvalidSettingsException.Problem("key '" + prefix + ".responsible' is missing; allowed values: the e-mail "
+                + "address of the employee who gets every item (required by distribution direct)");
+        }
+        if ((distribution.usesQueue() || routeToAssignedManager) && queue.isEmpty()) {
+            throw new InvalidSettingsException.Problem("key '" + prefix + ".queue' is missing; allowed values: employees' "
+                + "e-mail addresses, comma separated (required by distribution " + distribution.word()
+                + (routeToAssignedManager ? " and routeToAssignedManager" : "") + ")");
+        }
+        if (group && distribution == DistributionRule.MAILBOX_OWNER) {
+            throw new InvalidSettingsException.Problem("key '" + prefix + ".distribution' is mailbox-owner for a group mailbox, "
+                + "which has no owner; allowed values: direct, round-robin, least-busy");
+        }
+    }
+
+    /** The settings being built from the file. */
+    private static final class Builder {
+        private boolean integration;
+        private boolean excluded;
+        private boolean createLead;
+        private boolean createContact;
+        private String leadSource;
+        private RepeatSaleMode repeatSale;
+        private boolean leadless;
+        private boolean routeToAssignedManager;
+        private DistributionRule distribution;
+        private Optional<EmailAddress> responsible;
+        private List<EmailAddress> queue;
+        private BodyMode body;
+        private long attachmentLimit;
+        private boolean skipAutomated;
+        private List<MailFilter> filters;
+        private boolean group;
+
+        Builder(MailboxSettings from) {
+            integration = from.integration;
+            excluded = from.excluded;
+            createLead = from.createLeadForIncoming;
+            createContact = from.createContactForOutgoing;
+            leadSource = from.leadSource;
+            repeatSale = from.repeatSale;
+            leadless = from.leadless;
+            routeToAssignedManager = from.routeToAssignedManager;
+            distribution = from.distribution;
+            responsible = from.responsible;
+            queue = from.queue;
+            body = from.body;
+            attachmentLimit = from.attachmentLimitBytes;
+            skipAutomated = from.skipAutomated;
+            filters = from.filters;
+            group = from.group;
+        }
+
+        void set(String key, String name, String value) {
+            switch (name) {
                 case "integration" -> integration = onOff(key, value);
+                case "excluded" -> excluded = bool(key, value);
                 case "createLeadForIncoming" -> createLead = bool(key, value);
                 case "createContactForOutgoing" -> createContact = bool(key, value);
                 case "leadSource" -> leadSource = nonBlank(key, value);
+                case "repeatSale" -> repeatSale = SettingValue.parse(RepeatSaleMode.class, key, value);
+                case "leadless" -> leadless = bool(key, value);
+                case "routeToAssignedManager" -> routeToAssignedManager = bool(key, value);
                 case "distribution" -> distribution = SettingValue.parse(DistributionRule.class, key, value);
+                case "responsible" -> responsible = Optional.of(address(key, value));
+                case "queue" -> queue = addresses(key, value);
                 case "body" -> body = SettingValue.parse(BodyMode.class, key, value);
                 case "attachmentLimit" -> attachmentLimit = size(key, value);
                 case "skipAutomated" -> skipAutomated = bool(key, value);
@@ -83,8 +177,11 @@ public record MailboxSettings(
                     "unknown key '" + key + "'; allowed keys: " + String.join(", ", KEYS));
             }
         }
-        return new MailboxSettings(integration, createLead, createContact, leadSource, distribution, body,
-            attachmentLimit, skipAutomated);
+
+        MailboxSettings build() {
+            return new MailboxSettings(integration, excluded, createLead, createContact, leadSource, repeatSale, leadless,
+                routeToAssignedManager, distribution, responsible, queue, body, attachmentLimit, skipAutomated, filters, group);
+        }
     }
 
     private static boolean onOff(String key, String value) {
@@ -95,7 +192,7 @@ public record MailboxSettings(
         };
     }
 
-    private static boolean bool(String key, String value) {
+    static boolean bool(String key, String value) {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
@@ -108,6 +205,23 @@ public record MailboxSettings(
             throw new InvalidSettingsException.Problem("key '" + key + "' is empty; allowed values: any non-empty text");
         }
         return value;
+    }
+
+    static EmailAddress address(String key, String value) {
+        try {
+            return EmailAddress.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: an e-mail address");
+        }
+    }
+
+    private static List<EmailAddress> addresses(String key, String value) {
+        List<EmailAddress> addresses = Arrays.stream(value.split(",")).map(String::strip).filter(part -> !part.isEmpty())
+            .map(part -> address(key, part)).distinct().toList();
+        if (addresses.isEmpty()) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' is empty; allowed values: e-mail addresses, comma separated");
+        }
+        return addresses;
     }
 
     private static long size(String key, String value) {

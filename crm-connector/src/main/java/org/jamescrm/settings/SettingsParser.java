@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -32,7 +36,9 @@ import org.xml.sax.SAXException;
  */
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
-    private static final List<String> TOP_LEVEL_KEYS = List.of("connector", "memory", "internal", "defaults", "mailbox");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("connector", "memory", "internal", "neverLog", "filter", "flood",
+        "defaults", "mailbox");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(seconds?|minutes?|hours?|days?)");
 
     /** Parses the settings file at {@code file}. */
     public CaptureSettings parse(Path file) {
@@ -84,19 +90,26 @@ public final class SettingsParser {
         ConnectorType connector = ConnectorType.MEMORY;
         List<MemoryUser> users = List.of();
         InternalAddresses internal = InternalAddresses.none();
+        NeverLog neverLog = NeverLog.none();
+        List<MailFilter> filters = new ArrayList<>();
+        FloodLimit flood = FloodLimit.defaults();
         MailboxSettings defaults = MailboxSettings.defaults();
         List<Element> mailboxElements = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (Element element : children(root)) {
             String key = element.getTagName();
-            if (!key.equals("mailbox") && !seen.add(key)) {
+            if (!key.equals("mailbox") && !key.equals("filter") && !seen.add(key)) {
                 throw new InvalidSettingsException.Problem("key '" + key + "' is given twice; allowed: once");
             }
             switch (key) {
                 case "connector" -> connector = SettingValue.parse(ConnectorType.class, key, text(element));
                 case "memory" -> users = memoryUsers(element);
                 case "internal" -> internal = internal(element);
-                case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"));
+                case "neverLog" -> neverLog = neverLog(element);
+                case "filter" -> filters.add(filter(element, "filter"));
+                case "flood" -> flood = flood(element);
+                case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"),
+                    filters(element, "defaults"), false);
                 case "mailbox" -> mailboxElements.add(element);
                 default -> throw new InvalidSettingsException.Problem(
                     "unknown key '" + key + "'; allowed keys: " + String.join(", ", TOP_LEVEL_KEYS));
@@ -105,11 +118,13 @@ public final class SettingsParser {
         Map<EmailAddress, MailboxSettings> mailboxes = new HashMap<>();
         for (Element element : mailboxElements) {
             EmailAddress address = address("mailbox@address", element.getAttribute("address"));
-            if (mailboxes.put(address, defaults.with("mailbox", values(element, "mailbox"))) != null) {
+            boolean group = element.hasAttribute("group") && MailboxSettings.bool("mailbox@group", element.getAttribute("group"));
+            MailboxSettings settings = defaults.with("mailbox", values(element, "mailbox"), filters(element, "mailbox"), group);
+            if (mailboxes.put(address, settings) != null) {
                 throw new InvalidSettingsException.Problem("key 'mailbox' is given twice for " + address + "; allowed: once per address");
             }
         }
-        return new CaptureSettings(connector, users, internal, defaults, mailboxes);
+        return new CaptureSettings(connector, users, internal, neverLog, filters, flood, defaults, mailboxes);
     }
 
     private static List<MemoryUser> memoryUsers(Element memory) {
@@ -137,7 +152,7 @@ public final class SettingsParser {
         Set<EmailAddress> addresses = new LinkedHashSet<>();
         for (Element element : children(internal)) {
             switch (element.getTagName()) {
-                case "domain" -> domains.add(domain(text(element)));
+                case "domain" -> domains.add(domain("internal.domain", text(element)));
                 case "address" -> addresses.add(address("internal.address", text(element)));
                 default -> throw new InvalidSettingsException.Problem(
                     "unknown key 'internal." + element.getTagName() + "'; allowed keys: domain, address");
@@ -146,9 +161,93 @@ public final class SettingsParser {
         return new InternalAddresses(domains, addresses);
     }
 
+    private static NeverLog neverLog(Element neverLog) {
+        Set<String> domains = new LinkedHashSet<>();
+        Set<EmailAddress> addresses = new LinkedHashSet<>();
+        for (Element element : children(neverLog)) {
+            switch (element.getTagName()) {
+                case "domain" -> domains.add(domain("neverLog.domain", text(element)));
+                case "address" -> addresses.add(address("neverLog.address", text(element)));
+                default -> throw new InvalidSettingsException.Problem(
+                    "unknown key 'neverLog." + element.getTagName() + "'; allowed keys: domain, address");
+            }
+        }
+        return new NeverLog(addresses, domains);
+    }
+
+    private static List<MailFilter> filters(Element parent, String prefix) {
+        List<MailFilter> filters = new ArrayList<>();
+        for (Element element : children(parent)) {
+            if (element.getTagName().equals("filter")) {
+                filters.add(filter(element, prefix + ".filter"));
+            }
+        }
+        return filters;
+    }
+
+    private static MailFilter filter(Element element, String key) {
+        String name = element.getAttribute("name").strip();
+        if (name.isEmpty()) {
+            throw new InvalidSettingsException.Problem("key '" + key + "@name' is empty; allowed values: a name for the rule");
+        }
+        String field = element.getAttribute("field").strip();
+        if (!List.of("sender", "recipient", "subject").contains(field) && !field.matches("header:[A-Za-z0-9-]+")) {
+            throw new InvalidSettingsException.Problem("key '" + key + "@field' has value '" + field + "' in filter '" + name
+                + "'; allowed values: sender, recipient, subject, header:<Name>");
+        }
+        try {
+            return new MailFilter(name, field, Pattern.compile(element.getAttribute("pattern"), Pattern.CASE_INSENSITIVE));
+        } catch (PatternSyntaxException e) {
+            throw new InvalidSettingsException.Problem("key '" + key + "@pattern' has value '" + element.getAttribute("pattern")
+                + "' in filter '" + name + "'; allowed values: a regular expression (" + e.getDescription() + ")");
+        }
+    }
+
+    private static FloodLimit flood(Element flood) {
+        int captures = FloodLimit.defaults().captures();
+        Duration window = FloodLimit.defaults().window();
+        for (Map.Entry<String, String> entry : values(flood, "flood").entrySet()) {
+            String key = "flood." + entry.getKey();
+            switch (entry.getKey()) {
+                case "captures" -> {
+                    try {
+                        captures = Integer.parseInt(entry.getValue());
+                    } catch (NumberFormatException e) {
+                        captures = 0;
+                    }
+                    if (captures < 1) {
+                        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + entry.getValue()
+                            + "'; allowed values: a whole number of at least 1");
+                    }
+                }
+                case "window" -> window = duration(key, entry.getValue());
+                default -> throw new InvalidSettingsException.Problem("unknown key '" + key + "'; allowed keys: captures, window");
+            }
+        }
+        return new FloodLimit(captures, window);
+    }
+
+    private static Duration duration(String key, String value) {
+        Matcher matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) < 1) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
+                + "'; allowed values: a duration such as 30 minutes, 2 hours, 1 day");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2).replaceAll("s$", "")) {
+            case "second" -> Duration.ofSeconds(amount);
+            case "minute" -> Duration.ofMinutes(amount);
+            case "hour" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
     private static Map<String, String> values(Element parent, String prefix) {
         Map<String, String> values = new LinkedHashMap<>();
         for (Element element : children(parent)) {
+            if (element.getTagName().equals("filter") && !prefix.equals("flood")) {
+                continue; // filters are read by filters()
+            }
             if (values.put(element.getTagName(), text(element)) != null) {
                 throw new InvalidSettingsException.Problem("key '" + prefix + "." + element.getTagName() + "' is given twice; allowed: once");
             }
@@ -157,17 +256,13 @@ public final class SettingsParser {
     }
 
     private static EmailAddress address(String key, String value) {
-        try {
-            return EmailAddress.of(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: an e-mail address");
-        }
+        return MailboxSettings.address(key, value);
     }
 
-    private static String domain(String value) {
+    private static String domain(String key, String value) {
         String domain = value.toLowerCase(Locale.ROOT);
         if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
-            throw new InvalidSettingsException.Problem("key 'internal.domain' has value '" + value + "'; allowed values: a domain name");
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: a domain name");
         }
         return domain;
     }

@@ -48,7 +48,7 @@ public record ClientRecord(
     public record Lead(String id, LeadStatus status, Optional<String> responsibleId, Instant modifiedAt) {
     }
 
-    /** A deal as the rules see it. */
-    public record Deal(String id, DealStage stage, Optional<String> responsibleId, Instant modifiedAt) {
+    /** A deal as the rules see it; {@code leadId} is the lead it was converted from, if any. */
+    public record Deal(String id, DealStage stage, Optional<String> responsibleId, Instant modifiedAt, Optional<String> leadId) {
     }
 }

@@ -37,11 +37,23 @@ public interface CrmConnector {
     /** The contact created for this capture key, if one exists. */
     Optional<ItemRef> findContactByOriginKey(String originKey) throws CrmException;
 
+    /** The deal created for this capture key, if one exists. */
+    Optional<ItemRef> findDealByOriginKey(String originKey) throws CrmException;
+
+    /**
+     * How many open items (open leads and deals in progress) each user is responsible for: the
+     * least-busy distribution rule. Users without any open item map to 0.
+     */
+    Map<String, Integer> countOpenItems(Set<String> userIds) throws CrmException;
+
     /** Creates a lead. */
     ItemRef createLead(NewLead lead) throws CrmException;
 
     /** Creates a contact. */
     ItemRef createContact(NewContact contact) throws CrmException;
+
+    /** Creates a deal in progress. */
+    ItemRef createDeal(NewDeal deal) throws CrmException;
 
     /** Creates an e-mail activity bound to its items; returns its id. */
     String createEmailActivity(NewEmailActivity activity) throws CrmException;

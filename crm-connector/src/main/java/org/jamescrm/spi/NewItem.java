@@ -1,7 +1,7 @@
 package org.jamescrm.spi;
 
 /** A CRM item that a capture creates before it writes the e-mail activity. */
-public sealed interface NewItem permits NewLead, NewContact {
+public sealed interface NewItem permits NewLead, NewContact, NewDeal {
 
     /** The capture key of the mail that creates the item. */
     String originKey();

@@ -31,8 +31,9 @@ class InvalidSettingsTest {
     void misspelledKeyShouldStopTheStartNamingFileKeyAndAllowedKeys() {
         assertStartFailsWith(xml -> replace(xml, "<createLeadForIncoming>true</createLeadForIncoming>",
                 "<createLeadForIncomming>true</createLeadForIncomming>"),
-            "crm-capture.xml: unknown key 'defaults.createLeadForIncomming'; allowed keys: integration, createLeadForIncoming, "
-                + "createContactForOutgoing, leadSource, distribution, body, attachmentLimit, skipAutomated");
+            "crm-capture.xml: unknown key 'defaults.createLeadForIncomming'; allowed keys: integration, excluded, "
+                + "createLeadForIncoming, createContactForOutgoing, leadSource, repeatSale, leadless, routeToAssignedManager, "
+                + "distribution, responsible, queue, body, attachmentLimit, skipAutomated, filter");
     }
 
     private void assertStartFailsWith(UnaryOperator<String> typo, String expectedMessage) {

@@ -2,33 +2,53 @@ package org.jamescrm.james;
 
 import java.io.File;
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.filesystem.api.FileSystem;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.InvalidSettingsException;
 import org.jamescrm.settings.SettingsParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The product's settings file, {@code conf/crm-capture.xml} in James's configuration folder, read
- * and validated once when James starts: an invalid file stops the start with the file, the key and
- * the allowed values.
+ * The product's settings file, {@code conf/crm-capture.xml} in James's configuration folder. Read and
+ * validated when James starts: an invalid file stops the start with the file, the key and the allowed
+ * values. Re-read when it changes (checked at most every {@link #CHECK_INTERVAL}), so CRM
+ * administrators toggle options without restarting James; a changed file that is invalid is refused
+ * with the same message in the log and in {@code GET /crm/status}, and the settings in force stay.
+ * The connector choice is read at start only.
  */
 public class CaptureSettingsSource {
     /** Where James's file system finds the settings file. */
     public static final String LOCATION = "file://conf/crm-capture.xml";
+    /** How often at most the file's modification time is looked at. */
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+    private static final Logger LOGGER = LoggerFactory.getLogger(CaptureSettingsSource.class);
 
     private final Path file;
-    private final CaptureSettings settings;
+    private final SettingsParser parser;
+    private final Clock clock;
+    private final AtomicReference<State> state;
 
     /** Reads the file at {@link #LOCATION} of James's file system. */
-    public CaptureSettingsSource(FileSystem fileSystem) {
-        this(locate(fileSystem), new SettingsParser());
+    public CaptureSettingsSource(FileSystem fileSystem, Clock clock) {
+        this(locate(fileSystem), new SettingsParser(), clock);
     }
 
-    CaptureSettingsSource(Path file, SettingsParser parser) {
+    CaptureSettingsSource(Path file, SettingsParser parser, Clock clock) {
         this.file = file;
-        this.settings = parser.parse(file);
+        this.parser = parser;
+        this.clock = clock;
+        this.state = new AtomicReference<>(new State(parser.parse(file), modified(file), clock.instant(), Optional.empty()));
     }
 
     private static Path locate(FileSystem fileSystem) {
@@ -41,13 +61,56 @@ public class CaptureSettingsSource {
         }
     }
 
-    /** The settings in force. */
+    /** The settings in force; re-reads the file first when it changed. */
     public CaptureSettings current() {
-        return settings;
+        State current = state.get();
+        Instant now = clock.instant();
+        if (now.isBefore(current.checkedAt().plus(CHECK_INTERVAL))) {
+            return current.settings();
+        }
+        FileTime modified = modified(file);
+        if (modified.equals(current.modified())) {
+            state.compareAndSet(current, current.checked(now));
+            return current.settings();
+        }
+        State next = reload(current, modified, now);
+        return state.compareAndSet(current, next) ? next.settings() : state.get().settings();
+    }
+
+    private State reload(State current, FileTime modified, Instant now) {
+        try {
+            CaptureSettings settings = parser.parse(file);
+            LOGGER.info("Capture settings re-read from {}", file);
+            return new State(settings, modified, now, Optional.empty());
+        } catch (InvalidSettingsException e) {
+            LOGGER.error("Changed capture settings refused, the previous ones stay in force: {}", e.getMessage());
+            return new State(current.settings(), modified, now, Optional.of(e.getMessage()));
+        }
+    }
+
+    /** Why the last change of the file was refused, if it was. */
+    public Optional<String> refusedChange() {
+        return state.get().refusal();
     }
 
     /** The settings file. */
     public Path file() {
         return file;
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0); // a vanished file: keep the settings in force until it is back
+        }
+    }
+
+    /** The settings in force and when the file was last looked at. */
+    private record State(CaptureSettings settings, FileTime modified, Instant checkedAt, Optional<String> refusal) {
+
+        State checked(Instant now) {
+            return new State(settings, modified, now, refusal);
+        }
     }
 }

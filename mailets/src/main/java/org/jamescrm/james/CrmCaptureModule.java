@@ -1,10 +1,13 @@
 package org.jamescrm.james;
 
+import java.io.FileNotFoundException;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.DecisionLog;
+import org.jamescrm.capture.FileRoundRobinPositions;
+import org.jamescrm.capture.RoundRobinPositions;
 import org.jamescrm.capture.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.memory.InMemoryCrm;
@@ -29,10 +32,19 @@ public class CrmCaptureModule extends AbstractModule {
     /** How many decisions the decision log keeps for the WebAdmin route; older ones stay in the log file. */
     static final int KEPT_DECISIONS = 10_000;
 
+    /** Where the round-robin positions are kept, under James's working directory. */
+    static final String ROUND_ROBIN_FILE = "var/crm-capture/round-robin.properties";
+
     @Provides
     @Singleton
-    CaptureSettingsSource settingsSource(FileSystem fileSystem) {
-        return new CaptureSettingsSource(fileSystem);
+    CaptureSettingsSource settingsSource(FileSystem fileSystem, Clock clock) {
+        return new CaptureSettingsSource(fileSystem, clock);
+    }
+
+    @Provides
+    @Singleton
+    RoundRobinPositions roundRobinPositions(FileSystem fileSystem) throws FileNotFoundException {
+        return new FileRoundRobinPositions(fileSystem.getBasedir().toPath().resolve(ROUND_ROBIN_FILE));
     }
 
     @Provides
@@ -75,7 +87,7 @@ public class CrmCaptureModule extends AbstractModule {
     @Provides
     @Singleton
     CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
-                                  MissingCrmUsers missingUsers, Clock clock) {
-        return new CaptureService(connector, settings::current, decisions, missingUsers, clock);
+                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
+        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, clock);
     }
 }

@@ -8,6 +8,8 @@ import jakarta.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.spi.CrmException;
@@ -30,7 +32,11 @@ public class CaptureDeliverer {
         try {
             MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw(mail)));
             CaptureRequest request = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
-            return new CaptureOutcome.Decided(captureService.capture(request));
+            DecisionRecord decision = captureService.capture(request);
+            if (decision.reason() == ReasonCode.FLOOD) {
+                return new CaptureOutcome.Rejected("FLOOD: " + decision.detail()); // parked for review, not captured
+            }
+            return new CaptureOutcome.Decided(decision);
         } catch (CrmException e) {
             if (e instanceof CrmUnavailableException unavailable) {
                 return new CaptureOutcome.RetryLater(unavailable.getMessage(), unavailable.retryAfter());

@@ -81,6 +81,7 @@ public class CrmCaptureRoutes implements Routes {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("connector", connector.name());
         view.put("settingsFile", settings.file().toString());
+        view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
         return json(response, json.write(view));
     }

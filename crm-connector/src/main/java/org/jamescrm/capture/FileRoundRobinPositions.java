@@ -1,0 +1,69 @@
+package org.jamescrm.capture;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * Round-robin positions in a properties file (mailbox = position), so the turn survives a restart of
+ * James. The file is replaced atomically on every move; a server of a cluster sharing the folder
+ * shares the positions.
+ */
+public final class FileRoundRobinPositions implements RoundRobinPositions {
+    private final Path file;
+    private final Object lock = new Object();
+
+    public FileRoundRobinPositions(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    public long current(EmailAddress mailbox) {
+        synchronized (lock) {
+            return Long.parseLong(read().getProperty(mailbox.value(), "0"));
+        }
+    }
+
+    @Override
+    public void advance(EmailAddress mailbox, long from) {
+        synchronized (lock) {
+            Properties positions = read();
+            if (Long.parseLong(positions.getProperty(mailbox.value(), "0")) == from) {
+                positions.setProperty(mailbox.value(), String.valueOf(from + 1));
+                write(positions);
+            }
+        }
+    }
+
+    private Properties read() {
+        Properties positions = new Properties();
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                positions.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the round-robin positions " + file, e);
+            }
+        }
+        return positions;
+    }
+
+    private void write(Properties positions) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                positions.store(out, "round-robin position of each mailbox: items assigned so far");
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the round-robin positions " + file, e);
+        }
+    }
+}

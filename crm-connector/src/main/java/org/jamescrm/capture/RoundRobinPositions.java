@@ -1,0 +1,17 @@
+package org.jamescrm.capture;
+
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * Where each mailbox's round-robin distribution stands: how many items it has assigned so far. The
+ * rules pick queue member {@code position % queue size}; the capture advances the position after it
+ * created an item.
+ */
+public interface RoundRobinPositions {
+
+    /** The mailbox's position; 0 for a mailbox that never assigned anything. */
+    long current(EmailAddress mailbox);
+
+    /** Moves the mailbox from {@code from} to the next position, unless another capture moved it already. */
+    void advance(EmailAddress mailbox, long from);
+}
