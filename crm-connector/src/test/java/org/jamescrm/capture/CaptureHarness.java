@@ -1,0 +1,110 @@
+package org.jamescrm.capture;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.mime.MessageParser;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.Envelope;
+import org.jamescrm.model.MessageFacts;
+import org.jamescrm.rules.Classification;
+import org.jamescrm.rules.Classifier;
+import org.jamescrm.rules.MessageSummary;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.CrmUser;
+
+/**
+ * The whole core path as the mail server drives it, without James: classify a raw message with the
+ * server domain {@code company.example}, parse it, capture it into a real {@link InMemoryCrm}.
+ */
+final class CaptureHarness {
+    static final String SERVER_DOMAIN = "company.example";
+
+    final SteppingClock clock = new SteppingClock(Instant.parse("2026-11-22T09:00:00Z"));
+    final InMemoryCrm crm = new InMemoryCrm(clock);
+    final DecisionLog decisions = new DecisionLog(1000, new JsonViews());
+    final MissingCrmUsers missingUsers = new MissingCrmUsers();
+    final CaptureSettings settings;
+    final CaptureService service;
+    final CrmUser alice;
+    final CrmUser bob;
+    final CrmUser carl;
+
+    CaptureHarness(String settingsBody) {
+        settings = new SettingsParser().parse(new ByteArrayInputStream(("<crmcapture>" + settingsBody + "</crmcapture>")
+            .getBytes(StandardCharsets.UTF_8)), "crm-capture.xml");
+        service = new CaptureService(crm, () -> settings, decisions, missingUsers, new InMemoryRoundRobinPositions(), clock);
+        alice = crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
+        bob = crm.addUser(EmailAddress.of("bob@company.example"), "Bob Brown");
+        carl = crm.addUser(EmailAddress.of("carl@company.example"), "Carl Clark");
+    }
+
+    /** Delivers a message through classification and capture, as the mailet and the queue do. */
+    DecisionRecord deliver(String sender, List<String> recipients, String message) {
+        try {
+            clock.step(Duration.ofMinutes(1));
+            Envelope envelope = new Envelope(Optional.ofNullable(sender).map(EmailAddress::of),
+                recipients.stream().map(EmailAddress::of).toList());
+            MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
+            MessageSummary summary = new MessageSummary(envelope, facts.from().map(party -> party.address()), facts.headers(), false);
+            Classification classification = new Classifier().classify(summary, SERVER_DOMAIN::equals, settings);
+            if (!classification.capturable()) {
+                return service.recordExclusion(facts.messageId(), facts.captureKey(), facts.from().map(party -> party.address()),
+                    classification);
+            }
+            Instant receivedAt = clock.instant();
+            clock.step(Duration.ofSeconds(2)); // the capture queue runs a little after the receipt
+            return service.capture(new CaptureRequest(facts, classification, receivedAt));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CrmException e) {
+            throw new AssertionError("the in-memory CRM does not fail", e);
+        }
+    }
+
+    /** A plain message; {@code extra} are more header lines, each ending in CRLF. */
+    static String message(String from, String to, String messageId, String subject, String extra) {
+        return "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nDate: Sun, 22 Nov 2026 10:15:00 +0300\r\n"
+            + "Message-ID: " + messageId + "\r\n" + extra + "Content-Type: text/plain; charset=UTF-8\r\n\r\nHello.\r\n";
+    }
+
+    /** A clock that tests move forward. */
+    static final class SteppingClock extends Clock {
+        private Instant now;
+
+        SteppingClock(Instant start) {
+            this.now = start;
+        }
+
+        void step(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
