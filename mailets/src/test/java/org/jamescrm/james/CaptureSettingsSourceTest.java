@@ -1,0 +1,89 @@
+package org.jamescrm.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.settings.SettingsParser;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CRM administrators toggle options by editing crm-capture.xml; James picks the change up without a restart. */
+class CaptureSettingsSourceTest {
+    static final EmailAddress ALICE = EmailAddress.of("alice@company.example");
+
+    @TempDir
+    Path conf;
+    Path file;
+    MovableClock clock = new MovableClock();
+    CaptureSettingsSource source;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        file = conf.resolve("crm-capture.xml");
+        write("<crmcapture/>", 1);
+        source = new CaptureSettingsSource(file, new SettingsParser(), clock);
+    }
+
+    private void write(String content, long second) throws Exception {
+        Files.writeString(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-22T00:00:00Z").plusSeconds(second)));
+    }
+
+    @Test
+    void aChangedFileShouldBeInForceAfterTheCheckInterval() throws Exception {
+        write("<crmcapture><mailbox address=\"alice@company.example\"><integration>off</integration></mailbox></crmcapture>", 2);
+
+        assertThat(source.current().forMailbox(ALICE).integration()).as("before the check interval").isTrue();
+        clock.move(CaptureSettingsSource.CHECK_INTERVAL);
+        assertThat(source.current().forMailbox(ALICE).integration()).isFalse();
+        assertThat(source.refusedChange()).isEmpty();
+    }
+
+    @Test
+    void anInvalidChangeShouldBeRefusedAndTheSettingsInForceKept() throws Exception {
+        write("<crmcapture><defaults><integration>maybe</integration></defaults></crmcapture>", 2);
+        clock.move(CaptureSettingsSource.CHECK_INTERVAL);
+
+        assertThat(source.current().forMailbox(ALICE).integration()).isTrue();
+        assertThat(source.refusedChange()).contains(file + ": key 'defaults.integration' has value 'maybe'; allowed values: on, off");
+
+        write("<crmcapture><defaults><integration>off</integration></defaults></crmcapture>", 3);
+        clock.move(CaptureSettingsSource.CHECK_INTERVAL);
+        assertThat(source.current().forMailbox(ALICE).integration()).isFalse();
+        assertThat(source.refusedChange()).isEmpty();
+    }
+
+    /** A clock the test moves. */
+    static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-22T10:00:00Z");
+
+        void move(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
