@@ -107,14 +107,10 @@ public final class MessageParser {
         if (message.getHeader() != null) {
             for (Field field : message.getHeader().getFields()) {
                 String body = field.getBody();
-                headers.add(field.getName(), body == null ? "" : DecoderUtil.decodeEncodedWords(unfold(body), DecodeMonitor.SILENT));
+                headers.add(field.getName(), HeaderValues.decode(body));
             }
         }
         return headers.build();
-    }
-
-    private static String unfold(String value) {
-        return value.replaceAll("\r?\n[ \t]+", " ");
     }
 
     /** The raw body (after the blank line ending the header), for the digest key. */

@@ -1,7 +1,6 @@
 package org.jamescrm.james;
 
 import java.time.Clock;
-import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
@@ -18,7 +17,6 @@ import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureParker;
 import org.jamescrm.james.queue.CaptureQueueConfiguration;
 import org.jamescrm.james.queue.CaptureQueueConsumer;
-import org.jamescrm.model.EmailAddress;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.MessageSummary;
 
@@ -88,11 +86,12 @@ public class CaptureToCrm extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         try {
-            Classification classification = classifier.classify(mail, getMailetContext());
+            MessageSummary summary = summarizer.summarize(mail);
+            Classification classification = classifier.classify(summary, getMailetContext());
             if (classification.capturable()) {
                 enqueue(mail, classification);
             } else {
-                captureService.recordExclusion(summarizer.messageId(mail), summarizer.captureKey(mail), author(mail), classification);
+                captureService.recordExclusion(summarizer.messageId(mail), summarizer.captureKey(mail), summary.author(), classification);
             }
         } catch (MessagingException | RuntimeException e) {
             // the mail goes on to delivery whatever happens here; the capture is parked, not lost
@@ -119,11 +118,6 @@ public class CaptureToCrm extends GenericMailet {
         } finally {
             LifecycleUtil.dispose(capture);
         }
-    }
-
-    private Optional<EmailAddress> author(Mail mail) throws MessagingException {
-        MessageSummary summary = summarizer.summarize(mail);
-        return summary.author();
     }
 
     @Override

@@ -26,7 +26,11 @@ public class MailClassifier {
 
     /** The classification of {@code mail}, with the domains of {@code context} as the local ones. */
     public Classification classify(Mail mail, MailetContext context) throws MessagingException {
-        MessageSummary summary = summarizer.summarize(mail);
+        return classify(summarizer.summarize(mail), context);
+    }
+
+    /** The classification of a summarized mail, with the domains of {@code context} as the local ones. */
+    public Classification classify(MessageSummary summary, MailetContext context) {
         return classifier.classify(summary, domain -> isLocalDomain(context, domain), settings.current());
     }
 

@@ -2,7 +2,6 @@ package org.jamescrm.james;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
@@ -16,11 +15,11 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.jamescrm.mime.CaptureKeys;
+import org.jamescrm.mime.HeaderValues;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
 import org.jamescrm.model.MessageHeaders;
@@ -89,21 +88,9 @@ public final class MailSummarizer {
         Enumeration<Header> all = message.getAllHeaders();
         while (all.hasMoreElements()) {
             Header header = all.nextElement();
-            headers.add(header.getName(), decode(header.getValue()));
+            headers.add(header.getName(), HeaderValues.decode(header.getValue()));
         }
         return headers.build();
-    }
-
-    private static String decode(String value) {
-        if (value == null) {
-            return "";
-        }
-        String unfolded = MimeUtility.unfold(value);
-        try {
-            return MimeUtility.decodeText(unfolded);
-        } catch (UnsupportedEncodingException | RuntimeException e) {
-            return unfolded; // an undecodable encoded word stays as written
-        }
     }
 
     private static boolean spamVerdict(Mail mail) {
