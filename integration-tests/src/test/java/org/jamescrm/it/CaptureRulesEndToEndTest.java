@@ -1,0 +1,139 @@
+package org.jamescrm.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerBuilder;
+import org.apache.james.JamesServerExtension;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.WebAdminGuiceProbe;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A representative set of capture rules on a real James 3.8.1 server, with capture settings a CRM
+ * administrator wrote: repeat-sale mode with lead creation off, a filter, a group mailbox with round
+ * robin, and the exclusions of spam and auto-replies. Every message is still delivered.
+ */
+class CaptureRulesEndToEndTest {
+    static final String ALICE = "alice@company.example";
+    static final String BOB = "bob@company.example";
+    static final String SALES = "sales@company.example";
+    static final Duration CAPTURE = Duration.ofSeconds(30);
+    static final String SETTINGS = """
+        <crmcapture>
+          <connector>memory</connector>
+          <memory>
+            <user email="alice@company.example" name="Alice Adams"/>
+            <user email="bob@company.example" name="Bob Brown"/>
+          </memory>
+          <filter name="app-notifications" field="sender" pattern="^noreply@app\\.example$"/>
+          <defaults>
+            <createLeadForIncoming>false</createLeadForIncoming>
+            <repeatSale>lead</repeatSale>
+          </defaults>
+          <mailbox address="sales@company.example" group="true">
+            <createLeadForIncoming>true</createLeadForIncoming>
+            <distribution>round-robin</distribution>
+            <queue>alice@company.example, bob@company.example</queue>
+          </mailbox>
+        </crmcapture>
+        """;
+
+    @RegisterExtension
+    static JamesServerExtension james = new JamesServerBuilder<MemoryJamesConfiguration>(workingDirectory ->
+            InstalledJames.withProductConfiguration().captureSettings(SETTINGS).install(workingDirectory))
+        .server(MemoryJamesServerMain::createServer)
+        .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
+        .build();
+
+    static MailClient mail;
+    static WebAdminClient webAdmin;
+
+    @BeforeAll
+    static void createMailboxes(GuiceJamesServer server) throws Exception {
+        for (String user : List.of(ALICE, BOB, SALES)) {
+            server.getProbe(DataProbeImpl.class).addUser(user, MailClient.PASSWORD);
+        }
+        mail = new MailClient(server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue(),
+            server.getProbe(ImapGuiceProbe.class).getImapPort());
+        webAdmin = new WebAdminClient(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
+    }
+
+    private static JsonNode decision(String messageId) {
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions(messageId)).isNotEmpty());
+        return webAdmin.decisions(messageId).get(0);
+    }
+
+    @Test
+    void aLeadShouldBeCreatedForAKnownClientAlthoughLeadCreationIsOffInRepeatMode() throws Exception {
+        mail.send(ALICE, List.of("frank@client.example"), message("Alice Adams <" + ALICE + ">", "Frank Client <frank@client.example>",
+            "<offer@company.example>", "", "Our offer", "Here it is."));
+        assertThat(decision("<offer@company.example>").path("reason").asText()).isEqualTo("NEW_CONTACT");
+
+        mail.send("frank@client.example", List.of(ALICE), message("Frank Client <frank@client.example>", ALICE,
+            "<new-order@client.example>", "", "Another order", "We need more."));
+
+        JsonNode record = decision("<new-order@client.example>");
+        assertThat(record.path("reason").asText()).isEqualTo("REPEAT_LEAD");
+        assertThat(record.path("settings").path("createLeadForIncoming").asText()).isEqualTo("false");
+        assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("frank@client.example")))
+            .singleElement().satisfies(lead -> {
+                assertThat(lead.path("returnCustomer").asBoolean()).isTrue();
+                assertThat(lead.path("responsibleId").asText()).isEqualTo(webAdmin.userId(ALICE));
+            });
+    }
+
+    @Test
+    void anUnknownClientShouldGetNoLeadWhenLeadCreationIsOff() throws Exception {
+        mail.send("gina@client.example", List.of(ALICE), message("gina@client.example", ALICE, "<gina@client.example>", "", "Hi", "Hi."));
+
+        assertThat(decision("<gina@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
+        assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("gina@client.example"))).isEmpty();
+    }
+
+    @Test
+    void theGroupMailboxShouldHandNewClientsToItsQueueInTurn() throws Exception {
+        mail.send("hank@client.example", List.of(SALES), message("hank@client.example", SALES, "<hank@client.example>", "", "Price?", "?"));
+        assertThat(decision("<hank@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+        mail.send("ivy@client.example", List.of(SALES), message("ivy@client.example", SALES, "<ivy@client.example>", "", "Price?", "?"));
+        assertThat(decision("<ivy@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+
+        String hanksResponsible = webAdmin.memory("leads", lead -> lead.path("email").asText().equals("hank@client.example")).get(0)
+            .path("responsibleId").asText();
+        String ivysResponsible = webAdmin.memory("leads", lead -> lead.path("email").asText().equals("ivy@client.example")).get(0)
+            .path("responsibleId").asText();
+        assertThat(List.of(hanksResponsible, ivysResponsible)).containsExactlyInAnyOrder(webAdmin.userId(ALICE), webAdmin.userId(BOB));
+    }
+
+    @Test
+    void spamFilteredAndAutomatedMailShouldBeDeliveredButNotCaptured() throws Exception {
+        String spam = message("spammer@client.example", SALES, "<spam@client.example>", "X-Spam-Flag: YES\r\n", "Win!", "Prize.");
+        String notification = message("noreply@app.example", SALES, "<notify@app.example>", "", "Build failed", "Log.");
+        String autoReply = message("jo@client.example", SALES, "<ooo@client.example>", "Auto-Submitted: auto-replied\r\n",
+            "Out of office", "Back Monday.");
+
+        mail.send("spammer@client.example", List.of(SALES), spam);
+        mail.send("noreply@app.example", List.of(SALES), notification);
+        mail.send("jo@client.example", List.of(SALES), autoReply);
+
+        assertThat(decision("<spam@client.example>").path("reason").asText()).isEqualTo("SPAM");
+        assertThat(decision("<notify@app.example>").path("reason").asText()).isEqualTo("FILTERED:app-notifications");
+        assertThat(decision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(SALES)).contains(spam).contains(notification).contains(autoReply));
+        assertThat(webAdmin.memory("leads", lead -> List.of("spammer@client.example", "noreply@app.example", "jo@client.example")
+            .contains(lead.path("email").asText()))).isEmpty();
+    }
+}
