@@ -4,11 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +21,8 @@ import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUser;
+import org.jamescrm.testing.SteppingClock;
+import org.jamescrm.testing.TestMessages;
 
 /**
  * The whole core path as the mail server drives it, without James: classify a raw message with the
@@ -76,35 +75,6 @@ final class CaptureHarness {
 
     /** A plain message; {@code extra} are more header lines, each ending in CRLF. */
     static String message(String from, String to, String messageId, String subject, String extra) {
-        return "From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nDate: Sun, 22 Nov 2026 10:15:00 +0300\r\n"
-            + "Message-ID: " + messageId + "\r\n" + extra + "Content-Type: text/plain; charset=UTF-8\r\n\r\nHello.\r\n";
-    }
-
-    /** A clock that tests move forward. */
-    static final class SteppingClock extends Clock {
-        private Instant now;
-
-        SteppingClock(Instant start) {
-            this.now = start;
-        }
-
-        void step(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        return TestMessages.plain(from, to, messageId, extra, subject, "Hello.");
     }
 }

@@ -1,7 +1,6 @@
 package org.jamescrm.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.testing.MimeCorpus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,11 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nesting, truncated parts) parses into facts with a capture key, and twice into the same key.
  */
 class MimeCorpusParsingTest {
-    static final Path CORPUS = Path.of(System.getProperty("mime.corpus", "../../shared/data/mime-corpus"));
-
     static Stream<Path> corpus() throws IOException {
-        assumeThat(CORPUS).as("the shared MIME corpus beside the repository").isDirectory();
-        return Files.walk(CORPUS).filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().equals("README.md")).sorted();
+        return MimeCorpus.messages();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * A representative set of capture rules on a real James 3.8.1 server, with capture settings a CRM
@@ -52,9 +54,14 @@ class CaptureRulesEndToEndTest {
         </crmcapture>
         """;
 
+    /** The clients' mail server: outgoing mail goes there through the smarthost option, never to the network. */
+    @RegisterExtension
+    static GreenMailExtension clientMailServer = new GreenMailExtension(new ServerSetup(3026, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+        .withPerMethodLifecycle(false);
+
     @RegisterExtension
     static JamesServerExtension james = new JamesServerBuilder<MemoryJamesConfiguration>(workingDirectory ->
-            InstalledJames.withProductConfiguration().captureSettings(SETTINGS).install(workingDirectory))
+            InstalledJames.withProductConfiguration().smarthost(3026).captureSettings(SETTINGS).install(workingDirectory))
         .server(MemoryJamesServerMain::createServer)
         .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
         .build();

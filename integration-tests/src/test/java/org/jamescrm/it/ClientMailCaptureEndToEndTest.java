@@ -16,6 +16,7 @@ import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
+import org.jamescrm.testing.TestMessages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -166,15 +167,6 @@ class ClientMailCaptureEndToEndTest {
     }
 
     static String message(String from, String to, String messageId, String extraHeaders, String subject, String body) {
-        return "From: " + from + "\r\n"
-            + "To: " + to + "\r\n"
-            + "Subject: " + subject + "\r\n"
-            + "Date: Sun, 22 Nov 2026 10:15:00 +0300\r\n"
-            + "Message-ID: " + messageId + "\r\n"
-            + extraHeaders
-            + "MIME-Version: 1.0\r\n"
-            + "Content-Type: text/plain; charset=UTF-8\r\n"
-            + "\r\n"
-            + body + "\r\n";
+        return TestMessages.plain(from, to, messageId, extraHeaders, subject, body);
     }
 }

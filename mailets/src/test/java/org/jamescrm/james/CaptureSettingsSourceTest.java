@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.testing.SteppingClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +21,7 @@ class CaptureSettingsSourceTest {
     @TempDir
     Path conf;
     Path file;
-    MovableClock clock = new MovableClock();
+    SteppingClock clock = new SteppingClock(Instant.parse("2026-11-22T10:00:00Z"));
     CaptureSettingsSource source;
 
     @BeforeEach
@@ -44,7 +41,7 @@ class CaptureSettingsSourceTest {
         write("<crmcapture><mailbox address=\"alice@company.example\"><integration>off</integration></mailbox></crmcapture>", 2);
 
         assertThat(source.current().forMailbox(ALICE).integration()).as("before the check interval").isTrue();
-        clock.move(CaptureSettingsSource.CHECK_INTERVAL);
+        clock.step(CaptureSettingsSource.CHECK_INTERVAL);
         assertThat(source.current().forMailbox(ALICE).integration()).isFalse();
         assertThat(source.refusedChange()).isEmpty();
     }
@@ -52,38 +49,14 @@ class CaptureSettingsSourceTest {
     @Test
     void anInvalidChangeShouldBeRefusedAndTheSettingsInForceKept() throws Exception {
         write("<crmcapture><defaults><integration>maybe</integration></defaults></crmcapture>", 2);
-        clock.move(CaptureSettingsSource.CHECK_INTERVAL);
+        clock.step(CaptureSettingsSource.CHECK_INTERVAL);
 
         assertThat(source.current().forMailbox(ALICE).integration()).isTrue();
         assertThat(source.refusedChange()).contains(file + ": key 'defaults.integration' has value 'maybe'; allowed values: on, off");
 
         write("<crmcapture><defaults><integration>off</integration></defaults></crmcapture>", 3);
-        clock.move(CaptureSettingsSource.CHECK_INTERVAL);
+        clock.step(CaptureSettingsSource.CHECK_INTERVAL);
         assertThat(source.current().forMailbox(ALICE).integration()).isFalse();
         assertThat(source.refusedChange()).isEmpty();
-    }
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        void move(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

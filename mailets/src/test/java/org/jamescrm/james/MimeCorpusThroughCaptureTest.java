@@ -2,7 +2,6 @@ package org.jamescrm.james;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -42,6 +41,7 @@ import org.jamescrm.james.queue.CaptureOutcome;
 import org.jamescrm.memory.InMemoryCrm;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.testing.MimeCorpus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -53,11 +53,8 @@ import reactor.core.publisher.Flux;
  * outcome (captured, skipped or parked) without throwing.
  */
 class MimeCorpusThroughCaptureTest {
-    static final Path CORPUS = Path.of(System.getProperty("mime.corpus", "../../shared/data/mime-corpus"));
-
     static Stream<Path> corpus() throws IOException {
-        assumeThat(CORPUS).as("the shared MIME corpus beside the repository").isDirectory();
-        return Files.walk(CORPUS).filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().equals("README.md")).sorted();
+        return MimeCorpus.messages();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -23,6 +23,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
 import org.jamescrm.james.container39.CollectingMailet.Delivery;
 import org.junit.jupiter.api.AfterAll;
+import org.jamescrm.testing.TestMessages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,15 +202,6 @@ class CaptureInJames39ContainerIT {
     }
 
     static String message(String from, String to, String messageId, String extraHeaders, String subject, String body) {
-        return "From: " + from + "\r\n"
-            + "To: " + to + "\r\n"
-            + "Subject: " + subject + "\r\n"
-            + "Date: Sun, 22 Nov 2026 10:15:00 +0300\r\n"
-            + "Message-ID: " + messageId + "\r\n"
-            + extraHeaders
-            + "MIME-Version: 1.0\r\n"
-            + "Content-Type: text/plain; charset=UTF-8\r\n"
-            + "\r\n"
-            + body + "\r\n";
+        return TestMessages.plain(from, to, messageId, extraHeaders, subject, body);
     }
 }
