@@ -122,8 +122,12 @@ public final class CaptureService {
     private DecisionRecord captureOnce(CaptureRequest request) throws CrmException {
         CaptureSettings current = settings.get();
         EmailAddress mailbox = request.classification().mailbox().orElseThrow();
-        MailboxSettings mailboxSettings = current.forMailbox(mailbox);
+        MailboxSettings mailboxSettings = request.classification().manualSave()
+            ? current.forMailbox(mailbox).forManualSave() : current.forMailbox(mailbox);
         Map<String, String> drivingSettings = drivingSettings(mailbox, mailboxSettings, current);
+        if (request.classification().manualSave()) {
+            drivingSettings.put("manualSave", "true");
+        }
         String key = request.facts().captureKey();
 
         Optional<String> existing = connector.findActivityByOriginKey(key);

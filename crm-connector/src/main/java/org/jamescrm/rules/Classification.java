@@ -16,14 +16,17 @@ import org.jamescrm.model.EmailAddress;
  * @param employees the local addresses taking part (sender and recipients)
  * @param mailbox   the local mailbox whose settings apply: the first local recipient of inbound mail,
  *                  the sender of outbound mail
- * @param exclusion why the message is not captured, when it is not
+ * @param exclusion  why the message is not captured, when it is not
+ * @param manualSave whether an employee asked for the capture by writing to the capture address
+ *                   (capture-rules §7): integration switches and creation settings do not stop it
  */
 public record Classification(
         Direction direction,
         List<EmailAddress> clients,
         List<EmailAddress> employees,
         Optional<EmailAddress> mailbox,
-        Optional<Exclusion> exclusion) {
+        Optional<Exclusion> exclusion,
+        boolean manualSave) {
 
     public Classification {
         Objects.requireNonNull(direction, "direction");
@@ -33,6 +36,17 @@ public record Classification(
         Objects.requireNonNull(exclusion, "exclusion");
     }
 
+    /** An automatic capture's classification. */
+    public Classification(Direction direction, List<EmailAddress> clients, List<EmailAddress> employees,
+                          Optional<EmailAddress> mailbox, Optional<Exclusion> exclusion) {
+        this(direction, clients, employees, mailbox, exclusion, false);
+    }
+
+    /** The same classification, asked for by an employee (manual save). */
+    public Classification asManualSave() {
+        return new Classification(direction, clients, employees, mailbox, exclusion, true);
+    }
+
     /** Whether the message goes on to the CRM lookup. */
     public boolean capturable() {
         return exclusion.isEmpty();
@@ -40,18 +54,19 @@ public record Classification(
 
     /** The same classification, excluded for {@code reason}. */
     public Classification excluded(ReasonCode reason, String detail) {
-        return new Classification(direction, clients, employees, mailbox, Optional.of(new Exclusion(reason, Optional.empty(), detail)));
+        return new Classification(direction, clients, employees, mailbox, Optional.of(new Exclusion(reason, Optional.empty(), detail)),
+            manualSave);
     }
 
     /** The same classification, excluded by the filter named {@code rule}. */
     public Classification filtered(String rule, String detail) {
         return new Classification(direction, clients, employees, mailbox,
-            Optional.of(new Exclusion(ReasonCode.FILTERED, Optional.of(rule), detail)));
+            Optional.of(new Exclusion(ReasonCode.FILTERED, Optional.of(rule), detail)), manualSave);
     }
 
     /** The same classification for fewer clients (the others are on the never-log list). */
     public Classification withClients(List<EmailAddress> remaining) {
-        return new Classification(direction, remaining, employees, mailbox, exclusion);
+        return new Classification(direction, remaining, employees, mailbox, exclusion, manualSave);
     }
 
     /**

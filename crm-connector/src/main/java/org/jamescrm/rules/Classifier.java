@@ -27,15 +27,59 @@ public final class Classifier {
         Predicate<EmailAddress> local = address -> serverDomains.test(address.domain()) || settings.internal().contains(address);
         Optional<EmailAddress> author = mail.author();
         boolean senderLocal = author.map(local::test).orElse(false);
+        boolean toCaptureAddress = settings.captureAddress().filter(mail.envelope().recipients()::contains).isPresent();
         List<EmailAddress> localRecipients = new ArrayList<>();
         List<EmailAddress> clientRecipients = new ArrayList<>();
         for (EmailAddress recipient : mail.envelope().recipients()) {
+            if (settings.captureAddress().filter(recipient::equals).isEmpty()) {
+                (local.test(recipient) ? localRecipients : clientRecipients).add(recipient);
+            }
+        }
+        List<EmailAddress> employees = new ArrayList<>();
+        author.filter(address -> senderLocal).ifPresent(employees::add);
+        employees.addAll(localRecipients);
+        boolean manual = toCaptureAddress && senderLocal;
+        if (manual && clientRecipients.isEmpty()) {
+            // sent or forwarded to the capture address: the message to save is decided in the capture queue
+            return new Classification(Direction.MANUAL_FORWARD, List.of(), employees, author, Optional.empty(), true);
+        }
+        return exclusions(direction(author, senderLocal, localRecipients, clientRecipients, employees, settings, manual), mail, settings);
+    }
+
+    /**
+     * The classification of a message an employee forwarded to the capture address: its own From, To
+     * and Cc are its parties, and the forwarding employee's mailbox settings apply.
+     *
+     * @param forwarded the forwarded message's summary (envelope made of its From, To and Cc)
+     * @param employee  the employee who forwarded it
+     */
+    public Classification classifyForwarded(MessageSummary forwarded, EmailAddress employee, Predicate<String> serverDomains,
+                                            CaptureSettings settings) {
+        Predicate<EmailAddress> local = address -> serverDomains.test(address.domain()) || settings.internal().contains(address);
+        Optional<EmailAddress> author = forwarded.author();
+        boolean senderLocal = author.map(local::test).orElse(false);
+        List<EmailAddress> localRecipients = new ArrayList<>();
+        List<EmailAddress> clientRecipients = new ArrayList<>();
+        for (EmailAddress recipient : forwarded.envelope().recipients()) {
             (local.test(recipient) ? localRecipients : clientRecipients).add(recipient);
         }
         List<EmailAddress> employees = new ArrayList<>();
         author.filter(address -> senderLocal).ifPresent(employees::add);
         employees.addAll(localRecipients);
+        if (!employees.contains(employee)) {
+            employees.add(employee);
+        }
+        Classification classification = direction(author, senderLocal, localRecipients, clientRecipients, employees, settings, true);
+        if (classification.direction() == Direction.INBOUND || classification.direction() == Direction.OUTBOUND) {
+            classification = new Classification(classification.direction(), classification.clients(), employees,
+                Optional.of(employee), Optional.empty(), true);
+        }
+        return exclusions(classification, forwarded, settings);
+    }
 
+    private static Classification direction(Optional<EmailAddress> author, boolean senderLocal, List<EmailAddress> localRecipients,
+                                            List<EmailAddress> clientRecipients, List<EmailAddress> employees,
+                                            CaptureSettings settings, boolean manual) {
         Classification classification;
         if (senderLocal) {
             Direction direction = clientRecipients.isEmpty() ? Direction.INTERNAL : Direction.OUTBOUND;
@@ -49,13 +93,15 @@ public final class Classifier {
         } else {
             classification = new Classification(Direction.RELAY, List.of(), employees, Optional.empty(), Optional.empty());
         }
-        return exclusions(classification, mail, settings);
+        return manual ? classification.asManualSave() : classification;
     }
 
     private Classification exclusions(Classification classification, MessageSummary mail, CaptureSettings settings) {
         switch (classification.direction()) {
             case INTERNAL:
-                return classification.excluded(ReasonCode.INTERNAL, "only company addresses take part");
+                return classification.excluded(ReasonCode.INTERNAL, classification.manualSave()
+                    ? "manual save refused: only client e-mails can be saved, and only company addresses take part"
+                    : "only company addresses take part");
             case RELAY:
                 return classification.excluded(ReasonCode.RELAY, "no company address takes part");
             default:
@@ -69,7 +115,8 @@ public final class Classifier {
             return classification.excluded(ReasonCode.SPAM, spam.get());
         }
         EmailAddress mailbox = classification.mailbox().orElseThrow();
-        MailboxSettings mailboxSettings = settings.forMailbox(mailbox);
+        MailboxSettings mailboxSettings = classification.manualSave()
+            ? settings.forMailbox(mailbox).forManualSave() : settings.forMailbox(mailbox);
         if (mailboxSettings.skipAutomated()) {
             Optional<String> marker = automated.detect(mail);
             if (marker.isPresent()) {

@@ -9,5 +9,11 @@ public enum Direction {
     /** Local to local only: never captured. */
     INTERNAL,
     /** Neither sender nor any recipient is local: not the company's mail. */
-    RELAY
+    RELAY,
+    /**
+     * An employee sent or forwarded a message to the capture address with no client among the
+     * recipients (manual save, capture-rules §7): what is saved is the forwarded message, decided in
+     * the capture queue.
+     */
+    MANUAL_FORWARD
 }

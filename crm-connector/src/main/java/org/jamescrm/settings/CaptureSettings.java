@@ -3,6 +3,7 @@ package org.jamescrm.settings;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jamescrm.model.EmailAddress;
 
@@ -18,6 +19,8 @@ import org.jamescrm.model.EmailAddress;
  * @param flood       {@code <flood>}: captures per client address and time window
  * @param defaults    {@code <defaults>}: the settings of every mailbox without its own element
  * @param mailboxes   {@code <mailbox address="...">}: per-mailbox settings, defaults applied
+ * @param captureAddress {@code <captureAddress>}: the address employees send, forward or Bcc mail to
+ *                    for a manual save (capture-rules §7); never delivered to a mailbox
  */
 public record CaptureSettings(
         ConnectorType connector,
@@ -27,7 +30,8 @@ public record CaptureSettings(
         List<MailFilter> filters,
         FloodLimit flood,
         MailboxSettings defaults,
-        Map<EmailAddress, MailboxSettings> mailboxes) {
+        Map<EmailAddress, MailboxSettings> mailboxes,
+        Optional<EmailAddress> captureAddress) {
 
     public CaptureSettings {
         Objects.requireNonNull(connector, "connector");
@@ -38,6 +42,7 @@ public record CaptureSettings(
         Objects.requireNonNull(flood, "flood");
         Objects.requireNonNull(defaults, "defaults");
         mailboxes = Map.copyOf(mailboxes);
+        Objects.requireNonNull(captureAddress, "captureAddress");
     }
 
     /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */

@@ -77,6 +77,15 @@ public record MailboxSettings(
         filters = List.copyOf(filters);
     }
 
+    /**
+     * These settings for a manual save (capture-rules §7): the employee asked for it, so integration
+     * off, an excluded mailbox and the creation switches do not stop it.
+     */
+    public MailboxSettings forManualSave() {
+        return new MailboxSettings(true, false, true, true, leadSource, repeatSale, leadless, routeToAssignedManager,
+            distribution, responsible, queue, body, attachmentLimitBytes, skipAutomated, filters, group);
+    }
+
     /** The settings used when the file says nothing: capture everything, create leads and contacts. */
     public static MailboxSettings defaults() {
         return new MailboxSettings(true, false, true, true, "EMAIL", RepeatSaleMode.OFF, false, false,

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +38,7 @@ import org.xml.sax.SAXException;
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
     private static final List<String> TOP_LEVEL_KEYS = List.of("connector", "memory", "internal", "neverLog", "filter", "flood",
-        "defaults", "mailbox");
+        "captureAddress", "defaults", "mailbox");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(seconds?|minutes?|hours?|days?)");
 
     /** Parses the settings file at {@code file}. */
@@ -93,6 +94,7 @@ public final class SettingsParser {
         NeverLog neverLog = NeverLog.none();
         List<MailFilter> filters = new ArrayList<>();
         FloodLimit flood = FloodLimit.defaults();
+        Optional<EmailAddress> captureAddress = Optional.empty();
         MailboxSettings defaults = MailboxSettings.defaults();
         List<Element> mailboxElements = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -108,6 +110,7 @@ public final class SettingsParser {
                 case "neverLog" -> neverLog = neverLog(element);
                 case "filter" -> filters.add(filter(element, "filter"));
                 case "flood" -> flood = flood(element);
+                case "captureAddress" -> captureAddress = Optional.of(address("captureAddress", text(element)));
                 case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"),
                     filters(element, "defaults"), false);
                 case "mailbox" -> mailboxElements.add(element);
@@ -124,7 +127,7 @@ public final class SettingsParser {
                 throw new InvalidSettingsException.Problem("key 'mailbox' is given twice for " + address + "; allowed: once per address");
             }
         }
-        return new CaptureSettings(connector, users, internal, neverLog, filters, flood, defaults, mailboxes);
+        return new CaptureSettings(connector, users, internal, neverLog, filters, flood, defaults, mailboxes, captureAddress);
     }
 
     private static List<MemoryUser> memoryUsers(Element memory) {

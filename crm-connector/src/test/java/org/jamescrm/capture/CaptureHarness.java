@@ -59,6 +59,10 @@ final class CaptureHarness {
             MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
             MessageSummary summary = new MessageSummary(envelope, facts.from().map(party -> party.address()), facts.headers(), false);
             Classification classification = new Classifier().classify(summary, SERVER_DOMAIN::equals, settings);
+            CaptureRequest request = new ManualSaveRequests().resolve(new CaptureRequest(facts, classification, clock.instant()),
+                SERVER_DOMAIN::equals, settings);
+            facts = request.facts();
+            classification = request.classification();
             if (!classification.capturable()) {
                 return service.recordExclusion(facts.messageId(), facts.captureKey(), facts.from().map(party -> party.address()),
                     classification);

@@ -51,6 +51,35 @@ class SeedFaqScenariosTest {
     }
 
     @Test
+    void manualSaveOfMailAmongEmployeesShouldBeRefused() {
+        CaptureHarness harness = new CaptureHarness("<captureAddress>crm@company.example</captureAddress>");
+
+        DecisionRecord copy = harness.deliver("alice@company.example", List.of("bob@company.example", "crm@company.example"),
+            message("alice@company.example", "bob@company.example", "<memo@company.example>", "Memo", "Bcc: crm@company.example\r\n"));
+
+        assertThat(copy.reason()).as("sent to a colleague and the capture address: resolved in the queue").isEqualTo(ReasonCode.INTERNAL);
+        assertThat(copy.detail()).startsWith("manual save refused: only client e-mails can be saved");
+        assertThat(harness.crm.activities()).isEmpty();
+    }
+
+    @Test
+    void manualSaveByBccShouldCaptureWhatIntegrationOffAndCreationOffSkip() {
+        CaptureHarness harness = new CaptureHarness("<captureAddress>crm@company.example</captureAddress>"
+            + "<defaults><integration>off</integration><createContactForOutgoing>false</createContactForOutgoing></defaults>");
+
+        DecisionRecord automatic = harness.deliver("alice@company.example", List.of("dave@client.example"),
+            message("alice@company.example", "dave@client.example", "<auto@company.example>", "Offer", ""));
+        DecisionRecord manual = harness.deliver("alice@company.example", List.of("dave@client.example", "crm@company.example"),
+            message("alice@company.example", "dave@client.example", "<bcc@company.example>", "Offer", ""));
+
+        assertThat(automatic.reason()).isEqualTo(ReasonCode.INTEGRATION_DISABLED);
+        assertThat(manual.reason()).isEqualTo(ReasonCode.NEW_CONTACT);
+        assertThat(manual.clients()).containsExactly(EmailAddress.of("dave@client.example"));
+        assertThat(manual.settings()).containsEntry("manualSave", "true");
+        assertThat(harness.crm.contacts()).extracting(contact -> contact.email().value()).containsExactly("dave@client.example");
+    }
+
+    @Test
     void leadShouldBeCreatedAlthoughLeadCreationIsOffWhenRepeatSaleModeIsOn() {
         CaptureHarness harness = new CaptureHarness(
             "<defaults><createLeadForIncoming>false</createLeadForIncoming><repeatSale>lead</repeatSale></defaults>");

@@ -64,7 +64,7 @@ class SettingsValidationTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "<connector>memroy</connector>|key 'connector' has value 'memroy'; allowed values: memory",
-        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, memory, internal, neverLog, filter, flood, defaults, mailbox",
+        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, memory, internal, neverLog, filter, flood, captureAddress, defaults, mailbox",
         "<defaults><integration>yes</integration></defaults>|key 'defaults.integration' has value 'yes'; allowed values: on, off",
         "<defaults><leadless>1</leadless></defaults>|key 'defaults.leadless' has value '1'; allowed values: true, false",
         "<defaults><repeatSale>always</repeatSale></defaults>|key 'defaults.repeatSale' has value 'always'; allowed values: off, lead, deal",

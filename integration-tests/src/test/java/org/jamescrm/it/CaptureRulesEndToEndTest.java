@@ -33,6 +33,7 @@ class CaptureRulesEndToEndTest {
     static final String ALICE = "alice@company.example";
     static final String BOB = "bob@company.example";
     static final String SALES = "sales@company.example";
+    static final String CRM = "crm@company.example";
     static final Duration CAPTURE = Duration.ofSeconds(30);
     static final String SETTINGS = """
         <crmcapture>
@@ -41,6 +42,7 @@ class CaptureRulesEndToEndTest {
             <user email="alice@company.example" name="Alice Adams"/>
             <user email="bob@company.example" name="Bob Brown"/>
           </memory>
+          <captureAddress>crm@company.example</captureAddress>
           <filter name="app-notifications" field="sender" pattern="^noreply@app\\.example$"/>
           <defaults>
             <createLeadForIncoming>false</createLeadForIncoming>
@@ -71,7 +73,7 @@ class CaptureRulesEndToEndTest {
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
-        for (String user : List.of(ALICE, BOB, SALES)) {
+        for (String user : List.of(ALICE, BOB, SALES, CRM)) {
             server.getProbe(DataProbeImpl.class).addUser(user, MailClient.PASSWORD);
         }
         mail = new MailClient(server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue(),
@@ -101,6 +103,19 @@ class CaptureRulesEndToEndTest {
                 assertThat(lead.path("returnCustomer").asBoolean()).isTrue();
                 assertThat(lead.path("responsibleId").asText()).isEqualTo(webAdmin.userId(ALICE));
             });
+    }
+
+    @Test
+    void aManualSaveOfMailAmongEmployeesShouldBeRefusedWithAnAnswerAndTheCaptureAddressNeverDelivered() throws Exception {
+        String memo = message("Alice Adams <" + ALICE + ">", "Bob Brown <" + BOB + ">", "<memo@company.example>", "", "Memo", "Internal.");
+
+        mail.send(ALICE, List.of(BOB, CRM), memo);
+
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(BOB)).contains(memo));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("Subject: Not saved to the CRM: Memo")
+            .contains("only client e-mails can be saved"));
+        assertThat(decision("<memo@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
+        assertThat(mail.inbox(CRM)).doesNotContain("memo@company.example");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package org.jamescrm.james;
 
 import java.time.Clock;
+import java.util.List;
 
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueue;
@@ -17,6 +19,7 @@ import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureParker;
 import org.jamescrm.james.queue.CaptureQueueConfiguration;
 import org.jamescrm.james.queue.CaptureQueueConsumer;
+import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.MessageSummary;
 
@@ -79,7 +82,8 @@ public class CaptureToCrm extends GenericMailet {
         CaptureQueueConfiguration configuration = CaptureQueueConfiguration.from(getMailetConfig());
         queue = queues.createQueue(configuration.queue());
         parker = new CaptureParker(repositories, configuration.errorRepository());
-        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(captureService), parker, configuration);
+        ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
+        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(captureService, manualSaves), parker, configuration);
         consumer.start();
     }
 
@@ -88,6 +92,7 @@ public class CaptureToCrm extends GenericMailet {
         try {
             MessageSummary summary = summarizer.summarize(mail);
             Classification classification = classifier.classify(summary, getMailetContext());
+            withholdFromCaptureAddress(mail);
             if (classification.capturable()) {
                 enqueue(mail, classification);
             } else {
@@ -97,6 +102,21 @@ public class CaptureToCrm extends GenericMailet {
             // the mail goes on to delivery whatever happens here; the capture is parked, not lost
             parkCopy(mail, "cannot classify the mail: " + e);
         }
+    }
+
+    /** The capture address is never delivered to a mailbox (capture-rules §7). */
+    private void withholdFromCaptureAddress(Mail mail) {
+        classifier.captureAddress().ifPresent(captureAddress -> {
+            List<MailAddress> remaining = mail.getRecipients().stream()
+                .filter(recipient -> !recipient.asString().equalsIgnoreCase(captureAddress.value()))
+                .toList();
+            if (remaining.size() < mail.getRecipients().size()) {
+                mail.setRecipients(remaining);
+                if (remaining.isEmpty()) {
+                    mail.setState(Mail.GHOST);
+                }
+            }
+        });
     }
 
     private void enqueue(Mail mail, Classification classification) throws MessagingException {

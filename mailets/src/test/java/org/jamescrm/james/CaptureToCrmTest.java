@@ -46,7 +46,7 @@ import reactor.core.publisher.Flux;
 
 /** The capture mailet decides in memory and hands client mail to its queue; the mail goes on untouched. */
 class CaptureToCrmTest {
-    static final String SETTINGS = "<crmcapture><connector>memory</connector></crmcapture>";
+    static final String SETTINGS = "<crmcapture><connector>memory</connector><captureAddress>crm@company.example</captureAddress></crmcapture>";
 
     MailQueue queue = mock(MailQueue.class);
     MailRepository errorRepository = mock(MailRepository.class);
@@ -117,6 +117,33 @@ class CaptureToCrmTest {
         verify(errorRepository).store(parked.capture());
         assertThat(parked.getValue().getErrorMessage()).isEqualTo("the capture queue refused the mail: queue full");
         assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
+    }
+
+    @Test
+    void theCaptureAddressShouldNeverBeDeliveredAndItsCopyBeAManualSave() throws Exception {
+        Mail mail = FakeMail.builder().name("bcc").state(Mail.DEFAULT).sender(new MailAddress("alice@company.example"))
+            .recipients(new MailAddress("dave@client.example"), new MailAddress("crm@company.example"))
+            .mimeMessage(mail("alice@company.example", "dave@client.example", "<bcc@company.example>").getMessage()).build();
+
+        mailet.service(mail);
+
+        assertThat(mail.getRecipients()).containsExactly(new MailAddress("dave@client.example"));
+        ArgumentCaptor<Mail> queued = ArgumentCaptor.forClass(Mail.class);
+        verify(queue).enQueue(queued.capture());
+        assertThat(CaptureAttributes.classification(queued.getValue()).manualSave()).isTrue();
+        assertThat(CaptureAttributes.classification(queued.getValue()).direction()).isEqualTo(Direction.OUTBOUND);
+    }
+
+    @Test
+    void aMailForTheCaptureAddressOnlyShouldBeGhostedAndQueuedAsAManualForward() throws Exception {
+        Mail mail = mail("alice@company.example", "crm@company.example", "<fwd@company.example>");
+
+        mailet.service(mail);
+
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        ArgumentCaptor<Mail> queued = ArgumentCaptor.forClass(Mail.class);
+        verify(queue).enQueue(queued.capture());
+        assertThat(CaptureAttributes.classification(queued.getValue()).direction()).isEqualTo(Direction.MANUAL_FORWARD);
     }
 
     @Test

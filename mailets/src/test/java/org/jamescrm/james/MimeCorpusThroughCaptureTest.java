@@ -38,6 +38,7 @@ import org.jamescrm.capture.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureOutcome;
+import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.memory.InMemoryCrm;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
@@ -91,7 +92,8 @@ class MimeCorpusThroughCaptureTest {
         assertThat(bytes(mail)).isEqualTo(before);
         assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
         for (Mail capture : queued) {
-            CaptureOutcome outcome = new CaptureDeliverer(service).deliver(capture);
+            CaptureOutcome outcome = new CaptureDeliverer(service,
+                new ManualSaves(new MailClassifier(source), context, new ManualSaveReplies(context))).deliver(capture);
             assertThat(outcome).isNotNull();
         }
     }

@@ -27,6 +27,7 @@ public final class CaptureAttributes {
     static final AttributeName MAILBOX = AttributeName.of("org.jamescrm.capture.mailbox");
     static final AttributeName RECEIVED_AT = AttributeName.of("org.jamescrm.capture.receivedAt");
     static final AttributeName ATTEMPTS = AttributeName.of("org.jamescrm.capture.attempts");
+    static final AttributeName MANUAL_SAVE = AttributeName.of("org.jamescrm.capture.manualSave");
 
     private CaptureAttributes() {
     }
@@ -38,6 +39,7 @@ public final class CaptureAttributes {
         mail.setAttribute(new Attribute(EMPLOYEES, AttributeValue.of(join(classification.employees()))));
         classification.mailbox().ifPresent(mailbox -> mail.setAttribute(new Attribute(MAILBOX, AttributeValue.of(mailbox.value()))));
         mail.setAttribute(new Attribute(RECEIVED_AT, AttributeValue.of(receivedAt.toEpochMilli())));
+        mail.setAttribute(new Attribute(MANUAL_SAVE, AttributeValue.of(classification.manualSave())));
     }
 
     /** The classification stored by {@link #write}. */
@@ -45,7 +47,8 @@ public final class CaptureAttributes {
         Direction direction = Direction.valueOf(string(mail, DIRECTION)
             .orElseThrow(() -> new IllegalStateException("mail " + mail.getName() + " has no " + DIRECTION.asString() + " attribute")));
         return new Classification(direction, split(string(mail, CLIENTS).orElse("")), split(string(mail, EMPLOYEES).orElse("")),
-            string(mail, MAILBOX).map(EmailAddress::of), Optional.empty());
+            string(mail, MAILBOX).map(EmailAddress::of), Optional.empty(),
+            AttributeUtils.getValueAndCastFromMail(mail, MANUAL_SAVE, Boolean.class).orElse(false));
     }
 
     /** When the server received the mail, as stored by {@link #write}. */

@@ -2,6 +2,7 @@ package org.jamescrm.james.queue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Optional;
 
 import jakarta.mail.MessagingException;
 
@@ -9,8 +10,10 @@ import org.apache.mailet.Mail;
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.rules.Direction;
 import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.mime.MessageParser;
+import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
@@ -21,10 +24,16 @@ import org.jamescrm.spi.CrmUnavailableException;
  */
 public class CaptureDeliverer {
     private final CaptureService captureService;
+    private final ManualSaves manualSaves;
     private final MessageParser parser = new MessageParser();
 
-    public CaptureDeliverer(CaptureService captureService) {
+    /**
+     * @param captureService the capture
+     * @param manualSaves    resolves what an employee asked to save by writing to the capture address
+     */
+    public CaptureDeliverer(CaptureService captureService, ManualSaves manualSaves) {
         this.captureService = captureService;
+        this.manualSaves = manualSaves;
     }
 
     /** One attempt. */
@@ -32,7 +41,13 @@ public class CaptureDeliverer {
         try {
             MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw(mail)));
             CaptureRequest request = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
-            DecisionRecord decision = captureService.capture(request);
+            // the employee who asked for a manual save: answered when it is refused
+            Optional<EmailAddress> requester = request.classification().mailbox().filter(mailbox -> request.classification().manualSave());
+            CaptureRequest saved = request.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(request) : request;
+            DecisionRecord decision = captureService.capture(saved);
+            if (decision.reason() == ReasonCode.INTERNAL && requester.isPresent()) {
+                manualSaves.refused(requester.get(), saved.facts().subject(), decision);
+            }
             if (decision.reason() == ReasonCode.FLOOD) {
                 return new CaptureOutcome.Rejected("FLOOD: " + decision.detail()); // parked for review, not captured
             }

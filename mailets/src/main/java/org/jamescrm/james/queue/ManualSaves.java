@@ -1,0 +1,41 @@
+package org.jamescrm.james.queue;
+
+import java.io.IOException;
+
+import jakarta.mail.MessagingException;
+
+import org.apache.mailet.MailetContext;
+import org.jamescrm.capture.CaptureRequest;
+import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.capture.ManualSaveRequests;
+import org.jamescrm.james.MailClassifier;
+import org.jamescrm.james.ManualSaveReplies;
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * Manual saves of the capture queue (capture-rules §7): a mail an employee sent or forwarded to the
+ * capture address stands for the message attached to it (else for itself), classified by its own
+ * parties with the employee's mailbox; a refused save is answered to the employee.
+ */
+public class ManualSaves {
+    private final MailClassifier classifier;
+    private final MailetContext context;
+    private final ManualSaveReplies replies;
+    private final ManualSaveRequests requests = new ManualSaveRequests();
+
+    public ManualSaves(MailClassifier classifier, MailetContext context, ManualSaveReplies replies) {
+        this.classifier = classifier;
+        this.context = context;
+        this.replies = replies;
+    }
+
+    /** The capture request for what the employee asked to save with {@code request}'s mail. */
+    public CaptureRequest resolve(CaptureRequest request) throws IOException {
+        return requests.resolve(request, classifier.localDomains(context), classifier.settings());
+    }
+
+    /** Answers {@code employee} that the save of the message with {@code subject} was refused. */
+    public void refused(EmailAddress employee, String subject, DecisionRecord decision) throws MessagingException {
+        replies.refused(employee, subject, "only client e-mails can be saved (" + decision.detail() + ")");
+    }
+}

@@ -1,0 +1,118 @@
+package org.jamescrm.james.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.apache.mailet.base.test.FakeMail;
+import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.DecisionLog;
+import org.jamescrm.capture.JsonViews;
+import org.jamescrm.capture.MissingCrmUsers;
+import org.jamescrm.james.CaptureSettingsSource;
+import org.jamescrm.james.MailClassifier;
+import org.jamescrm.james.ManualSaveReplies;
+import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.rules.Classification;
+import org.jamescrm.rules.Direction;
+import org.jamescrm.rules.ReasonCode;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.testing.TestMessages;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+/** Manual saves in the capture queue: a forwarded client mail is captured, internal mail refused with an answer. */
+class ManualSavesTest {
+    static final String SETTINGS = "<crmcapture><captureAddress>crm@company.example</captureAddress></crmcapture>";
+
+    MailetContext context = mock(MailetContext.class);
+    InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
+    DecisionLog decisions = new DecisionLog(10, new JsonViews());
+    CaptureDeliverer deliverer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        CaptureSettings settings = new SettingsParser().parse(new ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "t.xml");
+        CaptureSettingsSource source = mock(CaptureSettingsSource.class);
+        when(source.current()).thenReturn(settings);
+        when(context.isLocalServer(any())).thenAnswer(call -> call.getArgument(0).equals(Domain.of("company.example")));
+        when(context.getPostmaster()).thenReturn(new MailAddress("postmaster@company.example"));
+        crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
+        CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
+        MailClassifier classifier = new MailClassifier(source);
+        deliverer = new CaptureDeliverer(service, new ManualSaves(classifier, context, new ManualSaveReplies(context)));
+    }
+
+    private Mail forwardedByAlice(String body) throws Exception {
+        Mail mail = FakeMail.builder().name("fwd").sender(new MailAddress("alice@company.example"))
+            .recipient(new MailAddress("crm@company.example"))
+            .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+            .build();
+        CaptureAttributes.write(mail, new Classification(Direction.MANUAL_FORWARD, List.of(), List.of(EmailAddress.of("alice@company.example")),
+            Optional.of(EmailAddress.of("alice@company.example")), Optional.empty(), true), Instant.now());
+        return mail;
+    }
+
+    @Test
+    void aClientMailForwardedAsAttachmentShouldBeCapturedForTheForwardingEmployee() throws Exception {
+        String clientMail = TestMessages.plain("Carol Client <carol@client.example>", "bob@company.example", "<orig@client.example>", "",
+            "Order", "Please send 40 chairs.");
+        String forward = "From: alice@company.example\r\nTo: crm@company.example\r\nSubject: Fwd: Order\r\nMessage-ID: <fwd@company.example>\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nFor the CRM.\r\n"
+            + "--b\r\nContent-Type: message/rfc822\r\n\r\n" + clientMail + "--b--\r\n";
+
+        CaptureOutcome outcome = deliverer.deliver(forwardedByAlice(forward));
+
+        assertThat(outcome).isInstanceOfSatisfying(CaptureOutcome.Decided.class, decided -> {
+            assertThat(decided.decision().reason()).isEqualTo(ReasonCode.NEW_LEAD);
+            assertThat(decided.decision().messageId()).contains("<orig@client.example>");
+        });
+        assertThat(crm.leads()).singleElement().satisfies(lead -> {
+            assertThat(lead.email()).isEqualTo(EmailAddress.of("carol@client.example"));
+            assertThat(lead.responsibleId()).contains(crm.users().get(0).id());
+        });
+        verify(context, never()).sendMail(any(MailAddress.class), any(), any(MimeMessage.class));
+    }
+
+    @Test
+    void aForwardedInternalMailShouldBeRefusedWithAnAnswerToTheEmployee() throws Exception {
+        String internal = TestMessages.plain("bob@company.example", "alice@company.example", "<memo@company.example>", "", "Memo", "Internal.");
+        String forward = "From: alice@company.example\r\nTo: crm@company.example\r\nSubject: Fwd: Memo\r\nMessage-ID: <fwd2@company.example>\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n"
+            + internal + "--b--\r\n";
+
+        CaptureOutcome outcome = deliverer.deliver(forwardedByAlice(forward));
+
+        assertThat(outcome).isInstanceOfSatisfying(CaptureOutcome.Decided.class,
+            decided -> assertThat(decided.decision().reason()).isEqualTo(ReasonCode.INTERNAL));
+        ArgumentCaptor<MimeMessage> answer = ArgumentCaptor.forClass(MimeMessage.class);
+        verify(context).sendMail(eq(new MailAddress("postmaster@company.example")), eq(List.of(new MailAddress("alice@company.example"))),
+            answer.capture());
+        assertThat(answer.getValue().getSubject()).isEqualTo("Not saved to the CRM: Memo");
+        assertThat(answer.getValue().getHeader("Auto-Submitted", null)).isEqualTo("auto-replied");
+        assertThat((String) answer.getValue().getContent()).startsWith("Your message \"Memo\" was not saved to the CRM: only client e-mails can be saved");
+        assertThat(crm.activities()).isEmpty();
+    }
+}
