@@ -64,6 +64,7 @@ public final class ActivityComposer {
             receivedAt,
             capturedAt,
             facts.messageId(),
-            facts.captureKey());
+            facts.captureKey(),
+            classification.clients());
     }
 }

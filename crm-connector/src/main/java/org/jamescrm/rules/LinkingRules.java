@@ -73,7 +73,7 @@ public final class LinkingRules {
             Optional<String> manager = clientResponsible(record);
             if (manager.filter(id -> Distribution.inQueue(settings, snapshot, id)).isEmpty()) {
                 Distribution.Pick queuePick = Distribution.pickFromQueue(settings, classification, snapshot);
-                NewLead lead = newLead(client, facts, settings, queuePick.responsibleId(), false);
+                NewLead lead = newLead(client, facts, settings, queuePick.responsibleId(), false, List.of());
                 return new Placement(ReasonCode.QUEUE_LEAD, client + "'s responsible "
                     + manager.map(id -> "(user " + id + ")").orElse("(none)") + " is not in the queue: new lead for the queue",
                     List.of(), List.of(lead), queuePick.responsibleId(), queuePick.tookTurn());
@@ -93,7 +93,7 @@ public final class LinkingRules {
         if (!record.contacts().isEmpty() || !record.companies().isEmpty()) {
             Optional<String> responsible = contactOrCompanyResponsible(record);
             if (inbound && settings.repeatSale() == RepeatSaleMode.LEAD) {
-                NewLead lead = newLead(client, facts, settings, responsible, true);
+                NewLead lead = newLead(client, facts, settings, responsible, true, contactsAndCompanies(record));
                 return new Placement(ReasonCode.REPEAT_LEAD, "known client " + client
                     + " without an active deal, repeat-sale mode lead: repeat lead for its responsible (created even when "
                     + "lead creation from mail is off)", contactsAndCompanies(record), List.of(lead), responsible, false);
@@ -133,7 +133,7 @@ public final class LinkingRules {
                 List.of(), List.of(contact, deal), pick.responsibleId(), pick.tookTurn());
         }
         if (inbound && settings.createLeadForIncoming()) {
-            NewLead lead = newLead(client, facts, settings, pick.responsibleId(), false);
+            NewLead lead = newLead(client, facts, settings, pick.responsibleId(), false, List.of());
             return new Placement(ReasonCode.NEW_LEAD, "unknown client " + client + ": new lead", List.of(), List.of(lead),
                 pick.responsibleId(), pick.tookTurn());
         }
@@ -148,9 +148,9 @@ public final class LinkingRules {
     }
 
     private static NewLead newLead(EmailAddress client, MessageFacts facts, MailboxSettings settings, Optional<String> responsible,
-                                   boolean returnCustomer) {
+                                   boolean returnCustomer, List<ItemRef> clientItems) {
         return new NewLead(title(client, facts), name(client, facts), client, settings.leadSource(), responsible, returnCustomer,
-            facts.captureKey());
+            facts.captureKey(), clientItems);
     }
 
     private static String title(EmailAddress client, MessageFacts facts) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.jamescrm.model.AttachmentInfo;
+import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
 
 /**
@@ -27,6 +28,7 @@ import org.jamescrm.model.MailParty;
  * @param capturedAt    when it was written to the CRM, UTC
  * @param messageId     the Message-ID, for threading later mail
  * @param originKey     the capture key: one activity per key, whatever the retries
+ * @param clients       the client addresses of the mail (CRMs record them as the communications)
  */
 public record NewEmailActivity(
         ActivityDirection direction,
@@ -44,7 +46,8 @@ public record NewEmailActivity(
         Instant receivedAt,
         Instant capturedAt,
         Optional<String> messageId,
-        String originKey) {
+        String originKey,
+        List<EmailAddress> clients) {
 
     public NewEmailActivity {
         Objects.requireNonNull(direction, "direction");
@@ -62,5 +65,6 @@ public record NewEmailActivity(
         Objects.requireNonNull(capturedAt, "capturedAt");
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(originKey, "originKey");
+        clients = List.copyOf(clients);
     }
 }

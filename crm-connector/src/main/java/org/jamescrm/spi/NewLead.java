@@ -1,5 +1,6 @@
 package org.jamescrm.spi;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,9 +16,16 @@ import org.jamescrm.model.EmailAddress;
  * @param responsibleId  the CRM user responsible, when the distribution rule found one
  * @param returnCustomer whether this is a repeat lead of a known client
  * @param originKey      the capture key of the mail: a retry finds the lead instead of creating another
+ * @param clientItems    the known client's contact and company, for a repeat lead (CRMs link them)
  */
 public record NewLead(String title, String name, EmailAddress email, String source, Optional<String> responsibleId,
-                      boolean returnCustomer, String originKey) implements NewItem {
+                      boolean returnCustomer, String originKey, List<ItemRef> clientItems) implements NewItem {
+
+    /** A lead of a new client. */
+    public NewLead(String title, String name, EmailAddress email, String source, Optional<String> responsibleId,
+                   boolean returnCustomer, String originKey) {
+        this(title, name, email, source, responsibleId, returnCustomer, originKey, List.of());
+    }
 
     public NewLead {
         Objects.requireNonNull(title, "title");
@@ -26,5 +34,6 @@ public record NewLead(String title, String name, EmailAddress email, String sour
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(responsibleId, "responsibleId");
         Objects.requireNonNull(originKey, "originKey");
+        clientItems = List.copyOf(clientItems);
     }
 }

@@ -1,0 +1,229 @@
+package org.jamescrm.bitrix24;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.CrmUnavailableException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The only class that speaks HTTP to a Bitrix24 portal: POST with a JSON body, the webhook or OAuth
+ * credentials, the client-side leaky bucket before every request, the response envelope and its
+ * errors, one token refresh on {@code expired_token}. Retries are not done here: a failure is
+ * classified and thrown, and the capture queue owns the retry. Thread-safe.
+ */
+public final class Bitrix24Client {
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+
+    private final Bitrix24Configuration configuration;
+    private final OkHttpClient http;
+    private final LeakyBucket bucket;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Object tokenLock = new Object();
+    private String accessToken;
+    private String refreshToken;
+
+    public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper) {
+        this.configuration = configuration;
+        this.clock = clock;
+        this.bucket = new LeakyBucket(configuration.requestsPerSecond(), configuration.burst(), clock, sleeper);
+        this.http = new OkHttpClient.Builder()
+            .callTimeout(configuration.timeout())
+            .retryOnConnectionFailure(false) // the capture queue retries, with its own delays
+            .build();
+        if (configuration.auth() instanceof Bitrix24Auth.OAuth oauth) {
+            this.refreshToken = oauth.refreshToken();
+        }
+    }
+
+    /** A client that really sleeps when the bucket is full. */
+    public static Bitrix24Client create(Bitrix24Configuration configuration) {
+        return new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    /** One command of a {@code batch}. */
+    public record Command(String method, ObjectNode params) {
+    }
+
+    /**
+     * The outcome of a {@code batch}: each command's result, or its error.
+     *
+     * @param results the results by command id
+     * @param totals  the {@code total} of list commands by command id
+     * @param errors  the failures by command id, classified
+     */
+    public record BatchResult(Map<String, JsonNode> results, Map<String, Integer> totals, Map<String, CrmException> errors) {
+
+        /** The result of {@code id}, or its error thrown. */
+        public JsonNode get(String id) throws CrmException {
+            CrmException error = errors.get(id);
+            if (error != null) {
+                throw error;
+            }
+            JsonNode result = results.get(id);
+            return result == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : result;
+        }
+    }
+
+    /** A fresh JSON object for parameters. */
+    public ObjectNode params() {
+        return mapper.createObjectNode();
+    }
+
+    /** Calls {@code method}; returns the whole envelope ({@code result}, {@code total}, {@code next}). */
+    public JsonNode call(String method, ObjectNode params) throws CrmException {
+        JsonNode envelope = send(method, params, true);
+        return envelope;
+    }
+
+    /**
+     * Runs up to 50 commands in one HTTP request (one request for the portal's rate limit).
+     *
+     * @param halt stop at the first failing command
+     */
+    public BatchResult batch(Map<String, Command> commands, boolean halt) throws CrmException {
+        if (commands.size() > 50) {
+            throw new IllegalArgumentException("a batch holds at most 50 commands, got " + commands.size());
+        }
+        ObjectNode params = mapper.createObjectNode();
+        params.put("halt", halt ? 1 : 0);
+        ObjectNode cmd = params.putObject("cmd");
+        commands.forEach((id, command) -> cmd.put(id, command.method() + "?" + PhpQuery.encode(command.params())));
+        JsonNode result = send("batch", params, true).path("result");
+        Map<String, JsonNode> results = new LinkedHashMap<>();
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        Map<String, CrmException> errors = new LinkedHashMap<>();
+        result.path("result").fields().forEachRemaining(entry -> results.put(entry.getKey(), entry.getValue()));
+        result.path("result_total").fields().forEachRemaining(entry -> totals.put(entry.getKey(), entry.getValue().asInt()));
+        result.path("result_error").fields().forEachRemaining(entry -> {
+            String method = Optional.ofNullable(commands.get(entry.getKey())).map(Command::method).orElse("batch");
+            errors.put(entry.getKey(), Bitrix24Errors.classify(method, 200, entry.getValue().path("error").asText(""),
+                entry.getValue().path("error_description").asText(""), Optional.empty(), rateLimitWait()));
+        });
+        return new BatchResult(results, totals, errors);
+    }
+
+    private JsonNode send(String method, ObjectNode params, boolean mayRefresh) throws CrmException {
+        try {
+            bucket.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CrmUnavailableException("interrupted while waiting for the Bitrix24 rate limit", Optional.empty(), e);
+        }
+        Request request = new Request.Builder()
+            .url(url(method))
+            .post(RequestBody.create(params.toString(), JSON))
+            .build();
+        int status;
+        String body;
+        try (Response response = http.newCall(request).execute()) {
+            status = response.code();
+            ResponseBody responseBody = response.body();
+            body = responseBody == null ? "" : responseBody.string();
+        } catch (IOException e) {
+            // no URL in the message: a webhook URL carries its secret
+            throw new CrmUnavailableException("Bitrix24 " + method + " did not answer: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), Optional.empty(), null);
+        }
+        JsonNode envelope;
+        try {
+            envelope = mapper.readTree(body);
+        } catch (IOException e) {
+            throw Bitrix24Errors.classify(method, status, status >= 500 ? "" : "NOT_JSON", "the answer is not JSON",
+                Optional.empty(), rateLimitWait());
+        }
+        if (envelope == null || !envelope.has("error")) {
+            if (status >= 400 || envelope == null) {
+                throw Bitrix24Errors.classify(method, status, "", "unexpected answer", Optional.empty(), rateLimitWait());
+            }
+            return envelope;
+        }
+        String error = envelope.path("error").asText("");
+        if (error.equals("expired_token") && mayRefresh && configuration.auth() instanceof Bitrix24Auth.OAuth) {
+            refreshAccessToken();
+            return send(method, params, false);
+        }
+        Optional<Long> secondsToReset = Optional.of(envelope.path("time").path("operating_reset_at"))
+            .or(() -> Optional.of(envelope.path("operating_reset_at")))
+            .filter(JsonNode::isNumber)
+            .map(reset -> reset.asLong() - clock.instant().getEpochSecond());
+        throw Bitrix24Errors.classify(method, status, error, envelope.path("error_description").asText(""), secondsToReset,
+            rateLimitWait());
+    }
+
+    private Duration rateLimitWait() {
+        return Duration.ofMillis((long) Math.ceil(1000 / configuration.requestsPerSecond()));
+    }
+
+    private HttpUrl url(String method) throws CrmException {
+        HttpUrl portal = HttpUrl.parse(configuration.portal());
+        if (portal == null) {
+            throw new org.jamescrm.spi.CrmRejectedException("the Bitrix24 portal URL '" + configuration.portal() + "' is not a URL");
+        }
+        if (configuration.auth() instanceof Bitrix24Auth.Webhook webhook) {
+            return portal.newBuilder().addPathSegment("rest").addPathSegment(String.valueOf(webhook.userId()))
+                .addPathSegment(webhook.code()).addPathSegment(method + ".json").build();
+        }
+        return portal.newBuilder().addPathSegment("rest").addPathSegment(method + ".json")
+            .addQueryParameter("auth", accessToken()).build();
+    }
+
+    private String accessToken() throws CrmException {
+        synchronized (tokenLock) {
+            if (accessToken == null) {
+                refreshAccessToken();
+            }
+            return accessToken;
+        }
+    }
+
+    /** Exchanges the refresh token for a new access token (and the refresh token the server rotates in). */
+    private void refreshAccessToken() throws CrmException {
+        Bitrix24Auth.OAuth oauth = (Bitrix24Auth.OAuth) configuration.auth();
+        synchronized (tokenLock) {
+            HttpUrl endpoint = HttpUrl.parse(oauth.tokenEndpoint());
+            if (endpoint == null) {
+                throw new org.jamescrm.spi.CrmRejectedException("the OAuth token endpoint '" + oauth.tokenEndpoint() + "' is not a URL");
+            }
+            HttpUrl url = endpoint.newBuilder()
+                .addQueryParameter("grant_type", "refresh_token")
+                .addQueryParameter("client_id", oauth.clientId())
+                .addQueryParameter("client_secret", oauth.clientSecret())
+                .addQueryParameter("refresh_token", refreshToken)
+                .build();
+            try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+                ResponseBody body = response.body();
+                JsonNode token = mapper.readTree(body == null ? "" : body.string());
+                if (token == null || !token.hasNonNull("access_token")) {
+                    String error = token == null ? "" : token.path("error").asText("");
+                    throw Bitrix24Errors.classify("oauth/token", response.code(), error.isEmpty() ? "invalid_grant" : error,
+                        token == null ? "" : token.path("error_description").asText(""), Optional.empty(), rateLimitWait());
+                }
+                accessToken = token.get("access_token").asText();
+                if (token.hasNonNull("refresh_token")) {
+                    refreshToken = token.get("refresh_token").asText();
+                }
+            } catch (IOException e) {
+                throw new CrmUnavailableException("the Bitrix24 OAuth server did not answer: " + e.getClass().getSimpleName(),
+                    Optional.empty(), null);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.jamescrm.bitrix24;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The client side of the portal's leaky bucket (bitrix24-api §3.1): every request adds one, the
+ * bucket drains at {@code perSecond}, and a request that would overflow {@code capacity} waits
+ * instead of being refused by the portal. One bucket is shared by every capture thread of a portal.
+ * Time comes from a clock and waits go through a sleeper, so tests need no real sleeping.
+ */
+public final class LeakyBucket {
+    private final double perSecond;
+    private final int capacity;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private double level;
+    private long lastNanos;
+
+    /** How a caller waits: {@code Thread::sleep} in production, a fake in tests. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    public LeakyBucket(double perSecond, int capacity, Clock clock, Sleeper sleeper) {
+        this.perSecond = perSecond;
+        this.capacity = capacity;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.lastNanos = nanos();
+    }
+
+    /** Waits until one more request fits, then counts it. */
+    public void acquire() throws InterruptedException {
+        Duration wait = reserve();
+        if (!wait.isZero()) {
+            sleeper.sleep(wait);
+        }
+    }
+
+    /** Counts one request now and says how long the caller must wait before sending it. */
+    synchronized Duration reserve() {
+        long now = nanos();
+        level = Math.max(0, level - (now - lastNanos) / 1e9 * perSecond);
+        lastNanos = now;
+        level += 1;
+        double excess = level - capacity;
+        return excess <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(excess / perSecond * 1e9));
+    }
+
+    private long nanos() {
+        java.time.Instant instant = clock.instant();
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+}
