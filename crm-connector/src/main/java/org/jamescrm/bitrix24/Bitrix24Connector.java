@@ -69,6 +69,12 @@ public final class Bitrix24Connector implements CrmConnector {
         return "bitrix24";
     }
 
+    /** Calls {@code crm.settings.mode.get}: cheap, and it needs valid credentials and the crm scope. */
+    @Override
+    public void checkConnection() throws CrmException {
+        client.call("crm.settings.mode.get", client.params());
+    }
+
     // ---- lookups ----
 
     @Override

@@ -57,6 +57,12 @@ public final class InMemoryCrm implements CrmConnector {
         return "memory";
     }
 
+    /** Always reachable: it lives in James. */
+    @Override
+    public void checkConnection() {
+        // nothing to reach
+    }
+
     // ---- administration: what a CRM user does in the CRM's own interface ----
 
     /** Adds a CRM user; an existing user with the same address is returned unchanged. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamescrm.bitrix24.Bitrix24Configuration;
 import org.jamescrm.model.EmailAddress;
 
 /**
@@ -21,6 +22,7 @@ import org.jamescrm.model.EmailAddress;
  * @param mailboxes   {@code <mailbox address="...">}: per-mailbox settings, defaults applied
  * @param captureAddress {@code <captureAddress>}: the address employees send, forward or Bcc mail to
  *                    for a manual save (capture-rules §7); never delivered to a mailbox
+ * @param bitrix24    {@code <bitrix24>}: the portal, required when the connector is bitrix24
  */
 public record CaptureSettings(
         ConnectorType connector,
@@ -31,7 +33,8 @@ public record CaptureSettings(
         FloodLimit flood,
         MailboxSettings defaults,
         Map<EmailAddress, MailboxSettings> mailboxes,
-        Optional<EmailAddress> captureAddress) {
+        Optional<EmailAddress> captureAddress,
+        Optional<Bitrix24Configuration> bitrix24) {
 
     public CaptureSettings {
         Objects.requireNonNull(connector, "connector");
@@ -43,6 +46,7 @@ public record CaptureSettings(
         Objects.requireNonNull(defaults, "defaults");
         mailboxes = Map.copyOf(mailboxes);
         Objects.requireNonNull(captureAddress, "captureAddress");
+        Objects.requireNonNull(bitrix24, "bitrix24");
     }
 
     /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */

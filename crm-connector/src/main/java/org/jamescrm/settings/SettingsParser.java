@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -24,6 +25,8 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
+import org.jamescrm.bitrix24.Bitrix24Auth;
+import org.jamescrm.bitrix24.Bitrix24Configuration;
 import org.jamescrm.model.EmailAddress;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -38,7 +41,20 @@ import org.xml.sax.SAXException;
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
     private static final List<String> TOP_LEVEL_KEYS = List.of("connector", "memory", "internal", "neverLog", "filter", "flood",
-        "captureAddress", "defaults", "mailbox");
+        "captureAddress", "bitrix24", "defaults", "mailbox");
+    private static final Pattern ENVIRONMENT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final UnaryOperator<String> environment;
+
+    /** A parser that reads {@code ${env:NAME}} references from the process environment. */
+    public SettingsParser() {
+        this(System::getenv);
+    }
+
+    /** @param environment the value of an environment variable, null when unset */
+    public SettingsParser(UnaryOperator<String> environment) {
+        this.environment = environment;
+    }
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(seconds?|minutes?|hours?|days?)");
 
     /** Parses the settings file at {@code file}. */
@@ -87,7 +103,7 @@ public final class SettingsParser {
         }
     }
 
-    private static CaptureSettings settings(Element root) {
+    private CaptureSettings settings(Element root) {
         ConnectorType connector = ConnectorType.MEMORY;
         List<MemoryUser> users = List.of();
         InternalAddresses internal = InternalAddresses.none();
@@ -95,6 +111,7 @@ public final class SettingsParser {
         List<MailFilter> filters = new ArrayList<>();
         FloodLimit flood = FloodLimit.defaults();
         Optional<EmailAddress> captureAddress = Optional.empty();
+        Optional<Bitrix24Configuration> bitrix24 = Optional.empty();
         MailboxSettings defaults = MailboxSettings.defaults();
         List<Element> mailboxElements = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
@@ -111,6 +128,7 @@ public final class SettingsParser {
                 case "filter" -> filters.add(filter(element, "filter"));
                 case "flood" -> flood = flood(element);
                 case "captureAddress" -> captureAddress = Optional.of(address("captureAddress", text(element)));
+                case "bitrix24" -> bitrix24 = Optional.of(bitrix24(element));
                 case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"),
                     filters(element, "defaults"), false);
                 case "mailbox" -> mailboxElements.add(element);
@@ -127,7 +145,11 @@ public final class SettingsParser {
                 throw new InvalidSettingsException.Problem("key 'mailbox' is given twice for " + address + "; allowed: once per address");
             }
         }
-        return new CaptureSettings(connector, users, internal, neverLog, filters, flood, defaults, mailboxes, captureAddress);
+        if (connector == ConnectorType.BITRIX24 && bitrix24.isEmpty()) {
+            throw new InvalidSettingsException.Problem("key 'bitrix24' is missing; allowed values: the <bitrix24> element with the "
+                + "portal and a webhook or OAuth application (required by connector bitrix24)");
+        }
+        return new CaptureSettings(connector, users, internal, neverLog, filters, flood, defaults, mailboxes, captureAddress, bitrix24);
     }
 
     private static List<MemoryUser> memoryUsers(Element memory) {
@@ -162,6 +184,95 @@ public final class SettingsParser {
             }
         }
         return new InternalAddresses(domains, addresses);
+    }
+
+    private Bitrix24Configuration bitrix24(Element element) {
+        String portal = null;
+        Bitrix24Auth auth = null;
+        double perSecond = 2;
+        int burst = 50;
+        Duration timeout = Duration.ofSeconds(30);
+        for (Element child : children(element)) {
+            String key = "bitrix24." + child.getTagName();
+            switch (child.getTagName()) {
+                case "portal" -> portal = portal(key, text(child));
+                case "webhook" -> auth = authOnce(auth, key, new Bitrix24Auth.Webhook(
+                    wholeNumber(key + "@user", child.getAttribute("user"), 1), secret(key + "@code", child.getAttribute("code"))));
+                case "oauth" -> auth = authOnce(auth, key, new Bitrix24Auth.OAuth(
+                    required(key + "@clientId", child.getAttribute("clientId")),
+                    secret(key + "@clientSecret", child.getAttribute("clientSecret")),
+                    secret(key + "@refreshToken", child.getAttribute("refreshToken")),
+                    child.hasAttribute("tokenEndpoint") ? portal(key + "@tokenEndpoint", child.getAttribute("tokenEndpoint"))
+                        : "https://oauth.bitrix.info/oauth/token/"));
+                case "rate" -> {
+                    perSecond = wholeNumber(key + "@perSecond", child.getAttribute("perSecond"), 1);
+                    burst = wholeNumber(key + "@burst", child.getAttribute("burst"), 1);
+                }
+                case "timeout" -> timeout = duration(key, text(child));
+                default -> throw new InvalidSettingsException.Problem("unknown key '" + key
+                    + "'; allowed keys: portal, webhook, oauth, rate, timeout");
+            }
+        }
+        if (portal == null) {
+            throw new InvalidSettingsException.Problem("key 'bitrix24.portal' is missing; allowed values: the portal's URL, "
+                + "e.g. https://company.bitrix24.com");
+        }
+        if (auth == null) {
+            throw new InvalidSettingsException.Problem("key 'bitrix24.webhook' or 'bitrix24.oauth' is missing; allowed values: "
+                + "<webhook user=\"1\" code=\"...\"/> or <oauth clientId=\"...\" clientSecret=\"...\" refreshToken=\"...\"/>");
+        }
+        return new Bitrix24Configuration(portal, auth, perSecond, burst, timeout, "james-crm-capture");
+    }
+
+    private static Bitrix24Auth authOnce(Bitrix24Auth existing, String key, Bitrix24Auth auth) {
+        if (existing != null) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' comes with another authentication; allowed: "
+                + "one of webhook, oauth");
+        }
+        return auth;
+    }
+
+    private static String portal(String key, String value) {
+        if (!value.matches("https?://[^/\\s]+(/\\S*)?")) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
+                + "'; allowed values: an http or https URL, e.g. https://company.bitrix24.com");
+        }
+        return value;
+    }
+
+    private static String required(String key, String value) {
+        if (value.isBlank()) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' is empty; allowed values: any non-empty text");
+        }
+        return value.strip();
+    }
+
+    /** A secret: written as is, or as ${env:NAME} so that it stays out of the file. Never echoed in errors. */
+    private String secret(String key, String value) {
+        String written = required(key, value);
+        Matcher reference = ENVIRONMENT.matcher(written);
+        if (!reference.matches()) {
+            return written;
+        }
+        String resolved = environment.apply(reference.group(1));
+        if (resolved == null || resolved.isBlank()) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' refers to the environment variable " + reference.group(1)
+                + ", which is not set; allowed values: the secret itself or ${env:NAME} of a set variable");
+        }
+        return resolved.strip();
+    }
+
+    private static int wholeNumber(String key, String value, int minimum) {
+        try {
+            int number = Integer.parseInt(value.strip());
+            if (number >= minimum) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: a whole number of at least "
+            + minimum);
     }
 
     private static NeverLog neverLog(Element neverLog) {

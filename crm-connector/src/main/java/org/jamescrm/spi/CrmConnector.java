@@ -16,6 +16,13 @@ public interface CrmConnector {
     /** A short name for logs and the status route, e.g. {@code memory}, {@code bitrix24}. */
     String name();
 
+    /**
+     * Checks that the CRM answers with the configured credentials (shown on the status route).
+     *
+     * @throws CrmException with the reason when it does not
+     */
+    void checkConnection() throws CrmException;
+
     /** The CRM users whose e-mail address is one of {@code emails}; absent addresses have no user. */
     Map<EmailAddress, CrmUser> findUsers(Set<EmailAddress> emails) throws CrmException;
 

@@ -4,7 +4,11 @@ import java.io.FileNotFoundException;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.jamescrm.bitrix24.Bitrix24Client;
+import org.jamescrm.bitrix24.Bitrix24Configuration;
+import org.jamescrm.bitrix24.Bitrix24Connector;
 import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.DecisionLog;
 import org.jamescrm.capture.FileRoundRobinPositions;
 import org.jamescrm.capture.RoundRobinPositions;
@@ -81,7 +85,22 @@ public class CrmCaptureModule extends AbstractModule {
         CaptureSettings current = settings.current();
         return switch (current.connector()) {
             case MEMORY -> memory;
+            case BITRIX24 -> {
+                Bitrix24Configuration bitrix24 = current.bitrix24().orElseThrow();
+                yield new Bitrix24Connector(Bitrix24Client.create(bitrix24), bitrix24.originatorId());
+            }
         };
+    }
+
+    /** Checked once in the background at start: James never waits for the CRM. */
+    @Provides
+    @Singleton
+    ConnectorHealth connectorHealth(CrmConnector connector, Clock clock) {
+        ConnectorHealth health = new ConnectorHealth(connector, clock);
+        Thread check = new Thread(health::checkNow, "crm-connector-check");
+        check.setDaemon(true);
+        check.start();
+        return health;
     }
 
     @Provides

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
+import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.DecisionLog;
 import org.jamescrm.capture.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
@@ -44,10 +45,12 @@ public class CrmCaptureRoutes implements Routes {
     private final CaptureSettingsSource settings;
     private final MissingCrmUsers missingUsers;
     private final JsonViews json;
+    private final ConnectorHealth health;
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, InMemoryCrm memory, CrmConnector connector, CaptureSettingsSource settings,
-                            MissingCrmUsers missingUsers, JsonViews json) {
+                            MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health) {
+        this.health = health;
         this.decisions = decisions;
         this.memory = memory;
         this.connector = connector;
@@ -80,6 +83,11 @@ public class CrmCaptureRoutes implements Routes {
     private String status(Request request, Response response) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("connector", connector.name());
+        health.last().ifPresentOrElse(check -> {
+            view.put("connectorReachable", check.error().isEmpty());
+            view.put("connectorError", check.error().orElse(null));
+            view.put("connectorCheckedAt", check.at().toString());
+        }, () -> view.put("connectorReachable", null));
         view.put("settingsFile", settings.file().toString());
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
