@@ -51,6 +51,8 @@ public final class Bitrix24Connector implements CrmConnector {
     static final int FIND_BY_COMM_VALUES = 20;
     /** Legacy list methods return 50 rows per page. */
     static final int PAGE = 50;
+    private static final String[] DEAL_FIELDS = {"ID", "STAGE_SEMANTIC_ID", "ASSIGNED_BY_ID", "DATE_MODIFY", "LEAD_ID", "CONTACT_ID",
+        "COMPANY_ID"};
     private static final Map<ItemType, Integer> OWNER_TYPE = Map.of(ItemType.LEAD, 1, ItemType.DEAL, 2, ItemType.CONTACT, 3,
         ItemType.COMPANY, 4);
 
@@ -142,12 +144,12 @@ public final class Bitrix24Connector implements CrmConnector {
         }
         // 2. their details and their deals, in one batch
         Map<String, Bitrix24Client.Command> details = new LinkedHashMap<>();
-        listById(details, "leads", "crm.lead.list", leadIds, "ID", "STATUS_SEMANTIC_ID", "ASSIGNED_BY_ID", "DATE_MODIFY", "EMAIL");
-        listById(details, "contacts", "crm.contact.list", contactIds, "ID", "ASSIGNED_BY_ID", "COMPANY_ID", "EMAIL");
-        listById(details, "companies", "crm.company.list", companyIds, "ID", "ASSIGNED_BY_ID", "EMAIL");
-        dealsOf(details, "dealsByContact", "CONTACT_ID", contactIds);
-        dealsOf(details, "dealsByCompany", "COMPANY_ID", companyIds);
-        dealsOf(details, "dealsByLead", "LEAD_ID", leadIds);
+        listBy(details, "leads", "crm.lead.list", "ID", leadIds, "ID", "STATUS_SEMANTIC_ID", "ASSIGNED_BY_ID", "DATE_MODIFY", "EMAIL");
+        listBy(details, "contacts", "crm.contact.list", "ID", contactIds, "ID", "ASSIGNED_BY_ID", "COMPANY_ID", "EMAIL");
+        listBy(details, "companies", "crm.company.list", "ID", companyIds, "ID", "ASSIGNED_BY_ID", "EMAIL");
+        listBy(details, "dealsByContact", "crm.deal.list", "CONTACT_ID", contactIds, DEAL_FIELDS);
+        listBy(details, "dealsByCompany", "crm.deal.list", "COMPANY_ID", companyIds, DEAL_FIELDS);
+        listBy(details, "dealsByLead", "crm.deal.list", "LEAD_ID", leadIds, DEAL_FIELDS);
         Bitrix24Client.BatchResult rows = details.isEmpty() ? null : client.batch(details, false);
         for (EmailAddress email : emails) {
             records.put(email, rows == null ? ClientRecord.unknown(email) : record(email, rows, details.keySet()));
@@ -404,31 +406,20 @@ public final class Bitrix24Connector implements CrmConnector {
         return params;
     }
 
-    private void listById(Map<String, Bitrix24Client.Command> commands, String name, String method, Set<String> ids, String... select) {
-        List<List<String>> chunks = chunks(List.copyOf(ids), PAGE);
-        for (int i = 0; i < chunks.size(); i++) {
-            ObjectNode params = client.params();
-            ArrayNode idFilter = params.putObject("filter").putArray("@ID");
-            chunks.get(i).forEach(idFilter::add);
-            ArrayNode fields = params.putArray("select");
-            for (String field : select) {
-                fields.add(field);
-            }
-            params.put("start", -1);
-            commands.put(name + i, new Bitrix24Client.Command(method, params));
-        }
-    }
-
-    private void dealsOf(Map<String, Bitrix24Client.Command> commands, String name, String field, Set<String> ids) {
+    /** List commands for the rows whose {@code field} is one of {@code ids}, 50 ids per command. */
+    private void listBy(Map<String, Bitrix24Client.Command> commands, String name, String method, String field, Set<String> ids,
+                        String... select) {
         List<List<String>> chunks = chunks(List.copyOf(ids), PAGE);
         for (int i = 0; i < chunks.size(); i++) {
             ObjectNode params = client.params();
             ArrayNode filter = params.putObject("filter").putArray("@" + field);
             chunks.get(i).forEach(filter::add);
-            params.putArray("select").add("ID").add("STAGE_SEMANTIC_ID").add("ASSIGNED_BY_ID").add("DATE_MODIFY").add("LEAD_ID")
-                .add("CONTACT_ID").add("COMPANY_ID");
+            ArrayNode fields = params.putArray("select");
+            for (String selected : select) {
+                fields.add(selected);
+            }
             params.put("start", -1);
-            commands.put(name + i, new Bitrix24Client.Command("crm.deal.list", params));
+            commands.put(name + i, new Bitrix24Client.Command(method, params));
         }
     }
 

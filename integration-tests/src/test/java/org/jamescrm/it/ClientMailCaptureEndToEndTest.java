@@ -8,14 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.JamesServerBuilder;
 import org.apache.james.JamesServerExtension;
-import org.apache.james.MemoryJamesConfiguration;
-import org.apache.james.MemoryJamesServerMain;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.apache.james.utils.DataProbeImpl;
-import org.apache.james.utils.WebAdminGuiceProbe;
 import org.jamescrm.testing.TestMessages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,22 +33,16 @@ class ClientMailCaptureEndToEndTest {
     static GreenMailExtension clientMailServer = new GreenMailExtension(ServerSetupTest.SMTP).withPerMethodLifecycle(false);
 
     @RegisterExtension
-    static JamesServerExtension james = new JamesServerBuilder<MemoryJamesConfiguration>(workingDirectory ->
-            InstalledJames.withProductConfiguration().smarthost(ServerSetupTest.SMTP.getPort()).install(workingDirectory))
-        .server(MemoryJamesServerMain::createServer)
-        .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
-        .build();
+    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(ServerSetupTest.SMTP.getPort()).extension();
 
     static MailClient mail;
     static WebAdminClient webAdmin;
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
-        server.getProbe(DataProbeImpl.class).addUser(ALICE, MailClient.PASSWORD);
-        server.getProbe(DataProbeImpl.class).addUser(BOB, MailClient.PASSWORD);
-        mail = new MailClient(server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue(),
-            server.getProbe(ImapGuiceProbe.class).getImapPort());
-        webAdmin = new WebAdminClient(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
+        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB);
+        mail = clients.mail();
+        webAdmin = clients.webAdmin();
     }
 
     @Test

@@ -12,8 +12,16 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerBuilder;
+import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.data.UsersRepositoryModuleChooser;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.WebAdminGuiceProbe;
 
 /**
  * Installs the product into a fresh James working directory exactly as the README tells an
@@ -53,6 +61,28 @@ final class InstalledJames {
     /** Replaces {@code conf/crm-capture.xml} by {@code settings}. */
     InstalledJames captureSettings(String settings) {
         return edit("crm-capture.xml", ignored -> settings);
+    }
+
+    /** A James 3.8.1 memory server with this installation, one per test class. */
+    JamesServerExtension extension() {
+        return new JamesServerBuilder<MemoryJamesConfiguration>(this::install)
+            .server(MemoryJamesServerMain::createServer)
+            .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
+            .build();
+    }
+
+    /** What the tests talk to: SMTP/IMAP and WebAdmin of a started server. */
+    record Clients(MailClient mail, WebAdminClient webAdmin) {
+    }
+
+    /** Creates the mailboxes (password {@link MailClient#PASSWORD}) and connects the clients. */
+    static Clients connect(GuiceJamesServer server, String... mailboxes) throws Exception {
+        for (String mailbox : mailboxes) {
+            server.getProbe(DataProbeImpl.class).addUser(mailbox, MailClient.PASSWORD);
+        }
+        return new Clients(new MailClient(server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue(),
+            server.getProbe(ImapGuiceProbe.class).getImapPort()),
+            new WebAdminClient(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue()));
     }
 
     /** Lays the working directory out and returns James's configuration for it. */
