@@ -135,12 +135,30 @@ public final class CaptureService {
             return record(request, CaptureDecision.skip(ReasonCode.DUPLICATE, "already captured as activity " + existing.get()),
                 List.of(), existing, drivingSettings);
         }
-        Optional<EmailAddress> flooding = request.classification().clients().stream()
-            .filter(client -> flood.exceeded(client, current.flood())).findFirst();
-        if (flooding.isPresent()) {
-            return record(request, CaptureDecision.skip(ReasonCode.FLOOD, flooding.get() + " has " + current.flood().captures()
-                + " captures within " + current.flood().window() + ": parked for review"), List.of(), Optional.empty(), drivingSettings);
+        List<FloodGuard.Reservation> reservations = new ArrayList<>();
+        for (EmailAddress client : request.classification().clients()) {
+            Optional<FloodGuard.Reservation> reservation = flood.tryReserve(client, current.flood());
+            if (reservation.isEmpty()) {
+                reservations.forEach(flood::release);
+                return record(request, CaptureDecision.skip(ReasonCode.FLOOD, client + " has " + current.flood().captures()
+                    + " captures within " + current.flood().window() + ": parked for review"), List.of(), Optional.empty(), drivingSettings);
+            }
+            reservations.add(reservation.get());
         }
+        boolean captured = false;
+        try {
+            DecisionRecord record = decideAndWrite(request, mailbox, mailboxSettings, drivingSettings);
+            captured = record.captured();
+            return record;
+        } finally {
+            if (!captured) {
+                reservations.forEach(flood::release);
+            }
+        }
+    }
+
+    private DecisionRecord decideAndWrite(CaptureRequest request, EmailAddress mailbox, MailboxSettings mailboxSettings,
+                                          Map<String, String> drivingSettings) throws CrmException {
         CrmSnapshot snapshot = lookup(request, mailbox, mailboxSettings);
         CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, mailboxSettings);
         if (!decision.captured()) {
@@ -161,7 +179,6 @@ public final class CaptureService {
         Instant capturedAt = clock.instant();
         String activityId = connector.createEmailActivity(composer.compose(request.facts(), request.classification(), items,
             decision.responsibleId(), mailboxSettings, request.receivedAt(), capturedAt));
-        request.classification().clients().forEach(client -> flood.record(client, current.flood()));
         return record(request, decision, items, Optional.of(activityId), drivingSettings);
     }
 

@@ -23,25 +23,37 @@ public final class FloodGuard {
         this.clock = clock;
     }
 
-    /** Whether {@code client} already has {@code limit.captures()} captures in the window. */
-    public boolean exceeded(EmailAddress client, FloodLimit limit) {
-        Deque<Instant> times = captures.get(client);
-        if (times == null) {
-            return false;
-        }
-        synchronized (times) {
-            prune(times, limit);
-            return times.size() >= limit.captures();
-        }
-    }
-
-    /** Counts a capture for {@code client}. */
-    public void record(EmailAddress client, FloodLimit limit) {
+    /**
+     * Counts a capture for {@code client} unless the client already has {@code limit.captures()} in the
+     * window; check and count are one step, so concurrent captures cannot slip past the limit.
+     *
+     * @return the reservation to release if the capture does not happen, or empty when over the limit
+     */
+    public java.util.Optional<Reservation> tryReserve(EmailAddress client, FloodLimit limit) {
         Deque<Instant> times = captures.computeIfAbsent(client, key -> new ArrayDeque<>());
         synchronized (times) {
             prune(times, limit);
-            times.addLast(clock.instant());
+            if (times.size() >= limit.captures()) {
+                return java.util.Optional.empty();
+            }
+            Instant now = clock.instant();
+            times.addLast(now);
+            return java.util.Optional.of(new Reservation(client, now));
         }
+    }
+
+    /** Takes back a reservation whose capture did not happen. */
+    public void release(Reservation reservation) {
+        Deque<Instant> times = captures.get(reservation.client());
+        if (times != null) {
+            synchronized (times) {
+                times.removeLastOccurrence(reservation.at());
+            }
+        }
+    }
+
+    /** One counted capture of a client. */
+    public record Reservation(EmailAddress client, Instant at) {
     }
 
     private void prune(Deque<Instant> times, FloodLimit limit) {

@@ -50,26 +50,30 @@ final class CaptureHarness {
         carl = crm.addUser(EmailAddress.of("carl@company.example"), "Carl Clark");
     }
 
-    /** Delivers a message through classification and capture, as the mailet and the queue do. */
-    DecisionRecord deliver(String sender, List<String> recipients, String message) {
+    /** The capture request the queue would hand over for a capturable message (classified, parsed). */
+    CaptureRequest request(String sender, List<String> recipients, String message) {
         try {
-            clock.step(Duration.ofMinutes(1));
             Envelope envelope = new Envelope(Optional.ofNullable(sender).map(EmailAddress::of),
                 recipients.stream().map(EmailAddress::of).toList());
             MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
             MessageSummary summary = new MessageSummary(envelope, facts.from().map(party -> party.address()), facts.headers(), false);
-            Classification classification = new Classifier().classify(summary, SERVER_DOMAIN::equals, settings);
-            CaptureRequest request = new ManualSaveRequests().resolve(new CaptureRequest(facts, classification, clock.instant()),
-                SERVER_DOMAIN::equals, settings);
-            facts = request.facts();
-            classification = request.classification();
-            if (!classification.capturable()) {
-                return service.recordExclusion(facts.messageId(), facts.captureKey(), facts.from().map(party -> party.address()),
-                    classification);
+            return new CaptureRequest(facts, new Classifier().classify(summary, SERVER_DOMAIN::equals, settings), clock.instant());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Delivers a message through classification and capture, as the mailet and the queue do. */
+    DecisionRecord deliver(String sender, List<String> recipients, String message) {
+        try {
+            clock.step(Duration.ofMinutes(1));
+            CaptureRequest request = new ManualSaveRequests().resolve(request(sender, recipients, message), SERVER_DOMAIN::equals, settings);
+            if (!request.classification().capturable()) {
+                return service.recordExclusion(request.facts().messageId(), request.facts().captureKey(),
+                    request.facts().from().map(party -> party.address()), request.classification());
             }
-            Instant receivedAt = clock.instant();
             clock.step(Duration.ofSeconds(2)); // the capture queue runs a little after the receipt
-            return service.capture(new CaptureRequest(facts, classification, receivedAt));
+            return service.capture(request);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (CrmException e) {

@@ -156,6 +156,31 @@ class DistributionAndModesTest {
     }
 
     @Test
+    void concurrentCapturesShouldNotSlipPastTheFloodLimit() throws Exception {
+        CaptureHarness harness = new CaptureHarness("<flood><captures>3</captures><window>1 hour</window></flood>");
+        List<CaptureRequest> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            requests.add(harness.request("loop@client.example", List.of("alice@company.example"),
+                message("loop@client.example", "alice@company.example", "<c" + i + "@x>", "Loop " + i, "")));
+        }
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<DecisionRecord>> outcomes = new java.util.ArrayList<>();
+            for (CaptureRequest request : requests) {
+                outcomes.add(threads.submit(() -> harness.service.capture(request)));
+            }
+            int captured = 0;
+            for (java.util.concurrent.Future<DecisionRecord> outcome : outcomes) {
+                captured += outcome.get().captured() ? 1 : 0;
+            }
+            assertThat(captured).isEqualTo(3);
+            assertThat(harness.crm.activities()).hasSize(3);
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    @Test
     void autoRepliesShouldNotCreateLeads() {
         CaptureHarness harness = new CaptureHarness("");
 

@@ -2,6 +2,7 @@ package org.jamescrm.james.queue;
 
 import jakarta.mail.MessagingException;
 
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
@@ -24,14 +25,20 @@ public class CaptureParker {
         this.errorRepository = errorRepository;
     }
 
-    /** Parks {@code mail} for {@code reason}. */
+    /**
+     * Parks a copy of {@code mail} for {@code reason}, under a new name: a replay that fails again must
+     * not be removed with the entry the replay came from.
+     */
     public void park(Mail mail, String reason) throws MessagingException {
-        mail.setErrorMessage(reason);
+        Mail parked = mail.duplicate();
         try {
-            repositories.select(errorRepository).store(mail);
+            parked.setErrorMessage(reason);
+            repositories.select(errorRepository).store(parked);
+            LOGGER.warn("Capture of mail {} parked in {} as {}: {}", mail.getName(), errorRepository.asString(), parked.getName(), reason);
         } catch (MailRepositoryStore.MailRepositoryStoreException e) {
             throw new MessagingException("cannot park capture " + mail.getName() + " in " + errorRepository.asString(), e);
+        } finally {
+            LifecycleUtil.dispose(parked);
         }
-        LOGGER.warn("Capture of mail {} parked in {}: {}", mail.getName(), errorRepository.asString(), reason);
     }
 }

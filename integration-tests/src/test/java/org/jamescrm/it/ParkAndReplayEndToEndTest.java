@@ -1,0 +1,89 @@
+package org.jamescrm.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.apache.james.utils.WebAdminGuiceProbe;
+import org.jamescrm.testing.TestMessages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A capture that cannot happen now is parked in the capture error repository, where James's own
+ * WebAdmin replays it into the capture queue; a replay captures it once and never twice.
+ */
+class ParkAndReplayEndToEndTest {
+    static final String ALICE = "alice@company.example";
+    static final String REPOSITORY = "/mailRepositories/var%2Fmail%2Fcrm-capture-error/mails";
+    static final Duration CAPTURE = Duration.ofSeconds(30);
+
+    /** One capture per client in any 3 seconds: the second mail of a client is parked as FLOOD. */
+    @RegisterExtension
+    static JamesServerExtension james = InstalledJames.withProductConfiguration()
+        .edit("crm-capture.xml", xml -> xml.replace("<captureAddress>",
+            "<flood><captures>1</captures><window>3 seconds</window></flood>\n  <captureAddress>"))
+        .extension();
+
+    static MailClient mail;
+    static WebAdminClient webAdmin;
+    static URI base;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void createMailboxes(GuiceJamesServer server) throws Exception {
+        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE);
+        mail = clients.mail();
+        webAdmin = clients.webAdmin();
+        base = URI.create("http://127.0.0.1:" + server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
+    }
+
+    private static JsonNode parked() throws Exception {
+        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(base.resolve(REPOSITORY)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static void replay() throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(base.resolve(REPOSITORY + "?action=reprocess&queue=crm-capture"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    }
+
+    private static List<JsonNode> activities(String messageId) {
+        return webAdmin.memory("activities", activity -> activity.path("messageId").asText().equals(messageId));
+    }
+
+    @Test
+    void aParkedCaptureShouldBeReplayedOnceAndNeverDuplicated() throws Exception {
+        mail.send("kim@client.example", List.of(ALICE), TestMessages.plain("kim@client.example", ALICE, "<kim-1@client.example>", "",
+            "First", "One."));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(activities("<kim-1@client.example>")).hasSize(1));
+        mail.send("kim@client.example", List.of(ALICE), TestMessages.plain("kim@client.example", ALICE, "<kim-2@client.example>", "",
+            "Second", "Two."));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(parked()).hasSize(1));
+        assertThat(webAdmin.decisions("<kim-2@client.example>").get(0).path("reason").asText()).isEqualTo("FLOOD");
+        assertThat(activities("<kim-2@client.example>")).isEmpty();
+
+        // once the flood window has passed, the administrator replays the parked capture
+        await().pollDelay(Duration.ofSeconds(3)).atMost(CAPTURE).untilAsserted(() -> {
+            replay();
+            assertThat(activities("<kim-2@client.example>")).hasSize(1);
+        });
+        assertThat(webAdmin.decisions("<kim-2@client.example>").get(0).path("captured").asBoolean()).isTrue();
+        assertThat(parked()).isEmpty();
+        assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("kim@client.example"))).hasSize(1);
+    }
+}
