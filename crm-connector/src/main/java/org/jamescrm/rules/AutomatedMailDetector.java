@@ -21,7 +21,7 @@ public final class AutomatedMailDetector {
     /** Subjects of out-of-office notices of common mail programs, in the seeds' languages too. */
     private static final Pattern OUT_OF_OFFICE_SUBJECT = Pattern.compile(
         "^(auto(matic)?[ -]?(reply|response|antwort|risposta)|out of (the )?office|abwesenheitsnotiz"
-            + "|risposta automatica|автоответ|automatick[aá] odpov[eě]ď|auto:)", Pattern.CASE_INSENSITIVE);
+            + "|risposta automatica|автоответ|automatick[aá] odpov[eě]ď|auto:)", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     /** What marks the message as automated, e.g. {@code Auto-Submitted: auto-replied}; empty for mail by a person. */
     public Optional<String> detect(MessageSummary mail) {
