@@ -236,7 +236,7 @@ public final class MessageParser {
     /** Plain text of an HTML-only message, for the text view of the activity; line breaks kept. */
     static String htmlToText(String html) {
         Document document = Jsoup.parse(html);
-        document.select("br").forEach(element -> element.after(new TextNode("\n")));
+        // wholeText() already renders <br> as a line break; block ends need one
         document.select("p, div, tr, li, h1, h2, h3, h4, h5, h6, blockquote").forEach(element -> element.after(new TextNode("\n")));
         return document.body().wholeText().replaceAll("[ \t\u00a0]+", " ").replaceAll(" ?\n ?", "\n")
             .replaceAll("\n{3,}", "\n\n").strip();

@@ -1,0 +1,93 @@
+package org.jamescrm.mime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jamescrm.model.MailParty;
+import org.jamescrm.model.MessageFacts;
+import org.junit.jupiter.api.Test;
+
+/** What the parser makes of a message: decoded, in UTC, with its thread and its parts. */
+class MessageParserTest {
+
+    private static MessageFacts parse(String message) throws IOException {
+        return new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void headersShouldBeDecodedAndTheDateConvertedToUtc() throws IOException {
+        MessageFacts facts = parse("From: =?UTF-8?Q?Carol_Cli=C3=A9nt?= <Carol@Client.example>\r\n"
+            + "To: Alice <alice@company.example>, bob@company.example\r\nCc: =?ISO-8859-1?Q?J=F6rg?= <joerg@client.example>\r\n"
+            + "Subject: =?KOI8-R?B?8NLJ18XU?= and more\r\nDate: Sun, 22 Nov 2026 10:15:00 +0300\r\nMessage-ID: <a@client.example>\r\n\r\nbody\r\n");
+
+        assertThat(facts.from()).contains(MailParty.of("carol@client.example", "Carol Cliént"));
+        assertThat(facts.to()).extracting(party -> party.address().value()).containsExactly("alice@company.example", "bob@company.example");
+        assertThat(facts.cc()).containsExactly(MailParty.of("joerg@client.example", "Jörg"));
+        assertThat(facts.subject()).isEqualTo("Привет and more");
+        assertThat(facts.sentAt()).contains(Instant.parse("2026-11-22T07:15:00Z"));
+        assertThat(facts.messageId()).contains("<a@client.example>");
+        assertThat(facts.captureKey()).isEqualTo("<a@client.example>");
+    }
+
+    @Test
+    void theThreadShouldListInReplyToFirstThenReferencesNewestFirst() throws IOException {
+        MessageFacts facts = parse("From: a@company.example\r\nIn-Reply-To: <3@x>\r\nReferences: <1@x> <2@x>\r\n <3@x>\r\n\r\nhi\r\n");
+
+        assertThat(facts.threadIds()).containsExactly("<3@x>", "<2@x>", "<1@x>");
+    }
+
+    @Test
+    void textHtmlAndAttachmentsShouldBeTakenApart() throws IOException {
+        MessageFacts facts = parse("From: carol@client.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+            + "--m\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n"
+            + "--a\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=FC=DFe\r\n"
+            + "--a\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n<p>Gr\u00c3\u00bc\u00c3\u009fe</p>\r\n--a--\r\n"
+            + "--m\r\nContent-Type: application/pdf; name=\"offer.pdf\"\r\nContent-Disposition: attachment; filename=\"offer.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+            + "--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@y.example\r\nSubject: inner\r\n\r\ninner body\r\n--m--\r\n");
+
+        assertThat(facts.textBody()).startsWith("Grüße");
+        assertThat(facts.htmlBody()).hasValueSatisfying(html -> assertThat(html).contains("<p>Grüße</p>"));
+        assertThat(facts.attachments()).hasSize(2);
+        assertThat(facts.attachments().get(0).fileName()).isEqualTo("offer.pdf");
+        assertThat(facts.attachments().get(0).contentType()).isEqualTo("application/pdf");
+        assertThat(new String(facts.attachments().get(0).content(), StandardCharsets.US_ASCII)).isEqualTo("%PDF-1.4\n");
+        assertThat(facts.attachments().get(1).contentType()).isEqualTo("message/rfc822");
+        assertThat(new String(facts.attachments().get(1).content(), StandardCharsets.US_ASCII)).contains("Subject: inner");
+    }
+
+    @Test
+    void anHtmlOnlyMessageShouldGetATextViewWithItsLineBreaks() throws IOException {
+        MessageFacts facts = parse("From: carol@client.example\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
+            + "<html><head><style>p{}</style></head><body><p>Hello&nbsp;Alice,</p><p>a quote<br>please</p><script>x()</script></body></html>\r\n");
+
+        assertThat(facts.textBody()).isEqualTo("Hello Alice,\na quote\nplease");
+    }
+
+    @Test
+    void withoutMessageIdTheKeyShouldBeAStableDigestOfSenderDateSubjectAndBody() throws IOException {
+        String message = "From: carol@client.example\r\nDate: Sun, 22 Nov 2026 10:15:00 +0300\r\nSubject: Hi\r\n\r\nbody one\r\n";
+
+        MessageFacts first = parse(message);
+        MessageFacts again = parse(message);
+        MessageFacts otherBody = parse(message.replace("body one", "body two"));
+
+        assertThat(first.messageId()).isEmpty();
+        assertThat(first.captureKey()).startsWith("digest:").isEqualTo(again.captureKey()).isNotEqualTo(otherBody.captureKey());
+        assertThat(CaptureKeys.of(null, "carol@client.example", "Sun, 22 Nov 2026 10:15:00 +0300", "Hi",
+            "body one\r\n".getBytes(StandardCharsets.US_ASCII))).as("the pipeline's key from raw fields").isEqualTo(first.captureKey());
+    }
+
+    @Test
+    void aBrokenMessageIdShouldStillGiveAnId() {
+        assertThat(CaptureKeys.messageId("  <a@b>  <c@d>")).isEqualTo(Optional.of("<a@b>"));
+        assertThat(CaptureKeys.messageId("bare-id@host")).isEqualTo(Optional.of("<bare-id@host>"));
+        assertThat(CaptureKeys.messageId("   ")).isEmpty();
+        assertThat(CaptureKeys.messageId(null)).isEmpty();
+    }
+}
