@@ -58,6 +58,8 @@ public final class Bitrix24Connector implements CrmConnector {
 
     private final Bitrix24Client client;
     private final String originatorId;
+    /** The portal's CRM mode once asked (null before): simple mode converts REST leads into deals. */
+    private volatile Boolean portalMode;
     private final Cache<EmailAddress, Optional<CrmUser>> users = Caffeine.newBuilder()
         .expireAfterWrite(Duration.ofMinutes(10)).maximumSize(10_000).build();
 
@@ -289,7 +291,25 @@ public final class Bitrix24Connector implements CrmConnector {
         lead.clientItems().stream().filter(item -> item.type() == ItemType.COMPANY).findFirst()
             .ifPresent(company -> fields.put("COMPANY_ID", company.id()));
         origin(fields, lead.originKey());
-        return new ItemRef(ItemType.LEAD, add("crm.lead.add", fields));
+        String leadId = add("crm.lead.add", fields);
+        if (simpleMode()) {
+            // a portal without leads converts a REST lead into a deal at once: the mail belongs to that deal
+            Optional<String> deal = firstId("crm.deal.list", "LEAD_ID", leadId);
+            if (deal.isPresent()) {
+                return new ItemRef(ItemType.DEAL, deal.get());
+            }
+        }
+        return new ItemRef(ItemType.LEAD, leadId);
+    }
+
+    /** Whether the portal runs the simple (leadless) CRM mode: {@code crm.settings.mode.get} = 2, asked once. */
+    private boolean simpleMode() throws CrmException {
+        Boolean simple = portalMode;
+        if (simple == null) {
+            simple = client.call("crm.settings.mode.get", client.params()).path("result").asInt(1) == 2;
+            portalMode = simple;
+        }
+        return simple;
     }
 
     @Override
@@ -391,6 +411,16 @@ public final class Bitrix24Connector implements CrmConnector {
         ObjectNode filter = params.putObject("filter");
         filter.put("ORIGINATOR_ID", originatorId);
         filter.put("ORIGIN_ID", originKey);
+        return firstId(method, params);
+    }
+
+    private Optional<String> firstId(String method, String field, String value) throws CrmException {
+        ObjectNode params = client.params();
+        params.putObject("filter").put(field, value);
+        return firstId(method, params);
+    }
+
+    private Optional<String> firstId(String method, ObjectNode params) throws CrmException {
         params.putArray("select").add("ID");
         params.put("start", -1);
         JsonNode rows = client.call(method, params).path("result");

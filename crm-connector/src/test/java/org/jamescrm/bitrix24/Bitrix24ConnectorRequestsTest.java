@@ -170,6 +170,36 @@ class Bitrix24ConnectorRequestsTest {
     }
 
     @Test
+    void aLeadOnAPortalWithoutLeadsShouldStandForTheDealTheLeadWasConvertedInto() throws Exception {
+        answer("{\"result\":912,\"time\":{}}");
+        answer("{\"result\":2,\"time\":{}}");
+        answer("{\"result\":[{\"ID\":\"55\"}],\"total\":0,\"time\":{}}");
+
+        ItemRef created = connector.createLead(new org.jamescrm.spi.NewLead("Quote", "Carol", EmailAddress.of("carol@client.example"),
+            "EMAIL", Optional.empty(), false, "<k@x>"));
+
+        assertThat(created).isEqualTo(new ItemRef(ItemType.DEAL, "55"));
+        assertThat(portal.takeRequest().getPath()).endsWith("/crm.lead.add.json");
+        assertThat(portal.takeRequest().getPath()).endsWith("/crm.settings.mode.get.json");
+        assertThat(body(portal.takeRequest()).path("filter").path("LEAD_ID").asText()).isEqualTo("912");
+    }
+
+    @Test
+    void aLeadOnAClassicPortalShouldStayALeadAndTheModeBeAskedOnce() throws Exception {
+        answer("{\"result\":912,\"time\":{}}");
+        answer("{\"result\":1,\"time\":{}}");
+        answer("{\"result\":913,\"time\":{}}");
+
+        ItemRef first = connector.createLead(new org.jamescrm.spi.NewLead("A", "A", EmailAddress.of("a@client.example"), "EMAIL",
+            Optional.empty(), false, "<a@x>"));
+        ItemRef second = connector.createLead(new org.jamescrm.spi.NewLead("B", "B", EmailAddress.of("b@client.example"), "EMAIL",
+            Optional.empty(), false, "<b@x>"));
+
+        assertThat(List.of(first, second)).containsExactly(new ItemRef(ItemType.LEAD, "912"), new ItemRef(ItemType.LEAD, "913"));
+        assertThat(portal.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
     void usersShouldBeLookedUpOnceAndCached() throws Exception {
         answer("{\"result\":{\"result\":{\"u0\":[{\"ID\":\"7\",\"EMAIL\":\"Alice@Company.example\",\"NAME\":\"Alice\",\"LAST_NAME\":\"Adams\",\"ACTIVE\":true}]},"
             + "\"result_error\":[],\"result_total\":[],\"result_next\":[]},\"time\":{}}");
