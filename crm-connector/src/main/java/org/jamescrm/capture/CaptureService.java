@@ -1,7 +1,6 @@
 package org.jamescrm.capture;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,23 +24,26 @@ import org.jamescrm.settings.DistributionRule;
 import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
-import org.jamescrm.spi.CrmUser;
+import org.jamescrm.spi.CrmLookup;
+import org.jamescrm.spi.CrmLookupResult;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
-import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
+import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.NewLead;
+import org.jamescrm.spi.Plans;
+import org.jamescrm.spi.WritePlan;
+import org.jamescrm.spi.WriteResult;
 
 /**
- * Captures one message: checks it was not captured before, applies the flood guard, looks the
- * parties up in the CRM, lets the linking rules decide, writes what they decided and records the
- * decision. Runs outside the mail pipeline, from the capture queue; CRM failures are thrown for the
- * queue to retry or park. Two captures of the same key never run at the same time.
+ * Captures messages in rounds: checks each was not captured before, applies the flood guard, looks
+ * the parties of the whole round up in the CRM at once, lets the linking rules decide each
+ * message, writes what they decided as one set of write plans and records the decisions. Runs
+ * outside the mail pipeline, from the capture queue; CRM failures are returned for the queue to
+ * retry or park. One round runs at a time, so two captures of the same key or client never race.
  */
 public final class CaptureService {
-    private static final int LOCK_STRIPES = 64;
-
     private final CrmConnector connector;
     private final Supplier<CaptureSettings> settings;
     private final DecisionLog decisions;
@@ -51,7 +53,7 @@ public final class CaptureService {
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
     private final ActivityComposer composer = new ActivityComposer();
-    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final ReentrantLock roundLock = new ReentrantLock();
 
     /**
      * @param connector    the CRM
@@ -70,9 +72,6 @@ public final class CaptureService {
         this.positions = positions;
         this.flood = new FloodGuard(clock);
         this.clock = clock;
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            locks[i] = new ReentrantLock();
-        }
     }
 
     /** A capture service whose round-robin positions live in memory. */
@@ -101,129 +100,251 @@ public final class CaptureService {
     }
 
     /**
-     * Captures a message the pipeline classified as capturable.
+     * Captures one message: a round of one.
      *
      * @throws CrmException when the CRM fails; nothing is recorded then, and a retry is safe
      */
     public DecisionRecord capture(CaptureRequest request) throws CrmException {
-        if (!request.classification().capturable()) {
-            return recordExclusion(request.facts().messageId(), request.facts().captureKey(),
-                request.facts().from().map(party -> party.address()), request.classification());
+        RoundOutcome outcome = captureRound(List.of(request)).get(0);
+        if (outcome instanceof RoundOutcome.Failed failed) {
+            throw failed.cause();
         }
-        ReentrantLock lock = locks[Math.floorMod(request.facts().captureKey().hashCode(), LOCK_STRIPES)];
-        lock.lock();
+        return ((RoundOutcome.Decided) outcome).record(); // the first of a round is never deferred
+    }
+
+    /**
+     * Captures a round of messages with one lookup and one set of writes. The outcomes have the
+     * order of {@code requests}; the first capturable request is never deferred, so every round
+     * makes progress.
+     */
+    public List<RoundOutcome> captureRound(List<CaptureRequest> requests) {
+        roundLock.lock();
         try {
-            return captureOnce(request);
+            return new Round(requests).run();
         } finally {
-            lock.unlock();
+            roundLock.unlock();
         }
     }
 
-    private DecisionRecord captureOnce(CaptureRequest request) throws CrmException {
-        CaptureSettings current = settings.get();
-        EmailAddress mailbox = request.classification().mailbox().orElseThrow();
-        MailboxSettings mailboxSettings = request.classification().manualSave()
-            ? current.forMailbox(mailbox).forManualSave() : current.forMailbox(mailbox);
-        Map<String, String> drivingSettings = drivingSettings(mailbox, mailboxSettings, current);
-        if (request.classification().manualSave()) {
-            drivingSettings.put("manualSave", "true");
-        }
-        String key = request.facts().captureKey();
+    /** One round: its requests, the CRM's answer and the plans made of it. */
+    private final class Round {
+        private final List<CaptureRequest> requests;
+        private final RoundOutcome[] outcomes;
+        private final CaptureSettings current = settings.get();
+        private final Map<Integer, Pending> pending = new LinkedHashMap<>();
 
-        Optional<String> existing = connector.findActivityByOriginKey(key);
-        if (existing.isPresent()) {
-            return record(request, CaptureDecision.skip(ReasonCode.DUPLICATE, "already captured as activity " + existing.get()),
-                List.of(), existing, drivingSettings);
+        Round(List<CaptureRequest> requests) {
+            this.requests = List.copyOf(requests);
+            this.outcomes = new RoundOutcome[requests.size()];
         }
-        List<FloodGuard.Reservation> reservations = new ArrayList<>();
-        for (EmailAddress client : request.classification().clients()) {
-            Optional<FloodGuard.Reservation> reservation = flood.tryReserve(client, current.flood());
-            if (reservation.isEmpty()) {
-                reservations.forEach(flood::release);
-                return record(request, CaptureDecision.skip(ReasonCode.FLOOD, client + " has " + current.flood().captures()
-                    + " captures within " + current.flood().window() + ": parked for review"), List.of(), Optional.empty(), drivingSettings);
+
+        List<RoundOutcome> run() {
+            for (int i = 0; i < requests.size(); i++) {
+                CaptureRequest request = requests.get(i);
+                if (!request.classification().capturable()) {
+                    outcomes[i] = new RoundOutcome.Decided(recordExclusion(request.facts().messageId(), request.facts().captureKey(),
+                        request.facts().from().map(party -> party.address()), request.classification()));
+                } else {
+                    pending.put(i, new Pending(request, mailboxSettings(request)));
+                }
             }
-            reservations.add(reservation.get());
+            if (!pending.isEmpty()) {
+                try {
+                    decideAndWrite(connector.lookUp(lookup()));
+                } catch (CrmException e) {
+                    pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
+                }
+            }
+            return List.of(outcomes);
         }
-        boolean captured = false;
-        try {
-            DecisionRecord record = decideAndWrite(request, mailbox, mailboxSettings, drivingSettings);
-            captured = record.captured();
-            return record;
-        } finally {
-            if (!captured) {
-                reservations.forEach(flood::release);
+
+        private MailboxSettings mailboxSettings(CaptureRequest request) {
+            EmailAddress mailbox = request.classification().mailbox().orElseThrow();
+            return request.classification().manualSave() ? current.forMailbox(mailbox).forManualSave() : current.forMailbox(mailbox);
+        }
+
+        private CrmLookup lookup() {
+            Set<String> keys = new LinkedHashSet<>();
+            Set<String> threadIds = new LinkedHashSet<>();
+            Set<EmailAddress> clients = new LinkedHashSet<>();
+            Set<EmailAddress> employees = new LinkedHashSet<>();
+            Set<EmailAddress> counted = new LinkedHashSet<>();
+            for (Pending capture : pending.values()) {
+                keys.add(capture.request.facts().captureKey());
+                threadIds.addAll(capture.request.facts().threadIds());
+                clients.addAll(capture.request.classification().clients());
+                employees.addAll(capture.employees());
+                if (capture.settings.distribution() == DistributionRule.LEAST_BUSY) {
+                    counted.addAll(capture.settings.queue());
+                }
+            }
+            return new CrmLookup(keys, threadIds, clients, employees, counted);
+        }
+
+        private void decideAndWrite(CrmLookupResult found) {
+            reportMissingUsers(found);
+            Set<EmailAddress> creatingFor = new HashSet<>();
+            Set<String> capturedIds = new HashSet<>();
+            Set<String> keys = new HashSet<>();
+            Map<String, Integer> openItems = new LinkedHashMap<>(found.openItems());
+            Map<Integer, Planned> plans = new LinkedHashMap<>();
+            for (Map.Entry<Integer, Pending> entry : pending.entrySet()) {
+                int index = entry.getKey();
+                Pending capture = entry.getValue();
+                CaptureRequest request = capture.request;
+                if (!keys.add(request.facts().captureKey())
+                    || request.classification().clients().stream().anyMatch(creatingFor::contains)
+                    || request.facts().threadIds().stream().anyMatch(capturedIds::contains)) {
+                    outcomes[index] = new RoundOutcome.Deferred();
+                    continue;
+                }
+                Optional<String> existing = found.activity(request.facts().captureKey());
+                if (existing.isPresent()) {
+                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.DUPLICATE,
+                        "already captured as activity " + existing.get()), List.of(), existing);
+                    continue;
+                }
+                Optional<List<FloodGuard.Reservation>> reservations = reserve(capture);
+                if (reservations.isEmpty()) {
+                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.FLOOD, capture.floodDetail),
+                        List.of(), Optional.empty());
+                    continue;
+                }
+                EmailAddress mailbox = request.classification().mailbox().orElseThrow();
+                CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()),
+                    found.users(), openItems, positions.current(mailbox));
+                CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, capture.settings);
+                if (!decision.captured()) {
+                    reservations.get().forEach(flood::release);
+                    outcomes[index] = decided(capture, decision, List.of(), Optional.empty());
+                    continue;
+                }
+                if (decision.tookTurn()) {
+                    positions.advance(mailbox, snapshot.turn());
+                }
+                Planned planned = plan(capture, decision, found, reservations.get());
+                if (!planned.plan.creations().isEmpty()) {
+                    creatingFor.addAll(request.classification().clients());
+                    decision.responsibleId().ifPresent(id -> openItems.computeIfPresent(id, (user, count) -> count + 1));
+                }
+                request.facts().messageId().ifPresent(capturedIds::add);
+                plans.put(index, planned);
+            }
+            write(plans);
+        }
+
+        /** A flood reservation for each client of the capture; none, with the reason noted, when one is over the limit. */
+        private Optional<List<FloodGuard.Reservation>> reserve(Pending capture) {
+            List<FloodGuard.Reservation> reservations = new ArrayList<>();
+            for (EmailAddress client : capture.request.classification().clients()) {
+                Optional<FloodGuard.Reservation> reservation = flood.tryReserve(client, current.flood());
+                if (reservation.isEmpty()) {
+                    reservations.forEach(flood::release);
+                    capture.floodDetail = client + " has " + current.flood().captures() + " captures within "
+                        + current.flood().window() + ": parked for review";
+                    return Optional.empty();
+                }
+                reservations.add(reservation.get());
+            }
+            return Optional.of(reservations);
+        }
+
+        /** The writes of a decision, less the items an interrupted earlier attempt already created. */
+        private Planned plan(Pending capture, CaptureDecision decision, CrmLookupResult found,
+                             List<FloodGuard.Reservation> reservations) {
+            String key = capture.request.facts().captureKey();
+            List<ItemRef> existing = new ArrayList<>(decision.bindings());
+            List<NewItem> creations = new ArrayList<>();
+            Optional<ItemRef> foundContact = Optional.empty();
+            for (NewItem item : decision.creations()) {
+                Optional<ItemRef> earlier = found.created(key, typeOf(item));
+                if (earlier.isPresent()) {
+                    existing.add(earlier.get());
+                    if (earlier.get().type() == ItemType.CONTACT) {
+                        foundContact = earlier;
+                    }
+                } else {
+                    creations.add(item instanceof NewDeal deal ? Plans.linkContact(deal, foundContact) : item);
+                }
+            }
+            NewEmailActivity activity = composer.compose(capture.request.facts(), capture.request.classification(), existing,
+                decision.responsibleId(), capture.settings, capture.request.receivedAt(), clock.instant());
+            return new Planned(decision, existing, new WritePlan(key, creations, activity), reservations);
+        }
+
+        private void write(Map<Integer, Planned> plans) {
+            if (plans.isEmpty()) {
+                return;
+            }
+            List<Integer> indexes = List.copyOf(plans.keySet());
+            List<WriteResult> results = connector.write(indexes.stream().map(index -> plans.get(index).plan).toList());
+            for (int i = 0; i < indexes.size(); i++) {
+                int index = indexes.get(i);
+                Planned planned = plans.get(index);
+                if (results.get(i) instanceof WriteResult.Written written) {
+                    List<ItemRef> items = new ArrayList<>(planned.existing);
+                    written.created().stream().filter(item -> !items.contains(item)).forEach(items::add);
+                    outcomes[index] = decided(pending.get(index), planned.decision, items, Optional.of(written.activityId()));
+                } else {
+                    planned.reservations.forEach(flood::release);
+                    outcomes[index] = new RoundOutcome.Failed(((WriteResult.Failed) results.get(i)).cause());
+                }
+            }
+        }
+
+        private void reportMissingUsers(CrmLookupResult found) {
+            for (Pending capture : pending.values()) {
+                EmailAddress mailbox = capture.request.classification().mailbox().orElseThrow();
+                capture.employees().stream()
+                    .filter(address -> !found.users().containsKey(address))
+                    .filter(address -> address.equals(mailbox) || capture.settings.queue().contains(address)
+                        || capture.settings.responsible().filter(address::equals).isPresent())
+                    .filter(address -> !current.isGroupMailbox(address))
+                    .forEach(address -> missingUsers.report(address, connector.name()));
+            }
+        }
+
+        private RoundOutcome.Decided decided(Pending capture, CaptureDecision decision, List<ItemRef> items,
+                                             Optional<String> activityId) {
+            return new RoundOutcome.Decided(record(capture.request, decision, items, activityId, capture.drivingSettings()));
+        }
+
+        /** A capturable request of the round with its mailbox's settings. */
+        private final class Pending {
+            private final CaptureRequest request;
+            private final MailboxSettings settings;
+            private String floodDetail = "";
+
+            Pending(CaptureRequest request, MailboxSettings settings) {
+                this.request = request;
+                this.settings = settings;
+            }
+
+            Set<EmailAddress> employees() {
+                Set<EmailAddress> employees = new LinkedHashSet<>(request.classification().employees());
+                employees.addAll(settings.queue());
+                settings.responsible().ifPresent(employees::add);
+                return employees;
+            }
+
+            Map<String, String> drivingSettings() {
+                EmailAddress mailbox = request.classification().mailbox().orElseThrow();
+                Map<String, String> driving = CaptureService.drivingSettings(mailbox, settings, current);
+                if (request.classification().manualSave()) {
+                    driving.put("manualSave", "true");
+                }
+                return driving;
             }
         }
     }
 
-    private DecisionRecord decideAndWrite(CaptureRequest request, EmailAddress mailbox, MailboxSettings mailboxSettings,
-                                          Map<String, String> drivingSettings) throws CrmException {
-        CrmSnapshot snapshot = lookup(request, mailbox, mailboxSettings);
-        CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, mailboxSettings);
-        if (!decision.captured()) {
-            return record(request, decision, List.of(), Optional.empty(), drivingSettings);
-        }
-        List<ItemRef> items = new ArrayList<>(decision.bindings());
-        Optional<ItemRef> createdContact = Optional.empty();
-        for (NewItem item : decision.creations()) {
-            ItemRef created = create(item, createdContact);
-            if (created.type() == ItemType.CONTACT) {
-                createdContact = Optional.of(created);
-            }
-            items.add(created);
-        }
-        if (decision.tookTurn()) {
-            positions.advance(mailbox, snapshot.turn());
-        }
-        Instant capturedAt = clock.instant();
-        String activityId = connector.createEmailActivity(composer.compose(request.facts(), request.classification(), items,
-            decision.responsibleId(), mailboxSettings, request.receivedAt(), capturedAt));
-        return record(request, decision, items, Optional.of(activityId), drivingSettings);
+    /** A captured decision with its writes. */
+    private record Planned(CaptureDecision decision, List<ItemRef> existing, WritePlan plan,
+                           List<FloodGuard.Reservation> reservations) {
     }
 
-    private CrmSnapshot lookup(CaptureRequest request, EmailAddress mailbox, MailboxSettings mailboxSettings) throws CrmException {
-        Classification classification = request.classification();
-        Set<EmailAddress> employees = new LinkedHashSet<>(classification.employees());
-        employees.addAll(mailboxSettings.queue());
-        mailboxSettings.responsible().ifPresent(employees::add);
-        Map<EmailAddress, CrmUser> users = connector.findUsers(employees);
-        Set<EmailAddress> withoutUser = new HashSet<>(employees);
-        withoutUser.removeAll(users.keySet());
-        withoutUser.stream()
-            .filter(address -> address.equals(mailbox) || mailboxSettings.queue().contains(address)
-                || mailboxSettings.responsible().filter(address::equals).isPresent())
-            .filter(address -> !settings.get().isGroupMailbox(address))
-            .forEach(address -> missingUsers.report(address, connector.name()));
-        Map<String, Integer> openItems = Map.of();
-        if (mailboxSettings.distribution() == DistributionRule.LEAST_BUSY) {
-            Set<String> queueIds = new LinkedHashSet<>();
-            mailboxSettings.queue().stream().map(users::get).filter(user -> user != null).forEach(user -> queueIds.add(user.id()));
-            openItems = new LinkedHashMap<>(connector.countOpenItems(queueIds));
-        }
-        return new CrmSnapshot(
-            connector.findClients(new LinkedHashSet<>(classification.clients())),
-            connector.findThreadItems(request.facts().threadIds()),
-            users,
-            openItems,
-            positions.current(mailbox));
-    }
-
-    /** Creates an item, or finds the one an interrupted earlier attempt created. */
-    private ItemRef create(NewItem item, Optional<ItemRef> createdContact) throws CrmException {
-        if (item instanceof NewLead lead) {
-            Optional<ItemRef> earlier = connector.findLeadByOriginKey(lead.originKey());
-            return earlier.isPresent() ? earlier.get() : connector.createLead(lead);
-        }
-        if (item instanceof NewDeal deal) {
-            Optional<ItemRef> earlier = connector.findDealByOriginKey(deal.originKey());
-            NewDeal linked = deal.contact().isPresent() ? deal
-                : new NewDeal(deal.title(), createdContact, deal.company(), deal.responsibleId(), deal.returnCustomer(), deal.originKey());
-            return earlier.isPresent() ? earlier.get() : connector.createDeal(linked);
-        }
-        NewContact contact = (NewContact) item;
-        Optional<ItemRef> earlier = connector.findContactByOriginKey(contact.originKey());
-        return earlier.isPresent() ? earlier.get() : connector.createContact(contact);
+    private static ItemType typeOf(NewItem item) {
+        return item instanceof NewLead ? ItemType.LEAD : item instanceof NewDeal ? ItemType.DEAL : ItemType.CONTACT;
     }
 
     private DecisionRecord record(CaptureRequest request, CaptureDecision decision, List<ItemRef> items,

@@ -64,4 +64,21 @@ public interface CrmConnector {
 
     /** Creates an e-mail activity bound to its items; returns its id. */
     String createEmailActivity(NewEmailActivity activity) throws CrmException;
+
+    /**
+     * Answers the lookups of a whole round of captures. The default asks the one-by-one methods
+     * above; a connector whose CRM combines calls overrides it.
+     */
+    default CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
+        return new OneCallAtATime(this).lookUp(lookup);
+    }
+
+    /**
+     * Carries out the write plans of a round, each on its own: one plan failing does not fail the
+     * others. The result list has the order of {@code plans}. The default writes plan after plan
+     * with the one-by-one methods above.
+     */
+    default List<WriteResult> write(List<WritePlan> plans) {
+        return new OneCallAtATime(this).write(plans);
+    }
 }

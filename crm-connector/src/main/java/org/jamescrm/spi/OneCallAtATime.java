@@ -1,0 +1,89 @@
+package org.jamescrm.spi;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jamescrm.model.EmailAddress;
+
+/**
+ * The round operations of {@link CrmConnector} made of its one-by-one methods: what a connector
+ * gets when its CRM has no way to combine calls.
+ */
+final class OneCallAtATime {
+    private final CrmConnector connector;
+
+    OneCallAtATime(CrmConnector connector) {
+        this.connector = connector;
+    }
+
+    CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
+        Map<String, String> activities = new LinkedHashMap<>();
+        Map<String, List<ItemRef>> created = new LinkedHashMap<>();
+        for (String key : lookup.originKeys()) {
+            connector.findActivityByOriginKey(key).ifPresent(id -> activities.put(key, id));
+            List<ItemRef> items = new ArrayList<>();
+            connector.findLeadByOriginKey(key).ifPresent(items::add);
+            connector.findContactByOriginKey(key).ifPresent(items::add);
+            connector.findDealByOriginKey(key).ifPresent(items::add);
+            if (!items.isEmpty()) {
+                created.put(key, items);
+            }
+        }
+        Map<String, List<ItemRef>> threadItems = new LinkedHashMap<>();
+        for (String messageId : lookup.threadMessageIds()) {
+            List<ItemRef> items = connector.findThreadItems(List.of(messageId));
+            if (!items.isEmpty()) {
+                threadItems.put(messageId, items);
+            }
+        }
+        Set<EmailAddress> employees = new LinkedHashSet<>(lookup.employees());
+        employees.addAll(lookup.openItemsOf());
+        Map<EmailAddress, CrmUser> users = employees.isEmpty() ? Map.of() : connector.findUsers(employees);
+        Set<String> counted = new LinkedHashSet<>();
+        lookup.openItemsOf().stream().map(users::get).filter(user -> user != null).forEach(user -> counted.add(user.id()));
+        return new CrmLookupResult(activities, created,
+            lookup.clients().isEmpty() ? Map.of() : connector.findClients(lookup.clients()),
+            threadItems, users,
+            counted.isEmpty() ? Map.of() : connector.countOpenItems(counted));
+    }
+
+    List<WriteResult> write(List<WritePlan> plans) {
+        List<WriteResult> results = new ArrayList<>();
+        for (WritePlan plan : plans) {
+            try {
+                results.add(write(plan));
+            } catch (CrmException e) {
+                results.add(new WriteResult.Failed(e));
+            }
+        }
+        return results;
+    }
+
+    private WriteResult.Written write(WritePlan plan) throws CrmException {
+        List<ItemRef> created = new ArrayList<>();
+        Optional<ItemRef> createdContact = Optional.empty();
+        for (NewItem item : plan.creations()) {
+            ItemRef ref = create(item, createdContact);
+            if (ref.type() == ItemType.CONTACT) {
+                createdContact = Optional.of(ref);
+            }
+            created.add(ref);
+        }
+        return new WriteResult.Written(created, connector.createEmailActivity(Plans.bindCreated(plan.activity(), created)));
+    }
+
+    private ItemRef create(NewItem item, Optional<ItemRef> createdContact) throws CrmException {
+        if (item instanceof NewLead lead) {
+            return connector.createLead(lead);
+        }
+        if (item instanceof NewDeal deal) {
+            return connector.createDeal(Plans.linkContact(deal, createdContact));
+        }
+        return connector.createContact((NewContact) item);
+    }
+}

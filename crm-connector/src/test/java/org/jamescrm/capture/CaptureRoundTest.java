@@ -1,0 +1,199 @@
+package org.jamescrm.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamescrm.capture.CaptureHarness.message;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.rules.ReasonCode;
+import org.jamescrm.spi.ClientRecord;
+import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.spi.CrmUser;
+import org.jamescrm.spi.ItemRef;
+import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewContact;
+import org.jamescrm.spi.NewDeal;
+import org.jamescrm.spi.NewEmailActivity;
+import org.jamescrm.spi.NewLead;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rounds of captures: many mails decided on one CRM lookup and written as one set of plans, without
+ * the duplicates a naive batch would make.
+ */
+class CaptureRoundTest {
+    private final CaptureHarness harness = new CaptureHarness("");
+
+    private CaptureRequest inbound(String from, String messageId, String extra) {
+        return harness.request(from, List.of("alice@company.example"),
+            message(from, "alice@company.example", messageId, "Inquiry", extra));
+    }
+
+    @Test
+    void mailsOfDifferentNewClientsShouldAllBeCapturedInOneRound() {
+        List<RoundOutcome> outcomes = harness.service.captureRound(List.of(
+            inbound("carol@client.example", "<1@client.example>", ""),
+            inbound("dave@other.example", "<2@other.example>", ""),
+            inbound("erin@third.example", "<3@third.example>", "")));
+
+        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(RoundOutcome.Decided.class));
+        assertThat(harness.crm.leads()).extracting(lead -> lead.email().value())
+            .containsExactlyInAnyOrder("carol@client.example", "dave@other.example", "erin@third.example");
+        assertThat(harness.crm.activities()).hasSize(3);
+    }
+
+    @Test
+    void aSecondMailOfANewClientShouldWaitForTheNextRoundInsteadOfMakingASecondLead() {
+        List<RoundOutcome> first = harness.service.captureRound(List.of(
+            inbound("carol@client.example", "<1@client.example>", ""),
+            inbound("carol@client.example", "<2@client.example>", "")));
+
+        assertThat(first.get(0)).isInstanceOf(RoundOutcome.Decided.class);
+        assertThat(first.get(1)).isInstanceOf(RoundOutcome.Deferred.class);
+        assertThat(harness.crm.leads()).hasSize(1);
+
+        List<RoundOutcome> next = harness.service.captureRound(List.of(inbound("carol@client.example", "<2@client.example>", "")));
+
+        assertThat(next.get(0)).isInstanceOf(RoundOutcome.Decided.class);
+        assertThat(harness.crm.leads()).as("the second mail joins the lead of the first").hasSize(1);
+        assertThat(harness.crm.activities()).hasSize(2)
+            .allSatisfy(activity -> assertThat(activity.email().bindings()).containsExactly(
+                new ItemRef(ItemType.LEAD, harness.crm.leads().get(0).id())));
+    }
+
+    @Test
+    void aReplyToAMailOfTheSameRoundShouldWaitForTheNextRound() {
+        harness.crm.addContact("Carol", EmailAddress.of("carol@client.example"), Optional.empty(), Optional.of(harness.alice.id()));
+        CaptureRequest original = harness.request("alice@company.example", List.of("dave@other.example"),
+            message("alice@company.example", "dave@other.example", "<offer@company.example>", "Offer", ""));
+        CaptureRequest reply = inbound("carol@client.example", "<re@client.example>", "In-Reply-To: <offer@company.example>\r\n");
+
+        List<RoundOutcome> outcomes = harness.service.captureRound(List.of(original, reply));
+
+        assertThat(outcomes.get(0)).isInstanceOf(RoundOutcome.Decided.class);
+        assertThat(outcomes.get(1)).isInstanceOf(RoundOutcome.Deferred.class);
+    }
+
+    @Test
+    void theSameMailTwiceInARoundShouldBeCapturedOnce() {
+        List<RoundOutcome> first = harness.service.captureRound(List.of(
+            inbound("carol@client.example", "<1@client.example>", ""),
+            inbound("carol@client.example", "<1@client.example>", "")));
+        List<RoundOutcome> next = harness.service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+
+        assertThat(first.get(1)).isInstanceOf(RoundOutcome.Deferred.class);
+        assertThat(((RoundOutcome.Decided) next.get(0)).record().reason()).isEqualTo(ReasonCode.DUPLICATE);
+        assertThat(harness.crm.activities()).hasSize(1);
+    }
+
+    @Test
+    void aFailedPlanShouldFailItsCaptureOnlyAndItsRetryShouldReuseWhatWasWritten() {
+        LeadsThenActivityFailing failing = new LeadsThenActivityFailing(harness);
+        CaptureService service = new CaptureService(failing, () -> harness.settings, harness.decisions, harness.missingUsers,
+            harness.clock);
+
+        List<RoundOutcome> outcomes = service.captureRound(List.of(
+            inbound("carol@client.example", "<1@client.example>", ""),
+            inbound("dave@other.example", "<2@other.example>", "")));
+
+        assertThat(outcomes.get(0)).as("carol's lead was written, her activity failed").isInstanceOf(RoundOutcome.Failed.class);
+        assertThat(outcomes.get(1)).isInstanceOf(RoundOutcome.Decided.class);
+        assertThat(harness.crm.leads()).hasSize(2);
+        assertThat(harness.decisions.latest("1@client.example")).as("nothing recorded for a failed capture").isEmpty();
+
+        failing.failActivities = false;
+        List<RoundOutcome> retry = service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+
+        assertThat(((RoundOutcome.Decided) retry.get(0)).record().captured()).isTrue();
+        assertThat(harness.crm.leads()).as("the retry finds the lead of the first attempt by its origin key").hasSize(2);
+        assertThat(harness.crm.activities()).hasSize(2);
+    }
+
+    /** The in-memory CRM, failing the e-mail activities of carol@client.example while asked to. */
+    private static final class LeadsThenActivityFailing implements CrmConnector {
+        private final CaptureHarness harness;
+        private volatile boolean failActivities = true;
+
+        LeadsThenActivityFailing(CaptureHarness harness) {
+            this.harness = harness;
+        }
+
+        @Override
+        public String createEmailActivity(NewEmailActivity activity) throws CrmException {
+            if (failActivities && activity.clients().contains(EmailAddress.of("carol@client.example"))) {
+                throw new CrmUnavailableException("503 for the test");
+            }
+            return harness.crm.createEmailActivity(activity);
+        }
+
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public void checkConnection() {
+        }
+
+        @Override
+        public Map<EmailAddress, CrmUser> findUsers(Set<EmailAddress> emails) {
+            return harness.crm.findUsers(emails);
+        }
+
+        @Override
+        public Map<EmailAddress, ClientRecord> findClients(Set<EmailAddress> emails) {
+            return harness.crm.findClients(emails);
+        }
+
+        @Override
+        public List<ItemRef> findThreadItems(List<String> messageIds) {
+            return harness.crm.findThreadItems(messageIds);
+        }
+
+        @Override
+        public Optional<String> findActivityByOriginKey(String originKey) {
+            return harness.crm.findActivityByOriginKey(originKey);
+        }
+
+        @Override
+        public Optional<ItemRef> findLeadByOriginKey(String originKey) {
+            return harness.crm.findLeadByOriginKey(originKey);
+        }
+
+        @Override
+        public Optional<ItemRef> findContactByOriginKey(String originKey) {
+            return harness.crm.findContactByOriginKey(originKey);
+        }
+
+        @Override
+        public Optional<ItemRef> findDealByOriginKey(String originKey) {
+            return harness.crm.findDealByOriginKey(originKey);
+        }
+
+        @Override
+        public Map<String, Integer> countOpenItems(Set<String> userIds) {
+            return harness.crm.countOpenItems(userIds);
+        }
+
+        @Override
+        public ItemRef createLead(NewLead lead) {
+            return harness.crm.createLead(lead);
+        }
+
+        @Override
+        public ItemRef createContact(NewContact contact) {
+            return harness.crm.createContact(contact);
+        }
+
+        @Override
+        public ItemRef createDeal(NewDeal deal) {
+            return harness.crm.createDeal(deal);
+        }
+    }
+}
