@@ -13,6 +13,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.james.queue.CaptureAttributes;
 import org.jamescrm.james.queue.CaptureDeliverer;
@@ -41,7 +42,12 @@ import org.jamescrm.rules.MessageSummary;
  *     the waits before each retry; the last repeats; a longer Retry-After of the CRM wins.</li>
  * <li>{@code errorRepository} (optional, default {@code memory://var/mail/crm-capture-error/}): where
  *     parked captures are kept for an administrator to inspect and replay.</li>
- * <li>{@code consumerThreads} (optional, default 4): captures running in parallel.</li>
+ * <li>{@code consumerThreads} (optional, default 4): threads parsing captured mails and acting on the
+ * outcomes.</li>
+ * <li>{@code roundSize} (optional, default 200): the most captures looked up in the CRM and written
+ * together. A round takes what arrived while the previous one ran: under load one CRM lookup and a
+ * few batched writes serve many mails (Bitrix24 allows 2 requests a second), while a lone mail on a
+ * quiet server is captured at once.</li>
  * </ul>
  * <pre>{@code
  * <mailet match="All" class="org.jamescrm.james.CaptureToCrm">
@@ -50,6 +56,7 @@ import org.jamescrm.rules.MessageSummary;
  *   <retryDelays>5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour</retryDelays>
  *   <errorRepository>memory://var/mail/crm-capture-error/</errorRepository>
  *   <consumerThreads>4</consumerThreads>
+ *   <roundSize>200</roundSize>
  *   <onMailetException>ignore</onMailetException>
  * </mailet>
  * }</pre>
@@ -65,6 +72,7 @@ public class CaptureToCrm extends GenericMailet {
     private final MailSummarizer summarizer = new MailSummarizer();
     private MailQueue queue;
     private CaptureParker parker;
+    private CaptureRounds rounds;
     private CaptureQueueConsumer consumer;
 
     @Inject
@@ -83,7 +91,12 @@ public class CaptureToCrm extends GenericMailet {
         queue = queues.createQueue(configuration.queue());
         parker = new CaptureParker(repositories, configuration.errorRepository());
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
-        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(captureService, manualSaves), parker, configuration);
+        rounds = new CaptureRounds(captureService, configuration.roundSize(), runnable -> {
+            Thread thread = new Thread(runnable, "crm-capture-rounds-" + configuration.queue().asString());
+            thread.setDaemon(true);
+            return thread;
+        });
+        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(rounds, manualSaves), parker, configuration);
         consumer.start();
     }
 
@@ -144,6 +157,9 @@ public class CaptureToCrm extends GenericMailet {
     public void destroy() {
         if (consumer != null) {
             consumer.close();
+        }
+        if (rounds != null) {
+            rounds.close();
         }
     }
 

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import jakarta.mail.Session;
@@ -32,6 +33,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.DecisionLog;
 import org.jamescrm.capture.JsonViews;
@@ -91,10 +93,13 @@ class MimeCorpusThroughCaptureTest {
 
         assertThat(bytes(mail)).isEqualTo(before);
         assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
-        for (Mail capture : queued) {
-            CaptureOutcome outcome = new CaptureDeliverer(service,
-                new ManualSaves(new MailClassifier(source), context, new ManualSaveReplies(context))).deliver(capture);
-            assertThat(outcome).isNotNull();
+        try (CaptureRounds rounds = new CaptureRounds(service, 10, Thread::new)) {
+            for (Mail capture : queued) {
+                CaptureOutcome outcome = new CaptureDeliverer(rounds,
+                    new ManualSaves(new MailClassifier(source), context, new ManualSaveReplies(context))).deliver(capture)
+                    .get(10, TimeUnit.SECONDS);
+                assertThat(outcome).isNotNull();
+            }
         }
     }
 

@@ -3,12 +3,14 @@ package org.jamescrm.james.queue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import jakarta.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 import org.jamescrm.capture.CaptureRequest;
-import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.DecisionRecord;
 import org.jamescrm.rules.Direction;
 import org.jamescrm.rules.ReasonCode;
@@ -17,52 +19,72 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs one capture attempt for a mail of the capture queue: parses the message and hands it to the
- * capture service. Never throws: every failure becomes an outcome the consumer acts on.
+ * Starts one capture attempt for a mail of the capture queue: parses the message and hands it to
+ * the next capture round. Never fails: every failure becomes an outcome the consumer acts on.
  */
 public class CaptureDeliverer {
-    private final CaptureService captureService;
+    private static final Logger LOGGER = LoggerFactory.getLogger(CaptureDeliverer.class);
+
+    private final CaptureRounds rounds;
     private final ManualSaves manualSaves;
     private final MessageParser parser = new MessageParser();
 
     /**
-     * @param captureService the capture
-     * @param manualSaves    resolves what an employee asked to save by writing to the capture address
+     * @param rounds      the capture rounds
+     * @param manualSaves resolves what an employee asked to save by writing to the capture address
      */
-    public CaptureDeliverer(CaptureService captureService, ManualSaves manualSaves) {
-        this.captureService = captureService;
+    public CaptureDeliverer(CaptureRounds rounds, ManualSaves manualSaves) {
+        this.rounds = rounds;
         this.manualSaves = manualSaves;
     }
 
-    /** One attempt. */
-    public CaptureOutcome deliver(Mail mail) {
+    /** One attempt; the outcome arrives when the capture's round has run. */
+    public CompletableFuture<CaptureOutcome> deliver(Mail mail) {
+        CaptureRequest saved;
+        Optional<EmailAddress> requester;
         try {
             MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw(mail)));
             CaptureRequest request = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
             // the employee who asked for a manual save: answered when it is refused
-            Optional<EmailAddress> requester = request.classification().mailbox().filter(mailbox -> request.classification().manualSave());
-            CaptureRequest saved = request.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(request) : request;
-            DecisionRecord decision = captureService.capture(saved);
-            if (decision.reason() == ReasonCode.INTERNAL && requester.isPresent()) {
-                manualSaves.refused(requester.get(), saved.facts().subject(), decision);
-            }
-            if (decision.reason() == ReasonCode.FLOOD) {
-                return new CaptureOutcome.Rejected("FLOOD: " + decision.detail()); // parked for review, not captured
-            }
-            return new CaptureOutcome.Decided(decision);
-        } catch (CrmException e) {
-            if (e instanceof CrmUnavailableException unavailable) {
-                return new CaptureOutcome.RetryLater(unavailable.getMessage(), unavailable.retryAfter());
-            }
-            return new CaptureOutcome.Rejected("the CRM refused the capture: " + e.getMessage());
+            requester = request.classification().mailbox().filter(mailbox -> request.classification().manualSave());
+            saved = request.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(request) : request;
         } catch (MessagingException | IOException e) {
-            return new CaptureOutcome.Rejected("the message cannot be read: " + e);
+            return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("the message cannot be read: " + e));
         } catch (RuntimeException e) {
             // a defect of ours must not lose the capture either: park it with the cause for replay
-            return new CaptureOutcome.Rejected("unexpected error: " + e);
+            return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("unexpected error: " + e));
         }
+        return rounds.submit(saved).handle((decision, error) -> error == null ? decided(saved, requester, decision) : failed(error));
+    }
+
+    private CaptureOutcome decided(CaptureRequest request, Optional<EmailAddress> requester, DecisionRecord decision) {
+        if (decision.reason() == ReasonCode.INTERNAL && requester.isPresent()) {
+            try {
+                manualSaves.refused(requester.get(), request.facts().subject(), decision);
+            } catch (MessagingException | RuntimeException e) {
+                // decided all the same: the answer to the employee is a courtesy, the decision is recorded
+                LOGGER.warn("Cannot answer {} that the manual save of '{}' was refused", requester.get(), request.facts().subject(), e);
+            }
+        }
+        if (decision.reason() == ReasonCode.FLOOD) {
+            return new CaptureOutcome.Rejected("FLOOD: " + decision.detail()); // parked for review, not captured
+        }
+        return new CaptureOutcome.Decided(decision);
+    }
+
+    private static CaptureOutcome failed(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof CrmUnavailableException unavailable) {
+            return new CaptureOutcome.RetryLater(unavailable.getMessage(), unavailable.retryAfter());
+        }
+        if (cause instanceof CrmException) {
+            return new CaptureOutcome.Rejected("the CRM refused the capture: " + cause.getMessage());
+        }
+        return new CaptureOutcome.Rejected("unexpected error: " + cause);
     }
 
     private static byte[] raw(Mail mail) throws MessagingException, IOException {

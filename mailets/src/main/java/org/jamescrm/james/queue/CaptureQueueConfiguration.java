@@ -25,15 +25,19 @@ import org.apache.mailet.MailetConfig;
  *                        last one repeats; a CRM's Retry-After is honoured when longer
  * @param errorRepository {@code <errorRepository>}: where parked captures go, for an administrator to
  *                        look at and replay (default {@code memory://var/mail/crm-capture-error/})
- * @param consumerThreads {@code <consumerThreads>}: captures run in parallel (default 4)
+ * @param consumerThreads {@code <consumerThreads>}: threads parsing captured mails and acting on
+ *                        the outcomes (default 4)
+ * @param roundSize       {@code <roundSize>}: the most captures one round looks up and writes
+ *                        together (default 200); a round takes what arrived while the previous
+ *                        one ran, so a quiet server still captures each mail at once
  */
 public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, List<Duration> retryDelays,
-                                        MailRepositoryUrl errorRepository, int consumerThreads) {
+                                        MailRepositoryUrl errorRepository, int consumerThreads, int roundSize) {
 
     static final String DEFAULT_RETRY_DELAYS = "5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour";
     /** Parameters of this mailet, and those every James mailet accepts. */
     private static final Set<String> PARAMETERS = Set.of("queue", "maxRetries", "retryDelays", "errorRepository",
-        "consumerThreads", "onMailetException", "onMatcherException");
+        "consumerThreads", "roundSize", "onMailetException", "onMatcherException");
 
     public CaptureQueueConfiguration {
         retryDelays = List.copyOf(retryDelays);
@@ -54,7 +58,8 @@ public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, Lis
             number(config, "maxRetries", "8", 0),
             delays(config),
             MailRepositoryUrl.from(parameter(config, "errorRepository", "memory://var/mail/crm-capture-error/")),
-            number(config, "consumerThreads", "4", 1));
+            number(config, "consumerThreads", "4", 1),
+            number(config, "roundSize", "200", 1));
     }
 
     /** The wait before retry number {@code retry} (1 for the first retry). */

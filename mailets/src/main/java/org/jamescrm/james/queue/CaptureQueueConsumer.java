@@ -37,19 +37,28 @@ public class CaptureQueueConsumer implements AutoCloseable {
         this.configuration = configuration;
     }
 
-    /** Starts consuming with {@code consumerThreads} captures in parallel. */
+    /**
+     * Starts consuming: {@code consumerThreads} threads parse mails and act on outcomes, and up to
+     * two rounds of captures are in flight, so the next round fills while one runs.
+     */
     public void start() {
         int threads = configuration.consumerThreads();
         scheduler = Schedulers.newBoundedElastic(threads, 10_000, "crm-capture-" + configuration.queue().asString());
         subscription = Flux.from(queue.deQueue())
-            .flatMap(item -> Mono.fromRunnable(() -> consume(item)).subscribeOn(scheduler), threads)
+            .flatMap(item -> Mono.defer(() -> Mono.fromFuture(deliverer.deliver(item.getMail())))
+                .subscribeOn(scheduler)
+                .publishOn(scheduler) // the outcome is acted on here, not on the thread running the rounds
+                .doOnNext(outcome -> complete(item, outcome))
+                .onErrorResume(error -> {
+                    complete(item, new CaptureOutcome.Rejected("unexpected error: " + error));
+                    return Mono.empty();
+                }), 2 * configuration.roundSize())
             .subscribe();
     }
 
-    void consume(MailQueue.MailQueueItem item) {
+    void complete(MailQueue.MailQueueItem item, CaptureOutcome outcome) {
         Mail mail = item.getMail();
         try {
-            CaptureOutcome outcome = deliverer.deliver(mail);
             if (outcome instanceof CaptureOutcome.RetryLater retry) {
                 retryOrPark(mail, retry);
             } else if (outcome instanceof CaptureOutcome.Rejected rejected) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The consumer acts on each attempt's outcome: done, retry with the configured delay, or park. */
 class CaptureQueueConsumerTest {
     static final CaptureQueueConfiguration CONFIGURATION = new CaptureQueueConfiguration(MailQueueName.of("crm-capture"), 2,
-        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1);
+        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1, 200);
 
     MailQueue queue = mock(MailQueue.class);
     CaptureDeliverer deliverer = mock(CaptureDeliverer.class);
@@ -40,9 +40,7 @@ class CaptureQueueConsumerTest {
 
     @Test
     void anUnavailableCrmShouldBeRetriedAfterTheFirstDelay() throws Exception {
-        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
-
-        consumer.consume(item);
+        consumer.complete(item, new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
 
         verify(queue).enQueue(mail, Duration.ofSeconds(5));
         assertThat(CaptureAttributes.attempts(mail)).isEqualTo(1);
@@ -53,9 +51,7 @@ class CaptureQueueConsumerTest {
     @Test
     void theLastDelayShouldRepeatAndALongerRetryAfterShouldWin() throws Exception {
         CaptureAttributes.setAttempts(mail, 1);
-        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.RetryLater("rate limited", Optional.of(Duration.ofMinutes(10))));
-
-        consumer.consume(item);
+        consumer.complete(item, new CaptureOutcome.RetryLater("rate limited", Optional.of(Duration.ofMinutes(10))));
 
         verify(queue).enQueue(mail, Duration.ofMinutes(10));
         assertThat(CaptureAttributes.attempts(mail)).isEqualTo(2);
@@ -64,9 +60,7 @@ class CaptureQueueConsumerTest {
     @Test
     void aCaptureShouldBeParkedWhenTheRetriesAreUsedUp() throws Exception {
         CaptureAttributes.setAttempts(mail, 2);
-        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
-
-        consumer.consume(item);
+        consumer.complete(item, new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
 
         verify(parker).park(mail, "the CRM stayed unavailable after 2 retries: CRM down");
         verify(queue, never()).enQueue(any(), any(Duration.class));
@@ -75,9 +69,7 @@ class CaptureQueueConsumerTest {
 
     @Test
     void aRejectedCaptureShouldBeParkedAtOnce() throws Exception {
-        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.Rejected("the CRM refused the capture: ACCESS_DENIED"));
-
-        consumer.consume(item);
+        consumer.complete(item, new CaptureOutcome.Rejected("the CRM refused the capture: ACCESS_DENIED"));
 
         verify(parker).park(mail, "the CRM refused the capture: ACCESS_DENIED");
         verify(queue, never()).enQueue(any(), any(Duration.class));
@@ -85,10 +77,9 @@ class CaptureQueueConsumerTest {
 
     @Test
     void aFailureToParkShouldHandTheItemBackToTheQueue() throws Exception {
-        when(deliverer.deliver(mail)).thenReturn(new CaptureOutcome.Rejected("bad"));
-        org.mockito.Mockito.doThrow(new jakarta.mail.MessagingException("repository down")).when(parker).park(eq(mail), any());
+                org.mockito.Mockito.doThrow(new jakarta.mail.MessagingException("repository down")).when(parker).park(eq(mail), any());
 
-        consumer.consume(item);
+        consumer.complete(item, new CaptureOutcome.Rejected("bad"));
 
         verify(item).done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
     }

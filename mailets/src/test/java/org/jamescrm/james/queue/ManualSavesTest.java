@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -24,6 +25,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
+import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.DecisionLog;
 import org.jamescrm.capture.JsonViews;
@@ -39,6 +41,7 @@ import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.testing.TestMessages;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -51,6 +54,7 @@ class ManualSavesTest {
     InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
     DecisionLog decisions = new DecisionLog(10, new JsonViews());
     CaptureDeliverer deliverer;
+    CaptureRounds rounds;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -62,7 +66,13 @@ class ManualSavesTest {
         crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
         CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
         MailClassifier classifier = new MailClassifier(source);
-        deliverer = new CaptureDeliverer(service, new ManualSaves(classifier, context, new ManualSaveReplies(context)));
+        rounds = new CaptureRounds(service, 10, Thread::new);
+        deliverer = new CaptureDeliverer(rounds, new ManualSaves(classifier, context, new ManualSaveReplies(context)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        rounds.close();
     }
 
     private Mail forwardedByAlice(String body) throws Exception {
@@ -83,7 +93,7 @@ class ManualSavesTest {
             + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nFor the CRM.\r\n"
             + "--b\r\nContent-Type: message/rfc822\r\n\r\n" + clientMail + "--b--\r\n";
 
-        CaptureOutcome outcome = deliverer.deliver(forwardedByAlice(forward));
+        CaptureOutcome outcome = deliverer.deliver(forwardedByAlice(forward)).get(10, TimeUnit.SECONDS);
 
         assertThat(outcome).isInstanceOfSatisfying(CaptureOutcome.Decided.class, decided -> {
             assertThat(decided.decision().reason()).isEqualTo(ReasonCode.NEW_LEAD);
@@ -103,7 +113,7 @@ class ManualSavesTest {
             + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n"
             + internal + "--b--\r\n";
 
-        CaptureOutcome outcome = deliverer.deliver(forwardedByAlice(forward));
+        CaptureOutcome outcome = deliverer.deliver(forwardedByAlice(forward)).get(10, TimeUnit.SECONDS);
 
         assertThat(outcome).isInstanceOfSatisfying(CaptureOutcome.Decided.class,
             decided -> assertThat(decided.decision().reason()).isEqualTo(ReasonCode.INTERNAL));

@@ -1,0 +1,58 @@
+package org.jamescrm.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jamescrm.capture.CaptureHarness.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.jamescrm.spi.CrmUnavailableException;
+import org.junit.jupiter.api.Test;
+
+/** The gathering of captures into rounds, as the capture queue uses it. */
+class CaptureRoundsTest {
+    private final CaptureHarness harness = new CaptureHarness("");
+
+    private CaptureRequest inbound(String from, String messageId) {
+        return harness.request(from, List.of("alice@company.example"),
+            message(from, "alice@company.example", messageId, "Inquiry", ""));
+    }
+
+    @Test
+    void manyMailsOfOneNewClientHandedOverAtOnceShouldMakeOneLeadAndAnActivityEach() throws Exception {
+        List<CompletableFuture<DecisionRecord>> results = new ArrayList<>();
+        try (CaptureRounds rounds = new CaptureRounds(harness.service, 50, Thread::new)) {
+            for (int i = 0; i < 20; i++) {
+                results.add(rounds.submit(inbound("carol@client.example", "<" + i + "@client.example>")));
+            }
+            for (CompletableFuture<DecisionRecord> result : results) {
+                assertThat(result.get(10, TimeUnit.SECONDS).captured()).isTrue();
+            }
+        }
+
+        assertThat(harness.crm.leads()).hasSize(1);
+        assertThat(harness.crm.activities()).hasSize(20);
+    }
+
+    @Test
+    void aCaptureHandedOverAfterCloseShouldFailAsUnavailableForTheQueueToRetry() {
+        CaptureRounds rounds = new CaptureRounds(harness.service, 50, Thread::new);
+        rounds.close();
+
+        CompletableFuture<DecisionRecord> result = rounds.submit(inbound("carol@client.example", "<1@client.example>"));
+
+        assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(CrmUnavailableException.class);
+        assertThat(harness.crm.activities()).isEmpty();
+    }
+
+    @Test
+    void aRoundSizeBelowOneShouldBeRefused() {
+        assertThatThrownBy(() -> new CaptureRounds(harness.service, 0, Thread::new))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one capture");
+    }
+}
