@@ -18,10 +18,16 @@ public final class AutomatedMailDetector {
     private static final Set<String> DAEMON_LOCAL_PARTS = Set.of("mailer-daemon", "postmaster");
     private static final Set<String> BULK_PRECEDENCE = Set.of("bulk", "junk", "list");
     private static final List<String> AUTO_REPLY_HEADERS = List.of("X-Autoreply", "X-Autorespond", "X-Auto-Reply");
-    /** Subjects of out-of-office notices of common mail programs, in the seeds' languages too. */
+    /**
+     * Subjects of out-of-office notices of common mail programs, in the seeds' languages too. Outlook and
+     * Exchange write the prefix in the language of the absent person's mailbox, e.g. "Automatic reply:",
+     * "Automatische Antwort:", "Автоматический ответ:", so each language needs its own words here. The
+     * two-word phrases need Outlook's colon: without it they start subjects people write about auto-replies.
+     */
     private static final Pattern OUT_OF_OFFICE_SUBJECT = Pattern.compile(
-        "^(auto(matic)?[ -]?(reply|response|antwort|risposta)|out of (the )?office|abwesenheitsnotiz"
-            + "|risposta automatica|автоответ|automatick[aá] odpov[eě]ď|auto:)", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        "^(auto(matic)?[ -]?(reply|response|antwort|risposta)|out of (the )?office|abwesenheitsnotiz|automatische antwort:"
+            + "|risposta automatica|автоответ|автоматический ответ:|automatick[aá] odpov[eě]ď|auto:)",
+        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     /** What marks the message as automated, e.g. {@code Auto-Submitted: auto-replied}; empty for mail by a person. */
     public Optional<String> detect(MessageSummary mail) {

@@ -114,12 +114,24 @@ public final class LinkingRules {
                 + recentLead.map(lead -> " and most recent lead " + lead.id() + " (" + lead.status() + ")").orElse(""),
                 bindings, responsible);
         }
-        if (recentLead.isPresent()) {
-            ClientRecord.Lead lead = recentLead.get();
+        Optional<ClientRecord.Lead> leadOnly = openOrMostRecentLead(record);
+        if (leadOnly.isPresent()) {
+            ClientRecord.Lead lead = leadOnly.get();
             return Placement.existing(ReasonCode.OPEN_LEAD, "attached to the " + (lead.status().closed() ? "most recent (" + lead.status() + ") " : "open ")
                 + "lead " + lead.id() + " of " + client, List.of(new ItemRef(ItemType.LEAD, lead.id())), lead.responsibleId());
         }
         return newClient(client, facts, classification, settings, pick);
+    }
+
+    /**
+     * The lead of a client known by leads only (§4.4): its open lead, the most recently modified one when
+     * there are several; else its most recent closed lead. An open lead is being worked on, so a later
+     * change to a closed one (junked, converted) must not pull the mail away from it.
+     */
+    private static Optional<ClientRecord.Lead> openOrMostRecentLead(ClientRecord record) {
+        Comparator<ClientRecord.Lead> mostRecent = Comparator.comparing(ClientRecord.Lead::modifiedAt);
+        return record.leads().stream().filter(lead -> !lead.status().closed()).max(mostRecent)
+            .or(() -> record.leads().stream().max(mostRecent));
     }
 
     private static Placement newClient(EmailAddress client, MessageFacts facts, Classification classification,

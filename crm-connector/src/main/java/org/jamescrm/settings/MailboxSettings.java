@@ -66,6 +66,7 @@ public record MailboxSettings(
         "attachmentLimit", "skipAutomated", "filter");
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
+    private static final long GIGABYTE = 1024L * 1024 * 1024;
 
     public MailboxSettings {
         Objects.requireNonNull(leadSource, "leadSource");
@@ -234,18 +235,24 @@ public record MailboxSettings(
     }
 
     private static long size(String key, String value) {
+        String allowed = "a size such as 500KB, 24MB, 1GB or a number of bytes";
         Matcher matcher = SIZE.matcher(value);
         if (!matcher.matches()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
-                + "'; allowed values: a size such as 500KB, 24MB, 1GB or a number of bytes");
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: " + allowed);
         }
-        long number = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase(Locale.ROOT);
-        return switch (unit) {
-            case "KB" -> number * 1024;
-            case "MB" -> number * 1024 * 1024;
-            case "GB" -> number * 1024 * 1024 * 1024;
-            default -> number;
+        long bytesPerUnit = switch (unit) {
+            case "KB" -> 1024L;
+            case "MB" -> 1024L * 1024;
+            case "GB" -> GIGABYTE;
+            default -> 1L;
         };
+        try {
+            // exact: a wrapped product would be a negative limit, and no attachment would be stored at all
+            return Math.multiplyExact(Long.parseLong(matcher.group(1)), bytesPerUnit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: " + allowed
+                + ", at most " + Long.MAX_VALUE / GIGABYTE + "GB");
+        }
     }
 }

@@ -1,5 +1,9 @@
 package org.jamescrm.settings;
 
+import static org.jamescrm.settings.SettingsElements.attributes;
+import static org.jamescrm.settings.SettingsElements.children;
+import static org.jamescrm.settings.SettingsElements.text;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,8 +33,6 @@ import org.jamescrm.bitrix24.Bitrix24Auth;
 import org.jamescrm.bitrix24.Bitrix24Configuration;
 import org.jamescrm.model.EmailAddress;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
@@ -121,13 +123,13 @@ public final class SettingsParser {
                 throw new InvalidSettingsException.Problem("key '" + key + "' is given twice; allowed: once");
             }
             switch (key) {
-                case "connector" -> connector = SettingValue.parse(ConnectorType.class, key, text(element));
+                case "connector" -> connector = SettingValue.parse(ConnectorType.class, key, text(key, element));
                 case "memory" -> users = memoryUsers(element);
                 case "internal" -> internal = internal(element);
                 case "neverLog" -> neverLog = neverLog(element);
                 case "filter" -> filters.add(filter(element, "filter"));
                 case "flood" -> flood = flood(element);
-                case "captureAddress" -> captureAddress = Optional.of(address("captureAddress", text(element)));
+                case "captureAddress" -> captureAddress = Optional.of(address(key, text(key, element)));
                 case "bitrix24" -> bitrix24 = Optional.of(bitrix24(element));
                 case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"),
                     filters(element, "defaults"), false);
@@ -135,9 +137,13 @@ public final class SettingsParser {
                 default -> throw new InvalidSettingsException.Problem(
                     "unknown key '" + key + "'; allowed keys: " + String.join(", ", TOP_LEVEL_KEYS));
             }
+            if (!key.equals("mailbox") && !key.equals("filter")) {
+                attributes(key, element); // the other top-level keys take none; mailbox and filter check their own
+            }
         }
         Map<EmailAddress, MailboxSettings> mailboxes = new HashMap<>();
         for (Element element : mailboxElements) {
+            attributes("mailbox", element, "address", "group");
             EmailAddress address = address("mailbox@address", element.getAttribute("address"));
             boolean group = element.hasAttribute("group") && MailboxSettings.bool("mailbox@group", element.getAttribute("group"));
             MailboxSettings settings = defaults.with("mailbox", values(element, "mailbox"), filters(element, "mailbox"), group);
@@ -159,6 +165,7 @@ public final class SettingsParser {
             if (!element.getTagName().equals("user")) {
                 throw new InvalidSettingsException.Problem("unknown key 'memory." + element.getTagName() + "'; allowed keys: user");
             }
+            attributes("memory.user", element, "email", "name");
             EmailAddress email = address("memory.user@email", element.getAttribute("email"));
             String name = element.getAttribute("name").strip();
             if (name.isEmpty()) {
@@ -177,8 +184,8 @@ public final class SettingsParser {
         Set<EmailAddress> addresses = new LinkedHashSet<>();
         for (Element element : children(internal)) {
             switch (element.getTagName()) {
-                case "domain" -> domains.add(domain("internal.domain", text(element)));
-                case "address" -> addresses.add(address("internal.address", text(element)));
+                case "domain" -> domains.add(domain("internal.domain", text("internal.domain", element)));
+                case "address" -> addresses.add(address("internal.address", text("internal.address", element)));
                 default -> throw new InvalidSettingsException.Problem(
                     "unknown key 'internal." + element.getTagName() + "'; allowed keys: domain, address");
             }
@@ -195,20 +202,27 @@ public final class SettingsParser {
         for (Element child : children(element)) {
             String key = "bitrix24." + child.getTagName();
             switch (child.getTagName()) {
-                case "portal" -> portal = portal(key, text(child));
-                case "webhook" -> auth = authOnce(auth, key, new Bitrix24Auth.Webhook(
-                    wholeNumber(key + "@user", child.getAttribute("user"), 1), secret(key + "@code", child.getAttribute("code"))));
-                case "oauth" -> auth = authOnce(auth, key, new Bitrix24Auth.OAuth(
-                    required(key + "@clientId", child.getAttribute("clientId")),
-                    secret(key + "@clientSecret", child.getAttribute("clientSecret")),
-                    secret(key + "@refreshToken", child.getAttribute("refreshToken")),
-                    child.hasAttribute("tokenEndpoint") ? portal(key + "@tokenEndpoint", child.getAttribute("tokenEndpoint"))
-                        : "https://oauth.bitrix.info/oauth/token/"));
+                case "portal" -> portal = portal(key, text(key, child));
+                case "webhook" -> {
+                    attributes(key, child, "user", "code");
+                    auth = authOnce(auth, key, new Bitrix24Auth.Webhook(
+                        wholeNumber(key + "@user", child.getAttribute("user"), 1), secret(key + "@code", child.getAttribute("code"))));
+                }
+                case "oauth" -> {
+                    attributes(key, child, "clientId", "clientSecret", "refreshToken", "tokenEndpoint");
+                    auth = authOnce(auth, key, new Bitrix24Auth.OAuth(
+                        required(key + "@clientId", child.getAttribute("clientId")),
+                        secret(key + "@clientSecret", child.getAttribute("clientSecret")),
+                        secret(key + "@refreshToken", child.getAttribute("refreshToken")),
+                        child.hasAttribute("tokenEndpoint") ? portal(key + "@tokenEndpoint", child.getAttribute("tokenEndpoint"))
+                            : "https://oauth.bitrix.info/oauth/token/"));
+                }
                 case "rate" -> {
+                    attributes(key, child, "perSecond", "burst");
                     perSecond = wholeNumber(key + "@perSecond", child.getAttribute("perSecond"), 1);
                     burst = wholeNumber(key + "@burst", child.getAttribute("burst"), 1);
                 }
-                case "timeout" -> timeout = duration(key, text(child));
+                case "timeout" -> timeout = duration(key, text(key, child));
                 default -> throw new InvalidSettingsException.Problem("unknown key '" + key
                     + "'; allowed keys: portal, webhook, oauth, rate, timeout");
             }
@@ -280,8 +294,8 @@ public final class SettingsParser {
         Set<EmailAddress> addresses = new LinkedHashSet<>();
         for (Element element : children(neverLog)) {
             switch (element.getTagName()) {
-                case "domain" -> domains.add(domain("neverLog.domain", text(element)));
-                case "address" -> addresses.add(address("neverLog.address", text(element)));
+                case "domain" -> domains.add(domain("neverLog.domain", text("neverLog.domain", element)));
+                case "address" -> addresses.add(address("neverLog.address", text("neverLog.address", element)));
                 default -> throw new InvalidSettingsException.Problem(
                     "unknown key 'neverLog." + element.getTagName() + "'; allowed keys: domain, address");
             }
@@ -300,6 +314,7 @@ public final class SettingsParser {
     }
 
     private static MailFilter filter(Element element, String key) {
+        attributes(key, element, "name", "field", "pattern");
         String name = element.getAttribute("name").strip();
         if (name.isEmpty()) {
             throw new InvalidSettingsException.Problem("key '" + key + "@name' is empty; allowed values: a name for the rule");
@@ -343,17 +358,21 @@ public final class SettingsParser {
 
     private static Duration duration(String key, String value) {
         Matcher matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (!matcher.matches() || Long.parseLong(matcher.group(1)) < 1) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
-                + "'; allowed values: a duration such as 30 minutes, 2 hours, 1 day");
+        try {
+            long amount = matcher.matches() ? Long.parseLong(matcher.group(1)) : 0;
+            if (amount >= 1) {
+                return switch (matcher.group(2).replaceAll("s$", "")) {
+                    case "second" -> Duration.ofSeconds(amount);
+                    case "minute" -> Duration.ofMinutes(amount);
+                    case "hour" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // more digits than a long holds, or more seconds than a Duration holds: answered below
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2).replaceAll("s$", "")) {
-            case "second" -> Duration.ofSeconds(amount);
-            case "minute" -> Duration.ofMinutes(amount);
-            case "hour" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
+            + "'; allowed values: a duration such as 30 minutes, 2 hours, 1 day");
     }
 
     private static Map<String, String> values(Element parent, String prefix) {
@@ -362,8 +381,9 @@ public final class SettingsParser {
             if (element.getTagName().equals("filter") && !prefix.equals("flood")) {
                 continue; // filters are read by filters()
             }
-            if (values.put(element.getTagName(), text(element)) != null) {
-                throw new InvalidSettingsException.Problem("key '" + prefix + "." + element.getTagName() + "' is given twice; allowed: once");
+            String key = prefix + "." + element.getTagName();
+            if (values.put(element.getTagName(), text(key, element)) != null) {
+                throw new InvalidSettingsException.Problem("key '" + key + "' is given twice; allowed: once");
             }
         }
         return values;
@@ -379,23 +399,5 @@ public final class SettingsParser {
             throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: a domain name");
         }
         return domain;
-    }
-
-    private static String text(Element element) {
-        if (!children(element).isEmpty()) {
-            throw new InvalidSettingsException.Problem("key '" + element.getTagName() + "' holds elements; allowed: a value only");
-        }
-        return element.getTextContent().strip();
-    }
-
-    private static List<Element> children(Element parent) {
-        List<Element> elements = new ArrayList<>();
-        NodeList nodes = parent.getChildNodes();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            if (nodes.item(i).getNodeType() == Node.ELEMENT_NODE) {
-                elements.add((Element) nodes.item(i));
-            }
-        }
-        return elements;
     }
 }

@@ -28,7 +28,6 @@ import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewLead;
 import org.jamescrm.testing.Messages;
 import org.jamescrm.testing.Settings;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -282,7 +281,6 @@ class LinkingRulesTest {
     }
 
     @Test
-    @Disabled("bug: with several leads and no contact, a more recently modified closed lead wins over the open lead (OPEN_LEAD says 'open, or the most recent closed one')")
     void anOpenLeadShouldWinOverAMoreRecentlyModifiedClosedLead() {
         CaptureDecision decision = inboundFromCarol(snapshot(
             Client.carol().lead("l1", LeadStatus.OPEN, "u-bob", 1).lead("l2", LeadStatus.JUNK, "u-carl", 3)));
@@ -290,6 +288,17 @@ class LinkingRulesTest {
         assertThat(decision.reason()).isEqualTo(ReasonCode.OPEN_LEAD);
         assertThat(decision.bindings()).containsExactly(new ItemRef(ItemType.LEAD, "l1"));
         assertThat(decision.responsibleId()).contains("u-bob");
+        assertThat(decision.detail()).isEqualTo("attached to the open lead l1 of carol@client.example");
+    }
+
+    @Test
+    void theMostRecentlyModifiedOpenLeadShouldWinAmongSeveralOpenLeads() {
+        CaptureDecision decision = inboundFromCarol(snapshot(
+            Client.carol().lead("l1", LeadStatus.OPEN, "u-bob", 1).lead("l2", LeadStatus.OPEN, "u-carl", 2)
+                .lead("l3", LeadStatus.CONVERTED, "u-bob", 3)));
+
+        assertThat(decision.bindings()).containsExactly(new ItemRef(ItemType.LEAD, "l2"));
+        assertThat(decision.responsibleId()).contains("u-carl");
     }
 
     @Test
