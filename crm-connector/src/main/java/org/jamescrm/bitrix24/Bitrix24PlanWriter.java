@@ -1,0 +1,216 @@
+package org.jamescrm.bitrix24;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.spi.ItemRef;
+import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewContact;
+import org.jamescrm.spi.NewDeal;
+import org.jamescrm.spi.NewItem;
+import org.jamescrm.spi.NewLead;
+import org.jamescrm.spi.Plans;
+import org.jamescrm.spi.WritePlan;
+import org.jamescrm.spi.WriteResult;
+
+/**
+ * Writes the plans of a round in a few {@code batch} requests (bitrix24-api §5). The writes go in
+ * steps: first every creation whose fields are known (leads, contacts, deals of existing contacts)
+ * and the activities of plans that create nothing; then the deals of the contacts just created;
+ * then the activities of the created items. Each activity travels with the update that completes it,
+ * which refers to it by {@code $result[...]}. A step's commands share requests, fifty each, without
+ * halting: one plan's failed command fails that plan only, and a plan that failed is not carried to
+ * the next step. Every write carries the plan's origin key, so a retry finds what was written.
+ */
+final class Bitrix24PlanWriter {
+    private final Bitrix24Client client;
+    private final Bitrix24Fields fields;
+
+    Bitrix24PlanWriter(Bitrix24Client client, Bitrix24Fields fields) {
+        this.client = client;
+        this.fields = fields;
+    }
+
+    List<WriteResult> write(List<WritePlan> plans) {
+        List<Progress> progress = plans.stream().map(Progress::new).toList();
+        Optional<CrmException> unavailable = Optional.empty();
+        while (unavailable.isEmpty()) {
+            Map<String, Bitrix24Client.Command> step = new LinkedHashMap<>();
+            Map<String, Target> targets = new LinkedHashMap<>();
+            List<List<String>> groups = new ArrayList<>();
+            for (int i = 0; i < progress.size(); i++) {
+                progress.get(i).nextCommands("p" + i, step, targets, groups);
+            }
+            if (groups.isEmpty()) {
+                break;
+            }
+            unavailable = send(step, targets, groups);
+        }
+        // the portal is unavailable or refuses us: the plans still open end here, for the queue to retry
+        unavailable.ifPresent(cause -> progress.forEach(plan -> plan.fail(cause)));
+        return progress.stream().map(Progress::result).toList();
+    }
+
+    /** Where the result of a command goes: a plan's creation, its activity, or the activity's completion. */
+    private record Target(Progress progress, int creation) {
+        static final int ACTIVITY = -1;
+        static final int COMPLETION = -2;
+    }
+
+    /**
+     * Sends the step's command groups, fifty commands per request, a group never split; stops at a
+     * request that fails as a whole and returns its failure.
+     */
+    private Optional<CrmException> send(Map<String, Bitrix24Client.Command> step, Map<String, Target> targets,
+                                        List<List<String>> groups) {
+        List<Map<String, Bitrix24Client.Command>> batches = new ArrayList<>();
+        Map<String, Bitrix24Client.Command> batch = new LinkedHashMap<>();
+        for (List<String> group : groups) {
+            if (batch.size() + group.size() > Bitrix24Lookups.BATCH) {
+                batches.add(batch);
+                batch = new LinkedHashMap<>();
+            }
+            for (String id : group) {
+                batch.put(id, step.get(id));
+            }
+        }
+        batches.add(batch);
+        for (Map<String, Bitrix24Client.Command> commands : batches) {
+            try {
+                Bitrix24Client.BatchResult result = client.batch(commands, false);
+                for (String id : commands.keySet()) {
+                    Target target = targets.get(id);
+                    target.progress().accept(id, target.creation(), result);
+                }
+            } catch (CrmException e) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How far one plan got. */
+    private final class Progress {
+        private final WritePlan plan;
+        private final ItemRef[] created;
+        private final boolean[] sent;
+        private boolean activitySent;
+        private String activityId;
+        private CrmException failure;
+
+        Progress(WritePlan plan) {
+            this.plan = plan;
+            this.created = new ItemRef[plan.creations().size()];
+            this.sent = new boolean[plan.creations().size()];
+        }
+
+        /** Adds the commands this plan can send now; a group holds commands that must share a request. */
+        void nextCommands(String prefix, Map<String, Bitrix24Client.Command> step, Map<String, Target> targets,
+                          List<List<String>> groups) {
+            if (failure != null || activitySent) {
+                return;
+            }
+            boolean allCreated = true;
+            Optional<ItemRef> createdContact = Optional.empty();
+            for (int c = 0; c < created.length; c++) {
+                NewItem item = plan.creations().get(c);
+                if (created[c] == null) {
+                    allCreated = false;
+                    boolean waitsForContact = item instanceof NewDeal deal && deal.contact().isEmpty() && contactBefore(c)
+                        && createdContact.isEmpty();
+                    if (!sent[c] && !waitsForContact) {
+                        String id = prefix + "c" + c;
+                        step.put(id, creation(item, createdContact));
+                        targets.put(id, new Target(this, c));
+                        groups.add(List.of(id));
+                        sent[c] = true;
+                    }
+                } else if (created[c].type() == ItemType.CONTACT) {
+                    createdContact = Optional.of(created[c]);
+                }
+            }
+            if (!allCreated) {
+                return;
+            }
+            try {
+                String add = prefix + "a";
+                step.put(add, new Bitrix24Client.Command("crm.activity.add",
+                    fields.add(fields.activity(Plans.bindCreated(plan.activity(), List.of(created))))));
+                targets.put(add, new Target(this, Target.ACTIVITY));
+                if (plan.activity().completed()) {
+                    String complete = prefix + "u";
+                    step.put(complete, new Bitrix24Client.Command("crm.activity.update", fields.complete("$result[" + add + "]")));
+                    targets.put(complete, new Target(this, Target.COMPLETION));
+                    groups.add(List.of(add, complete));
+                } else {
+                    groups.add(List.of(add));
+                }
+                activitySent = true;
+            } catch (CrmException e) {
+                failure = e;
+            }
+        }
+
+        private boolean contactBefore(int creation) {
+            return plan.creations().subList(0, creation).stream().anyMatch(NewContact.class::isInstance);
+        }
+
+        private Bitrix24Client.Command creation(NewItem item, Optional<ItemRef> createdContact) {
+            if (item instanceof NewLead lead) {
+                return new Bitrix24Client.Command("crm.lead.add", fields.add(fields.lead(lead)));
+            }
+            if (item instanceof NewDeal deal) {
+                return new Bitrix24Client.Command("crm.deal.add", fields.add(fields.deal(Plans.linkContact(deal, createdContact))));
+            }
+            return new Bitrix24Client.Command("crm.contact.add", fields.add(fields.contact((NewContact) item)));
+        }
+
+        /** Takes the result of one of this plan's commands. */
+        void accept(String id, int creation, Bitrix24Client.BatchResult result) {
+            try {
+                String value = result.get(id).asText("");
+                if (creation == Target.ACTIVITY) {
+                    activityId = requireId(id, value);
+                } else if (creation >= 0) {
+                    created[creation] = new ItemRef(typeOf(plan.creations().get(creation)), requireId(id, value));
+                }
+            } catch (CrmException e) {
+                fail(e);
+            }
+        }
+
+        /** Fails the plan unless it is complete. */
+        void fail(CrmException e) {
+            if (failure == null && !(activitySent && activityId != null)) {
+                failure = e;
+            }
+        }
+
+        WriteResult result() {
+            if (failure != null) {
+                return new WriteResult.Failed(failure);
+            }
+            if (activityId == null) {
+                return new WriteResult.Failed(new CrmUnavailableException(
+                    "Bitrix24 answered no id for the e-mail activity of " + plan.originKey()));
+            }
+            return new WriteResult.Written(List.of(created), activityId);
+        }
+
+        private String requireId(String id, String value) throws CrmException {
+            if (value.isEmpty() || value.equals("0") || value.equals("false")) {
+                throw new CrmUnavailableException("Bitrix24 answered no id to command " + id + " of " + plan.originKey());
+            }
+            return value;
+        }
+    }
+
+    private static ItemType typeOf(NewItem item) {
+        return item instanceof NewLead ? ItemType.LEAD : item instanceof NewDeal ? ItemType.DEAL : ItemType.CONTACT;
+    }
+}
