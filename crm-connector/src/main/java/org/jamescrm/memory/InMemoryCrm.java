@@ -19,6 +19,7 @@ import org.jamescrm.memory.MemoryRecords.Lead;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUser;
 import org.jamescrm.spi.DealStage;
 import org.jamescrm.spi.ItemRef;
@@ -312,62 +313,78 @@ public final class InMemoryCrm implements CrmConnector {
     }
 
     @Override
-    public ItemRef createDeal(NewDeal deal) {
-        synchronized (lock) {
-            deal.responsibleId().ifPresent(id -> existing(users, id, "user"));
-            deal.contact().ifPresent(ref -> existing(contacts, ref.id(), "contact"));
-            deal.company().ifPresent(ref -> existing(companies, ref.id(), "company"));
-            Instant now = clock.instant();
-            Deal created = new Deal(newId(), deal.title(), DealStage.IN_PROGRESS, deal.contact().map(ItemRef::id),
-                deal.company().map(ItemRef::id), Optional.empty(), deal.responsibleId(), deal.returnCustomer(),
-                Optional.of(deal.originKey()), now, now);
-            deals.put(created.id(), created);
-            return new ItemRef(ItemType.DEAL, created.id());
-        }
-    }
-
-    @Override
-    public ItemRef createLead(NewLead lead) {
-        synchronized (lock) {
-            lead.responsibleId().ifPresent(id -> existing(users, id, "user"));
-            Instant now = clock.instant();
-            Lead created = new Lead(newId(), lead.title(), lead.name(), lead.email(), LeadStatus.OPEN, lead.responsibleId(),
-                lead.source(), lead.returnCustomer(), Optional.of(lead.originKey()), now, now);
-            leads.put(created.id(), created);
-            return new ItemRef(ItemType.LEAD, created.id());
-        }
-    }
-
-    @Override
-    public ItemRef createContact(NewContact contact) {
-        synchronized (lock) {
-            contact.responsibleId().ifPresent(id -> existing(users, id, "user"));
-            Contact created = new Contact(newId(), contact.name(), contact.email(), Optional.empty(), Optional.empty(),
-                contact.responsibleId(), Optional.of(contact.originKey()), clock.instant());
-            contacts.put(created.id(), created);
-            return new ItemRef(ItemType.CONTACT, created.id());
-        }
-    }
-
-    @Override
-    public String createEmailActivity(NewEmailActivity email) {
-        synchronized (lock) {
-            if (email.bindings().isEmpty()) {
-                throw new IllegalArgumentException("an e-mail activity must be bound to at least one item");
+    public ItemRef createDeal(NewDeal deal) throws CrmRejectedException {
+        try {
+            synchronized (lock) {
+                deal.responsibleId().ifPresent(id -> existing(users, id, "user"));
+                deal.contact().ifPresent(ref -> existing(contacts, ref.id(), "contact"));
+                deal.company().ifPresent(ref -> existing(companies, ref.id(), "company"));
+                Instant now = clock.instant();
+                Deal created = new Deal(newId(), deal.title(), DealStage.IN_PROGRESS, deal.contact().map(ItemRef::id),
+                    deal.company().map(ItemRef::id), Optional.empty(), deal.responsibleId(), deal.returnCustomer(),
+                    Optional.of(deal.originKey()), now, now);
+                deals.put(created.id(), created);
+                return new ItemRef(ItemType.DEAL, created.id());
             }
-            email.responsibleId().ifPresent(id -> existing(users, id, "user"));
-            Instant now = clock.instant();
-            for (ItemRef binding : email.bindings()) {
-                switch (binding.type()) {
-                    case LEAD -> leads.put(binding.id(), existing(leads, binding.id(), "lead").touched(now));
-                    case DEAL -> deals.put(binding.id(), existing(deals, binding.id(), "deal").touched(now));
-                    case CONTACT -> existing(contacts, binding.id(), "contact");
-                    case COMPANY -> existing(companies, binding.id(), "company");
+        } catch (IllegalArgumentException e) {
+            throw new CrmRejectedException(e.getMessage(), e); // as a CRM answers invalid data
+        }
+    }
+
+    @Override
+    public ItemRef createLead(NewLead lead) throws CrmRejectedException {
+        try {
+            synchronized (lock) {
+                lead.responsibleId().ifPresent(id -> existing(users, id, "user"));
+                Instant now = clock.instant();
+                Lead created = new Lead(newId(), lead.title(), lead.name(), lead.email(), LeadStatus.OPEN, lead.responsibleId(),
+                    lead.source(), lead.returnCustomer(), Optional.of(lead.originKey()), now, now);
+                leads.put(created.id(), created);
+                return new ItemRef(ItemType.LEAD, created.id());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CrmRejectedException(e.getMessage(), e); // as a CRM answers invalid data
+        }
+    }
+
+    @Override
+    public ItemRef createContact(NewContact contact) throws CrmRejectedException {
+        try {
+            synchronized (lock) {
+                contact.responsibleId().ifPresent(id -> existing(users, id, "user"));
+                Contact created = new Contact(newId(), contact.name(), contact.email(), Optional.empty(), Optional.empty(),
+                    contact.responsibleId(), Optional.of(contact.originKey()), clock.instant());
+                contacts.put(created.id(), created);
+                return new ItemRef(ItemType.CONTACT, created.id());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CrmRejectedException(e.getMessage(), e); // as a CRM answers invalid data
+        }
+    }
+
+    @Override
+    public String createEmailActivity(NewEmailActivity email) throws CrmRejectedException {
+        try {
+            synchronized (lock) {
+                if (email.bindings().isEmpty()) {
+                    throw new IllegalArgumentException("an e-mail activity must be bound to at least one item");
                 }
+                email.responsibleId().ifPresent(id -> existing(users, id, "user"));
+                Instant now = clock.instant();
+                for (ItemRef binding : email.bindings()) {
+                    switch (binding.type()) {
+                        case LEAD -> leads.put(binding.id(), existing(leads, binding.id(), "lead").touched(now));
+                        case DEAL -> deals.put(binding.id(), existing(deals, binding.id(), "deal").touched(now));
+                        case CONTACT -> existing(contacts, binding.id(), "contact");
+                        case COMPANY -> existing(companies, binding.id(), "company");
+                    }
+                }
+                Activity activity = new Activity(newId(), email);
+                activities.put(activity.id(), activity);
+                return activity.id();
             }
-            Activity activity = new Activity(newId(), email);
-            activities.put(activity.id(), activity);
-            return activity.id();
+        } catch (IllegalArgumentException e) {
+            throw new CrmRejectedException(e.getMessage(), e); // as a CRM answers invalid data
         }
     }
 

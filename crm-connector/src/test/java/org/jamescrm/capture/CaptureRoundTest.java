@@ -182,17 +182,17 @@ class CaptureRoundTest {
         }
 
         @Override
-        public ItemRef createLead(NewLead lead) {
+        public ItemRef createLead(NewLead lead) throws CrmException {
             return harness.crm.createLead(lead);
         }
 
         @Override
-        public ItemRef createContact(NewContact contact) {
+        public ItemRef createContact(NewContact contact) throws CrmException {
             return harness.crm.createContact(contact);
         }
 
         @Override
-        public ItemRef createDeal(NewDeal deal) {
+        public ItemRef createDeal(NewDeal deal) throws CrmException {
             return harness.crm.createDeal(deal);
         }
     }

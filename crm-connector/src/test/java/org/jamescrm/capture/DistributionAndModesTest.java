@@ -59,7 +59,7 @@ class DistributionAndModesTest {
     }
 
     @Test
-    void leastBusyShouldCountOpenItemsOnly() {
+    void leastBusyShouldCountOpenItemsOnly() throws Exception {
         CaptureHarness harness = new CaptureHarness(SALES + "<distribution>least-busy</distribution>"
             + "<queue>alice@company.example, bob@company.example</queue></mailbox>");
         // Alice: two closed leads; Bob: one open lead. Least busy by open items is Alice.

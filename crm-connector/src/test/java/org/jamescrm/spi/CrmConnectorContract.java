@@ -138,4 +138,73 @@ public interface CrmConnectorContract {
 
         assertThat(connector().countOpenItems(Set.of(alice))).containsEntry(alice, 2);
     }
+
+    @Test
+    default void aRoundLookupShouldAnswerEveryPartInOneCall() throws CrmException {
+        String alice = fixture().addUser(ALICE, "Alice Adams");
+        EmailAddress dave = EmailAddress.of("dave@other.example");
+        ItemRef lead = connector().createLead(new NewLead("Quote", "Carol", CAROL, "EMAIL", Optional.of(alice), false, "<k1@x>"));
+        String contact = fixture().addContact("Dave", dave, Optional.of(alice));
+        String deal = fixture().addDeal("Chairs", contact, Optional.of(alice));
+        String activity = connector().createEmailActivity(activity(ActivityDirection.INCOMING,
+            List.of(new ItemRef(ItemType.DEAL, deal)), Optional.of(alice), "<k2@x>", false));
+
+        CrmLookupResult found = connector().lookUp(new CrmLookup(Set.of("<k1@x>", "<k2@x>", "<k3@x>"), Set.of("<k2@x>", "<old@x>"),
+            Set.of(CAROL, dave, EmailAddress.of("nobody@nowhere.example")), Set.of(ALICE), Set.of(ALICE)));
+
+        assertThat(found.activity("<k2@x>")).contains(activity);
+        assertThat(found.activity("<k1@x>")).as("a lead without its activity: an interrupted capture").isEmpty();
+        assertThat(found.created("<k1@x>", ItemType.LEAD)).contains(lead);
+        assertThat(found.activity("<k3@x>")).isEmpty();
+        assertThat(found.threadItems(List.of("<old@x>", "<k2@x>"))).containsExactly(new ItemRef(ItemType.DEAL, deal));
+        assertThat(found.clients().get(CAROL).leads()).extracting(ClientRecord.Lead::id).containsExactly(lead.id());
+        assertThat(found.clients().get(dave).deals()).extracting(ClientRecord.Deal::id).containsExactly(deal);
+        assertThat(found.clients().getOrDefault(EmailAddress.of("nobody@nowhere.example"),
+            ClientRecord.unknown(EmailAddress.of("nobody@nowhere.example"))).isUnknown()).isTrue();
+        assertThat(found.users().get(ALICE).id()).isEqualTo(alice);
+        assertThat(found.openItems()).containsEntry(alice, 2);
+    }
+
+    @Test
+    default void writePlansShouldCreateTheirItemsAndBindEachActivityToThem() throws CrmException {
+        String alice = fixture().addUser(ALICE, "Alice Adams");
+        EmailAddress dave = EmailAddress.of("dave@other.example");
+        WritePlan newLead = new WritePlan("<p1@x>",
+            List.of(new NewLead("Quote", "Carol", CAROL, "EMAIL", Optional.of(alice), false, "<p1@x>")),
+            activity(ActivityDirection.INCOMING, List.of(), Optional.of(alice), "<p1@x>", false));
+        WritePlan newContactAndDeal = new WritePlan("<p2@x>",
+            List.of(new NewContact("Dave", dave, Optional.of(alice), "<p2@x>"),
+                new NewDeal("Offer", Optional.empty(), Optional.empty(), Optional.of(alice), false, "<p2@x>")),
+            activity(ActivityDirection.OUTGOING, List.of(), Optional.of(alice), "<p2@x>", true));
+
+        List<WriteResult> results = connector().write(List.of(newLead, newContactAndDeal));
+
+        WriteResult.Written lead = (WriteResult.Written) results.get(0);
+        WriteResult.Written contactAndDeal = (WriteResult.Written) results.get(1);
+        assertThat(lead.created()).extracting(ItemRef::type).containsExactly(ItemType.LEAD);
+        assertThat(contactAndDeal.created()).extracting(ItemRef::type).containsExactly(ItemType.CONTACT, ItemType.DEAL);
+        assertThat(connector().findThreadItems(List.of("<p1@x>"))).containsExactlyElementsOf(lead.created());
+        assertThat(connector().findThreadItems(List.of("<p2@x>"))).containsExactlyInAnyOrderElementsOf(contactAndDeal.created());
+        assertThat(fixture().activityCompleted(lead.activityId())).isFalse();
+        assertThat(fixture().activityCompleted(contactAndDeal.activityId())).isTrue();
+        assertThat(connector().findClients(Set.of(dave)).get(dave).deals()).extracting(ClientRecord.Deal::id)
+            .as("the deal belongs to the contact created before it").containsExactly(contactAndDeal.created().get(1).id());
+    }
+
+    @Test
+    default void aPlanTheCrmRefusesShouldFailAloneAndLeaveTheOthersWritten() throws CrmException {
+        String contact = fixture().addContact("Carol Client", CAROL, Optional.empty());
+        WritePlan good = new WritePlan("<g@x>", List.of(),
+            activity(ActivityDirection.INCOMING, List.of(new ItemRef(ItemType.CONTACT, contact)), Optional.empty(), "<g@x>", false));
+        WritePlan unbound = new WritePlan("<u@x>", List.of(),
+            activity(ActivityDirection.INCOMING, List.of(), Optional.empty(), "<u@x>", false));
+
+        List<WriteResult> results = connector().write(List.of(unbound, good));
+
+        assertThat(results.get(0)).isInstanceOfSatisfying(WriteResult.Failed.class,
+            failed -> assertThat(failed.cause()).isInstanceOf(CrmRejectedException.class));
+        assertThat(results.get(1)).isInstanceOf(WriteResult.Written.class);
+        assertThat(connector().findActivityByOriginKey("<g@x>")).isPresent();
+        assertThat(connector().findActivityByOriginKey("<u@x>")).isEmpty();
+    }
 }
