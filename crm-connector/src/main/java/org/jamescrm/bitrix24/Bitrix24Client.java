@@ -127,8 +127,9 @@ public final class Bitrix24Client {
             Thread.currentThread().interrupt();
             throw new CrmUnavailableException("interrupted while waiting for the Bitrix24 rate limit", Optional.empty(), e);
         }
+        String token = configuration.auth() instanceof Bitrix24Auth.OAuth ? accessToken() : null;
         Request request = new Request.Builder()
-            .url(url(method))
+            .url(url(method, token))
             .post(RequestBody.create(params.toString(), JSON))
             .build();
         int status;
@@ -157,7 +158,7 @@ public final class Bitrix24Client {
         }
         String error = envelope.path("error").asText("");
         if (error.equals("expired_token") && mayRefresh && configuration.auth() instanceof Bitrix24Auth.OAuth) {
-            refreshAccessToken();
+            refreshAccessToken(token);
             return send(method, params, false);
         }
         Optional<Long> secondsToReset = Optional.of(envelope.path("time").path("operating_reset_at"))
@@ -172,7 +173,7 @@ public final class Bitrix24Client {
         return Duration.ofMillis((long) Math.ceil(1000 / configuration.requestsPerSecond()));
     }
 
-    private HttpUrl url(String method) throws CrmException {
+    private HttpUrl url(String method, String token) throws CrmException {
         HttpUrl portal = HttpUrl.parse(configuration.portal());
         if (portal == null) {
             throw new org.jamescrm.spi.CrmRejectedException("the Bitrix24 portal URL '" + configuration.portal() + "' is not a URL");
@@ -182,22 +183,28 @@ public final class Bitrix24Client {
                 .addPathSegment(webhook.code()).addPathSegment(method + ".json").build();
         }
         return portal.newBuilder().addPathSegment("rest").addPathSegment(method + ".json")
-            .addQueryParameter("auth", accessToken()).build();
+            .addQueryParameter("auth", token).build();
     }
 
     private String accessToken() throws CrmException {
         synchronized (tokenLock) {
             if (accessToken == null) {
-                refreshAccessToken();
+                refreshAccessToken(null);
             }
             return accessToken;
         }
     }
 
-    /** Exchanges the refresh token for a new access token (and the refresh token the server rotates in). */
-    private void refreshAccessToken() throws CrmException {
+    /**
+     * Exchanges the refresh token for a new access token (and the refresh token the server rotates
+     * in), unless another thread already replaced {@code expired}: one refresh per expiry.
+     */
+    private void refreshAccessToken(String expired) throws CrmException {
         Bitrix24Auth.OAuth oauth = (Bitrix24Auth.OAuth) configuration.auth();
         synchronized (tokenLock) {
+            if (accessToken != null && !accessToken.equals(expired)) {
+                return;
+            }
             HttpUrl endpoint = HttpUrl.parse(oauth.tokenEndpoint());
             if (endpoint == null) {
                 throw new org.jamescrm.spi.CrmRejectedException("the OAuth token endpoint '" + oauth.tokenEndpoint() + "' is not a URL");
