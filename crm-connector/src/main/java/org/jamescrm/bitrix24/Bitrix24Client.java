@@ -30,10 +30,13 @@ import okhttp3.ResponseBody;
  */
 public final class Bitrix24Client {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    /** Rate-limit refusals of one request waited out before it fails as unavailable. */
+    static final int RATE_LIMIT_RETRIES = 2;
 
     private final Bitrix24Configuration configuration;
     private final OkHttpClient http;
     private final LeakyBucket bucket;
+    private final LeakyBucket.Sleeper sleeper;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Object tokenLock = new Object();
@@ -43,7 +46,8 @@ public final class Bitrix24Client {
     public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper) {
         this.configuration = configuration;
         this.clock = clock;
-        this.bucket = new LeakyBucket(configuration.requestsPerSecond(), configuration.burst(), clock, sleeper);
+        this.bucket = new LeakyBucket(configuration.requestsPerSecond(), clientBurst(configuration.burst()), clock, sleeper);
+        this.sleeper = sleeper;
         this.http = new OkHttpClient.Builder()
             .callTimeout(configuration.timeout())
             .retryOnConnectionFailure(false) // the capture queue retries, with its own delays
@@ -51,6 +55,14 @@ public final class Bitrix24Client {
         if (configuration.auth() instanceof Bitrix24Auth.OAuth oauth) {
             this.refreshToken = oauth.refreshToken();
         }
+    }
+
+    /**
+     * The burst the client allows itself: a tenth of the portal's (at least 2) below it, so that
+     * requests counted in order here but arriving bunched at the portal (threads, network) still fit.
+     */
+    static int clientBurst(int portalBurst) {
+        return Math.max(1, portalBurst - Math.max(2, portalBurst / 10));
     }
 
     /** A client that really sleeps when the bucket is full. */
@@ -121,6 +133,37 @@ public final class Bitrix24Client {
     }
 
     private JsonNode send(String method, ObjectNode params, boolean mayRefresh) throws CrmException {
+        for (int refusals = 0; ; refusals++) {
+            try {
+                return sendOnce(method, params, mayRefresh);
+            } catch (RateLimitRefusal refusal) {
+                // a request the portal refused for its rate limit was not run: waiting a drain step and
+                // sending it again is safe, and spares a whole round of captures a trip through the queue
+                if (refusals >= RATE_LIMIT_RETRIES) {
+                    throw refusal.unavailable;
+                }
+                try {
+                    sleeper.sleep(rateLimitWait().multipliedBy(2));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw refusal.unavailable;
+                }
+            }
+        }
+    }
+
+    /** The portal's QUERY_LIMIT_EXCEEDED, before it is given up on. */
+    private static final class RateLimitRefusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient CrmException unavailable;
+
+        RateLimitRefusal(CrmException unavailable) {
+            super(unavailable.getMessage(), null, false, false);
+            this.unavailable = unavailable;
+        }
+    }
+
+    private JsonNode sendOnce(String method, ObjectNode params, boolean mayRefresh) throws CrmException, RateLimitRefusal {
         try {
             bucket.acquire();
         } catch (InterruptedException e) {
@@ -161,12 +204,18 @@ public final class Bitrix24Client {
             refreshAccessToken(token);
             return send(method, params, false);
         }
-        Optional<Long> secondsToReset = Optional.of(envelope.path("time").path("operating_reset_at"))
-            .or(() -> Optional.of(envelope.path("operating_reset_at")))
-            .filter(JsonNode::isNumber)
-            .map(reset -> reset.asLong() - clock.instant().getEpochSecond());
-        throw Bitrix24Errors.classify(method, status, error, envelope.path("error_description").asText(""), secondsToReset,
-            rateLimitWait());
+        // the portal names the reset in "time", some versions also at the top level
+        JsonNode reset = envelope.path("time").path("operating_reset_at");
+        if (!reset.isNumber()) {
+            reset = envelope.path("operating_reset_at");
+        }
+        Optional<Long> secondsToReset = reset.isNumber() ? Optional.of(reset.asLong() - clock.instant().getEpochSecond()) : Optional.empty();
+        CrmException failure = Bitrix24Errors.classify(method, status, error, envelope.path("error_description").asText(""),
+            secondsToReset, rateLimitWait());
+        if (error.equals("QUERY_LIMIT_EXCEEDED")) {
+            throw new RateLimitRefusal(failure);
+        }
+        throw failure;
     }
 
     private Duration rateLimitWait() {

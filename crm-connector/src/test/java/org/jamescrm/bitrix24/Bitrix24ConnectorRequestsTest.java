@@ -118,14 +118,27 @@ class Bitrix24ConnectorRequestsTest {
     }
 
     @Test
-    void theRateLimitShouldBeAnUnavailableCrmWithTheDrainStepAsRetryAfter() {
-        portal.enqueue(new MockResponse().setResponseCode(503)
-            .setBody("{\"error\":\"QUERY_LIMIT_EXCEEDED\",\"error_description\":\"Too many requests\"}"));
+    void aRateLimitStillRefusedAfterTwoWaitsShouldBeAnUnavailableCrmWithTheDrainStepAsRetryAfter() {
+        for (int i = 0; i < 3; i++) {
+            portal.enqueue(new MockResponse().setResponseCode(503)
+                .setBody("{\"error\":\"QUERY_LIMIT_EXCEEDED\",\"error_description\":\"Too many requests\"}"));
+        }
 
         assertThatThrownBy(() -> connector.findActivityByOriginKey("<k@x>"))
             .isInstanceOfSatisfying(CrmUnavailableException.class,
                 e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(500)))
             .hasMessage("Bitrix24 crm.activity.list answered 503 QUERY_LIMIT_EXCEEDED: Too many requests");
+        assertThat(portal.getRequestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aSingleRateLimitRefusalShouldBeWaitedOutAndTheRequestSentAgain() throws Exception {
+        portal.enqueue(new MockResponse().setResponseCode(503)
+            .setBody("{\"error\":\"QUERY_LIMIT_EXCEEDED\",\"error_description\":\"Too many requests\"}"));
+        portal.enqueue(new MockResponse().setBody("{\"result\":[{\"ID\":\"7\"}],\"time\":{}}"));
+
+        assertThat(connector.findActivityByOriginKey("<k@x>")).contains("7");
+        assertThat(portal.getRequestCount()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,92 @@
+package org.jamescrm.it.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+
+import org.jamescrm.bitrix24.Bitrix24Auth;
+import org.jamescrm.bitrix24.Bitrix24Client;
+import org.jamescrm.bitrix24.Bitrix24Configuration;
+import org.jamescrm.bitrix24.Bitrix24Connector;
+import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.it.bitrix24.Bitrix24EmulatorExtension;
+import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.spi.CrmConnectorContract;
+import org.jamescrm.spi.CrmFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Bitrix24 connector keeps the connector contract against the strict Bitrix24 emulator, over
+ * real HTTP, with a webhook and with OAuth; no test may make the portal re-send an outgoing mail.
+ */
+class Bitrix24ConnectorContractTest {
+
+    /** Through an inbound webhook. */
+    @Nested
+    class Webhook implements CrmConnectorContract {
+        @RegisterExtension
+        final Bitrix24EmulatorExtension b24 = new Bitrix24EmulatorExtension(Bitrix24Emulator.builder());
+        private Bitrix24Connector connector;
+
+        @BeforeEach
+        void connect() {
+            Bitrix24Emulator portal = b24.emulator();
+            Bitrix24Configuration configuration = Bitrix24Configuration.of(portal.portalUrl().toString(),
+                new Bitrix24Auth.Webhook(portal.webhookUserId(), portal.webhookCode()));
+            connector = new Bitrix24Connector(new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis())),
+                configuration.originatorId());
+        }
+
+        @AfterEach
+        void noOutgoingMailWasSentAgain() {
+            assertThat(b24.emulator().resentOutgoingEmails()).isEmpty();
+        }
+
+        @Override
+        public CrmConnector connector() {
+            return connector;
+        }
+
+        @Override
+        public CrmFixture fixture() {
+            return new Bitrix24Fixture(b24.emulator());
+        }
+    }
+
+    /** Through an OAuth application whose access token has expired before every test. */
+    @Nested
+    class OAuth implements CrmConnectorContract {
+        @RegisterExtension
+        final Bitrix24EmulatorExtension b24 = new Bitrix24EmulatorExtension(Bitrix24Emulator.builder()
+            .oauth("app.client", "app-secret", "refresh-1"));
+        private Bitrix24Connector connector;
+
+        @BeforeEach
+        void connect() {
+            Bitrix24Emulator portal = b24.emulator();
+            Bitrix24Configuration configuration = Bitrix24Configuration.of(portal.portalUrl().toString(),
+                new Bitrix24Auth.OAuth("app.client", "app-secret", "refresh-1", portal.tokenEndpoint().toString()));
+            connector = new Bitrix24Connector(new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis())),
+                configuration.originatorId());
+            portal.expireAccessTokens();
+        }
+
+        @AfterEach
+        void noOutgoingMailWasSentAgain() {
+            assertThat(b24.emulator().resentOutgoingEmails()).isEmpty();
+        }
+
+        @Override
+        public CrmConnector connector() {
+            return connector;
+        }
+
+        @Override
+        public CrmFixture fixture() {
+            return new Bitrix24Fixture(b24.emulator());
+        }
+    }
+}
