@@ -66,10 +66,13 @@ public final class Bitrix24Connector implements CrmConnector {
         return "bitrix24";
     }
 
-    /** Calls {@code crm.settings.mode.get}: cheap, and it needs valid credentials and the crm scope. */
+    /**
+     * Calls {@code crm.settings.mode.get}: cheap, and it needs valid credentials and the crm scope.
+     * The answer, the portal's CRM mode, is kept for the writes.
+     */
     @Override
     public void checkConnection() throws CrmException {
-        client.call("crm.settings.mode.get", client.params());
+        portalMode = client.call("crm.settings.mode.get", client.params()).path("result").asInt(1) == 2;
     }
 
     // ---- lookups ----
@@ -173,9 +176,10 @@ public final class Bitrix24Connector implements CrmConnector {
 
     /**
      * The whole round's lookups in (usually) two requests: users come from the cache; one batch
-     * asks findbycomm for every client address, the capture's own activities, leads, contacts and
-     * deals by origin key (duplicates, retries and threads alike) and the open-item counts; a
-     * second one the details and deals of the clients found.
+     * asks findbycomm for every client address, the capture's own activities by origin key
+     * (duplicates and threads alike) and the open-item counts; a second one the details and deals
+     * of the clients found, among which are the leads, contacts and deals an interrupted capture
+     * of the round already created.
      */
     @Override
     public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
@@ -190,9 +194,6 @@ public final class Bitrix24Connector implements CrmConnector {
         Map<String, Bitrix24Client.Command> first = new LinkedHashMap<>();
         lookups.findByComm(first, lookup.clients());
         lookups.byOrigin(first, "activities", "crm.activity.list", activityKeys, ACTIVITY_FIELDS);
-        lookups.byOrigin(first, "originLeads", "crm.lead.list", lookup.originKeys(), "ID", "ORIGIN_ID");
-        lookups.byOrigin(first, "originContacts", "crm.contact.list", lookup.originKeys(), "ID", "ORIGIN_ID");
-        lookups.byOrigin(first, "originDeals", "crm.deal.list", lookup.originKeys(), "ID", "ORIGIN_ID");
         lookups.openItems(first, counted);
         Bitrix24Lookups.Rows rows = lookups.run(first);
 
@@ -204,10 +205,6 @@ public final class Bitrix24Connector implements CrmConnector {
                 captured.put(key, rowsOfKey.get(0).path("ID").asText());
             }
         }
-        Map<String, List<ItemRef>> created = new LinkedHashMap<>();
-        createdByOrigin(created, Bitrix24Lookups.byOrigin(rows, "originLeads"), ItemType.LEAD);
-        createdByOrigin(created, Bitrix24Lookups.byOrigin(rows, "originContacts"), ItemType.CONTACT);
-        createdByOrigin(created, Bitrix24Lookups.byOrigin(rows, "originDeals"), ItemType.DEAL);
         Map<String, List<ItemRef>> threads = new LinkedHashMap<>();
         for (String messageId : lookup.threadMessageIds()) {
             List<ItemRef> items = threadItems(activities, List.of(messageId));
@@ -215,14 +212,19 @@ public final class Bitrix24Connector implements CrmConnector {
                 threads.put(messageId, items);
             }
         }
-        Map<EmailAddress, ClientRecord> clients = lookup.clients().isEmpty() ? Map.of()
-            : clients(lookup.clients(), lookups.clientIds(rows));
+        Bitrix24Lookups.ClientIds ids = lookups.clientIds(rows);
+        Map<EmailAddress, ClientRecord> clients = new LinkedHashMap<>();
+        Map<String, List<ItemRef>> created = Map.of();
+        if (ids.isEmpty()) {
+            lookup.clients().forEach(email -> clients.put(email, ClientRecord.unknown(email)));
+        } else {
+            Map<String, Bitrix24Client.Command> details = new LinkedHashMap<>();
+            lookups.details(details, ids);
+            Bitrix24Lookups.Rows detailRows = lookups.run(details);
+            clients.putAll(lookups.clients(lookup.clients(), detailRows));
+            created = lookups.createdFor(lookup.originKeys(), detailRows);
+        }
         return new CrmLookupResult(captured, created, clients, threads, found, Bitrix24Lookups.openItems(rows, counted));
-    }
-
-    private static void createdByOrigin(Map<String, List<ItemRef>> created, Map<String, List<JsonNode>> rows, ItemType type) {
-        rows.forEach((key, list) -> created.computeIfAbsent(key, k -> new ArrayList<>())
-            .add(new ItemRef(type, list.get(0).path("ID").asText())));
     }
 
     private static List<ItemRef> threadItems(Map<String, List<JsonNode>> activities, List<String> messageIds) {

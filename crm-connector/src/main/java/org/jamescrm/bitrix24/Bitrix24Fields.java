@@ -33,6 +33,11 @@ final class Bitrix24Fields {
         this.originatorId = originatorId;
     }
 
+    /** Whether a row was written by this capture (its ORIGINATOR_ID). */
+    boolean isOurs(com.fasterxml.jackson.databind.JsonNode row) {
+        return originatorId.equalsIgnoreCase(row.path("ORIGINATOR_ID").asText(""));
+    }
+
     /** The filter on the capture's own records: this ORIGINATOR_ID. */
     ObjectNode originFilter(ObjectNode params) {
         ObjectNode filter = params.putObject("filter");

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.ItemRef;
+import org.jamescrm.spi.ItemType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,7 +34,7 @@ final class Bitrix24Lookups {
     /** Pages followed per list command at most: a lookup never walks a whole portal. */
     private static final int MAX_PAGES = 20;
     private static final String[] DEAL_FIELDS = {"ID", "STAGE_SEMANTIC_ID", "ASSIGNED_BY_ID", "DATE_MODIFY", "LEAD_ID", "CONTACT_ID",
-        "COMPANY_ID"};
+        "COMPANY_ID", "ORIGINATOR_ID", "ORIGIN_ID"};
 
     private final Bitrix24Client client;
     private final Bitrix24Fields fields;
@@ -106,19 +108,55 @@ final class Bitrix24Lookups {
 
     /** The found items' details and their deals. */
     void details(Map<String, Bitrix24Client.Command> commands, ClientIds ids) {
-        listIn(commands, "leads", "crm.lead.list", "ID", ids.leads(), "ID", "STATUS_SEMANTIC_ID", "ASSIGNED_BY_ID", "DATE_MODIFY", "EMAIL");
-        listIn(commands, "contacts", "crm.contact.list", "ID", ids.contacts(), "ID", "ASSIGNED_BY_ID", "COMPANY_ID", "EMAIL");
+        listIn(commands, "leads", "crm.lead.list", "ID", ids.leads(), "ID", "STATUS_SEMANTIC_ID", "ASSIGNED_BY_ID", "DATE_MODIFY", "EMAIL",
+            "ORIGINATOR_ID", "ORIGIN_ID");
+        listIn(commands, "contacts", "crm.contact.list", "ID", ids.contacts(), "ID", "ASSIGNED_BY_ID", "COMPANY_ID", "EMAIL",
+            "ORIGINATOR_ID", "ORIGIN_ID");
         listIn(commands, "companies", "crm.company.list", "ID", ids.companies(), "ID", "ASSIGNED_BY_ID", "EMAIL");
         listIn(commands, "dealsByContact", "crm.deal.list", "CONTACT_ID", ids.contacts(), DEAL_FIELDS);
         listIn(commands, "dealsByCompany", "crm.deal.list", "COMPANY_ID", ids.companies(), DEAL_FIELDS);
         listIn(commands, "dealsByLead", "crm.deal.list", "LEAD_ID", ids.leads(), DEAL_FIELDS);
     }
 
-    /** The record of each address from the rows of {@link #details}. */
-    Map<EmailAddress, ClientRecord> clients(Collection<EmailAddress> emails, Rows rows) {
+    /**
+     * The leads, contacts and deals among the rows of {@link #details} that the capture created for
+     * one of {@code originKeys}: what an interrupted capture already wrote. They carry the client's
+     * address (leads, contacts) or belong to its contact or lead (deals), so the lookup of the
+     * client's details finds them without a query of their own.
+     */
+    Map<String, List<ItemRef>> createdFor(Collection<String> originKeys, Rows rows) {
+        Map<String, List<ItemRef>> created = new LinkedHashMap<>();
+        Set<String> keys = Set.copyOf(originKeys);
+        Map<ItemType, List<JsonNode>> rowsByType = Map.of(
+            ItemType.LEAD, rows.named("leads"),
+            ItemType.CONTACT, rows.named("contacts"),
+            ItemType.DEAL, deals(rows));
+        for (ItemType type : List.of(ItemType.LEAD, ItemType.CONTACT,
+            ItemType.DEAL)) {
+            for (JsonNode row : rowsByType.get(type)) {
+                String key = row.path("ORIGIN_ID").asText("");
+                if (keys.contains(key) && fields.isOurs(row)) {
+                    ItemRef item = new ItemRef(type, row.path("ID").asText());
+                    List<ItemRef> items = created.computeIfAbsent(key, k -> new ArrayList<>());
+                    if (!items.contains(item)) {
+                        items.add(item);
+                    }
+                }
+            }
+        }
+        return created;
+    }
+
+    private static List<JsonNode> deals(Rows rows) {
         List<JsonNode> deals = new ArrayList<>(rows.named("dealsByContact"));
         deals.addAll(rows.named("dealsByCompany"));
         deals.addAll(rows.named("dealsByLead"));
+        return deals;
+    }
+
+    /** The record of each address from the rows of {@link #details}. */
+    Map<EmailAddress, ClientRecord> clients(Collection<EmailAddress> emails, Rows rows) {
+        List<JsonNode> deals = deals(rows);
         Map<EmailAddress, ClientRecord> records = new LinkedHashMap<>();
         for (EmailAddress email : emails) {
             records.put(email, Bitrix24Records.clientRecord(email, rows.named("leads"), rows.named("contacts"),

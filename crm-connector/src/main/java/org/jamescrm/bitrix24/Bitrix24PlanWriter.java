@@ -37,14 +37,32 @@ final class Bitrix24PlanWriter {
     }
 
     List<WriteResult> write(List<WritePlan> plans) {
-        List<Progress> progress = plans.stream().map(Progress::new).toList();
+        List<Progress> progress = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            progress.add(new Progress(plans.get(i), "p" + i));
+        }
         Optional<CrmException> unavailable = Optional.empty();
         while (unavailable.isEmpty()) {
             Map<String, Bitrix24Client.Command> step = new LinkedHashMap<>();
             Map<String, Target> targets = new LinkedHashMap<>();
             List<List<String>> groups = new ArrayList<>();
-            for (int i = 0; i < progress.size(); i++) {
-                progress.get(i).nextCommands("p" + i, step, targets, groups);
+            List<Progress> activityOnly = new ArrayList<>();
+            for (Progress plan : progress) {
+                if (plan.createsNothing()) {
+                    activityOnly.add(plan);
+                } else {
+                    plan.nextCommands(step, targets, groups);
+                }
+            }
+            // a plan that creates nothing fits any step: it fills the room the step's last request has left,
+            // and waits for the last step otherwise, so the requests of a round go out full
+            int room = groups.isEmpty() ? Integer.MAX_VALUE : roomInLastBatch(groups);
+            for (Progress plan : activityOnly) {
+                int size = plan.plan.activity().completed() ? 2 : 1;
+                if (plan.pending() && size <= room) {
+                    plan.nextCommands(step, targets, groups);
+                    room -= size;
+                }
             }
             if (groups.isEmpty()) {
                 break;
@@ -54,6 +72,15 @@ final class Bitrix24PlanWriter {
         // the portal is unavailable or refuses us: the plans still open end here, for the queue to retry
         unavailable.ifPresent(cause -> progress.forEach(plan -> plan.fail(cause)));
         return progress.stream().map(Progress::result).toList();
+    }
+
+    /** The commands still free in the last request of a step made of {@code groups}. */
+    private static int roomInLastBatch(List<List<String>> groups) {
+        int used = 0;
+        for (List<String> group : groups) {
+            used = used + group.size() > Bitrix24Lookups.BATCH ? group.size() : used + group.size();
+        }
+        return Bitrix24Lookups.BATCH - used;
     }
 
     /** Where the result of a command goes: a plan's creation, its activity, or the activity's completion. */
@@ -97,20 +124,32 @@ final class Bitrix24PlanWriter {
     /** How far one plan got. */
     private final class Progress {
         private final WritePlan plan;
+        private final String prefix;
         private final ItemRef[] created;
         private final boolean[] sent;
         private boolean activitySent;
         private String activityId;
         private CrmException failure;
 
-        Progress(WritePlan plan) {
+        /** @param prefix the start of the plan's command names, unique in the round */
+        Progress(WritePlan plan, String prefix) {
             this.plan = plan;
+            this.prefix = prefix;
             this.created = new ItemRef[plan.creations().size()];
             this.sent = new boolean[plan.creations().size()];
         }
 
+        boolean createsNothing() {
+            return created.length == 0;
+        }
+
+        /** Whether the plan still has commands to send. */
+        boolean pending() {
+            return failure == null && !activitySent;
+        }
+
         /** Adds the commands this plan can send now; a group holds commands that must share a request. */
-        void nextCommands(String prefix, Map<String, Bitrix24Client.Command> step, Map<String, Target> targets,
+        void nextCommands(Map<String, Bitrix24Client.Command> step, Map<String, Target> targets,
                           List<List<String>> groups) {
             if (failure != null || activitySent) {
                 return;

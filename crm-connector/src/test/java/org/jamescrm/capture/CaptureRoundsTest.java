@@ -25,7 +25,7 @@ class CaptureRoundsTest {
     @Test
     void manyMailsOfOneNewClientHandedOverAtOnceShouldMakeOneLeadAndAnActivityEach() throws Exception {
         List<CompletableFuture<DecisionRecord>> results = new ArrayList<>();
-        try (CaptureRounds rounds = new CaptureRounds(harness.service, 50, Thread::new)) {
+        try (CaptureRounds rounds = new CaptureRounds(harness.service, 50, java.time.Duration.ZERO, Thread::new)) {
             for (int i = 0; i < 20; i++) {
                 results.add(rounds.submit(inbound("carol@client.example", "<" + i + "@client.example>")));
             }
@@ -39,8 +39,30 @@ class CaptureRoundsTest {
     }
 
     @Test
+    void aFullRoundShouldStartWithoutWaitingOutTheRoundWait() throws Exception {
+        try (CaptureRounds rounds = new CaptureRounds(harness.service, 3, java.time.Duration.ofMinutes(10), Thread::new)) {
+            List<CompletableFuture<DecisionRecord>> results = List.of(
+                rounds.submit(inbound("carol@client.example", "<1@client.example>")),
+                rounds.submit(inbound("dave@other.example", "<2@other.example>")),
+                rounds.submit(inbound("erin@third.example", "<3@third.example>")));
+
+            for (CompletableFuture<DecisionRecord> result : results) {
+                assertThat(result.get(10, TimeUnit.SECONDS).captured()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aLoneCaptureShouldRunWhenItsWaitIsOver() throws Exception {
+        try (CaptureRounds rounds = new CaptureRounds(harness.service, 200, java.time.Duration.ofMillis(100), Thread::new)) {
+            assertThat(rounds.submit(inbound("carol@client.example", "<1@client.example>")).get(10, TimeUnit.SECONDS).captured())
+                .isTrue();
+        }
+    }
+
+    @Test
     void aCaptureHandedOverAfterCloseShouldFailAsUnavailableForTheQueueToRetry() {
-        CaptureRounds rounds = new CaptureRounds(harness.service, 50, Thread::new);
+        CaptureRounds rounds = new CaptureRounds(harness.service, 50, java.time.Duration.ZERO, Thread::new);
         rounds.close();
 
         CompletableFuture<DecisionRecord> result = rounds.submit(inbound("carol@client.example", "<1@client.example>"));
@@ -52,7 +74,7 @@ class CaptureRoundsTest {
 
     @Test
     void aRoundSizeBelowOneShouldBeRefused() {
-        assertThatThrownBy(() -> new CaptureRounds(harness.service, 0, Thread::new))
+        assertThatThrownBy(() -> new CaptureRounds(harness.service, 0, java.time.Duration.ZERO, Thread::new))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one capture");
     }
 }

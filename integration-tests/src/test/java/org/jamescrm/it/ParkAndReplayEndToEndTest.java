@@ -30,11 +30,15 @@ class ParkAndReplayEndToEndTest {
     static final String REPOSITORY = "/mailRepositories/var%2Fmail%2Fcrm-capture-error/mails";
     static final Duration CAPTURE = Duration.ofSeconds(30);
 
-    /** One capture per client in any 3 seconds: the second mail of a client is parked as FLOOD. */
+    /**
+     * One capture per client in any 3 seconds: the second mail of a client is parked as FLOOD. Rounds
+     * start at once, so the second capture happens within the window.
+     */
     @RegisterExtension
     static JamesServerExtension james = InstalledJames.withProductConfiguration()
         .edit("crm-capture.xml", xml -> xml.replace("<captureAddress>",
             "<flood><captures>1</captures><window>3 seconds</window></flood>\n  <captureAddress>"))
+        .edit("mailetcontainer.xml", xml -> xml.replace("<roundWait>3 seconds</roundWait>", "<roundWait>0 s</roundWait>"))
         .extension();
 
     static MailClient mail;

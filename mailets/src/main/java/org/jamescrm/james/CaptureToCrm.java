@@ -44,10 +44,12 @@ import org.jamescrm.rules.MessageSummary;
  *     parked captures are kept for an administrator to inspect and replay.</li>
  * <li>{@code consumerThreads} (optional, default 4): threads parsing captured mails and acting on the
  * outcomes.</li>
- * <li>{@code roundSize} (optional, default 200): the most captures looked up in the CRM and written
- * together. A round takes what arrived while the previous one ran: under load one CRM lookup and a
- * few batched writes serve many mails (Bitrix24 allows 2 requests a second), while a lone mail on a
- * quiet server is captured at once.</li>
+ * <li>{@code roundSize} (optional, default 300): the most captures looked up in the CRM and written
+ * together. One CRM lookup and a few batched writes serve a whole round (Bitrix24 allows 2 requests a
+ * second, 50 commands each).</li>
+ * <li>{@code roundWait} (optional, default 3 seconds): while the server is busy, the longest a capture
+ * waits for others to share its round; on a quiet server (no round within that time) a capture
+ * starts its round at once.</li>
  * </ul>
  * <pre>{@code
  * <mailet match="All" class="org.jamescrm.james.CaptureToCrm">
@@ -56,7 +58,8 @@ import org.jamescrm.rules.MessageSummary;
  *   <retryDelays>5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour</retryDelays>
  *   <errorRepository>memory://var/mail/crm-capture-error/</errorRepository>
  *   <consumerThreads>4</consumerThreads>
- *   <roundSize>200</roundSize>
+ *   <roundSize>300</roundSize>
+ *   <roundWait>3 seconds</roundWait>
  *   <onMailetException>ignore</onMailetException>
  * </mailet>
  * }</pre>
@@ -91,7 +94,7 @@ public class CaptureToCrm extends GenericMailet {
         queue = queues.createQueue(configuration.queue());
         parker = new CaptureParker(repositories, configuration.errorRepository());
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
-        rounds = new CaptureRounds(captureService, configuration.roundSize(), runnable -> {
+        rounds = new CaptureRounds(captureService, configuration.roundSize(), configuration.roundWait(), runnable -> {
             Thread thread = new Thread(runnable, "crm-capture-rounds-" + configuration.queue().asString());
             thread.setDaemon(true);
             return thread;

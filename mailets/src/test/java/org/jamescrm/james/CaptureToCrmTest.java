@@ -155,7 +155,7 @@ class CaptureToCrmTest {
                 .setProperty("maxRetry", "3").build()))
             .isInstanceOf(MessagingException.class)
             .hasMessage("CaptureToCrm: unknown parameter <maxRetry>; allowed parameters: consumerThreads, errorRepository, "
-                + "maxRetries, onMailetException, onMatcherException, queue, retryDelays, roundSize");
+                + "maxRetries, onMailetException, onMatcherException, queue, retryDelays, roundSize, roundWait");
     }
 
     @Test

@@ -93,7 +93,7 @@ class MimeCorpusThroughCaptureTest {
 
         assertThat(bytes(mail)).isEqualTo(before);
         assertThat(mail.getState()).isEqualTo(Mail.DEFAULT);
-        try (CaptureRounds rounds = new CaptureRounds(service, 10, Thread::new)) {
+        try (CaptureRounds rounds = new CaptureRounds(service, 10, java.time.Duration.ZERO, Thread::new)) {
             for (Mail capture : queued) {
                 CaptureOutcome outcome = new CaptureDeliverer(rounds,
                     new ManualSaves(new MailClassifier(source), context, new ManualSaveReplies(context))).deliver(capture)

@@ -54,7 +54,7 @@ class Bitrix24CaptureUnderLoadContractTest {
             faults.schedule(() -> portal.faultNext(1, Bitrix24Emulator.Fault.status(503)), 2100, TimeUnit.MILLISECONDS);
 
             CaptureLoad.Result result;
-            try (CaptureRounds rounds = new CaptureRounds(service, 200, Thread::new)) {
+            try (CaptureRounds rounds = new CaptureRounds(service, 200, Duration.ofMillis(200), Thread::new)) {
                 result = new CaptureLoad(rounds, Duration.ofMillis(300), 30).run(mix.requests(MAILS), 0);
             } finally {
                 faults.shutdownNow();

@@ -32,6 +32,7 @@ import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewLead;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
@@ -118,6 +119,31 @@ class Bitrix24TrapsContractTest {
         assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(WriteResult.Written.class));
         assertThat(b24.emulator().requestCount() - before).as("120 commands, 50 per batch").isEqualTo(3);
         assertThat(b24.emulator().activities()).hasSize(120);
+    }
+
+    @Test
+    void aRoundsWritesShouldGoOutInAsFewRequestsAsTheirCommandsNeed() throws Exception {
+        long contact = contact("carol@client.example");
+        List<WritePlan> plans = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = "<new" + i + "@lead.example>";
+            plans.add(new WritePlan(key, List.of(new NewLead("Inquiry", "New " + i, EmailAddress.of("new" + i + "@lead.example"), "EMAIL",
+                Optional.empty(), false, key)), activity(key, List.of(), ActivityDirection.INCOMING, Optional.empty(), List.of())));
+            String known = "<known" + i + "@client.example>";
+            plans.add(new WritePlan(known, List.of(), activity(known, List.of(new ItemRef(ItemType.CONTACT, String.valueOf(contact))),
+                ActivityDirection.INCOMING, Optional.empty(), List.of())));
+        }
+        Bitrix24Connector connector = connector();
+        connector.checkConnection(); // as the server does at start: it learns the portal's CRM mode
+        long before = b24.emulator().requestCount();
+
+        List<WriteResult> results = connector.write(plans);
+
+        assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(WriteResult.Written.class));
+        assertThat(b24.emulator().requestCount() - before)
+            .as("90 commands: the leads with 20 activities of known clients, then the leads' activities with the other 10")
+            .isEqualTo(2);
+        assertThat(b24.emulator().activities()).hasSize(60);
     }
 
     @Test

@@ -28,16 +28,18 @@ import org.apache.mailet.MailetConfig;
  * @param consumerThreads {@code <consumerThreads>}: threads parsing captured mails and acting on
  *                        the outcomes (default 4)
  * @param roundSize       {@code <roundSize>}: the most captures one round looks up and writes
- *                        together (default 200); a round takes what arrived while the previous
- *                        one ran, so a quiet server still captures each mail at once
+ *                        together (default 300); a round takes what arrived while the previous
+ *                        one ran
+ * @param roundWait       {@code <roundWait>}: the longest a capture waits for others to share its
+ *                        round while the server is busy (default 3 seconds)
  */
 public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, List<Duration> retryDelays,
-                                        MailRepositoryUrl errorRepository, int consumerThreads, int roundSize) {
+                                        MailRepositoryUrl errorRepository, int consumerThreads, int roundSize, Duration roundWait) {
 
     static final String DEFAULT_RETRY_DELAYS = "5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour";
     /** Parameters of this mailet, and those every James mailet accepts. */
     private static final Set<String> PARAMETERS = Set.of("queue", "maxRetries", "retryDelays", "errorRepository",
-        "consumerThreads", "roundSize", "onMailetException", "onMatcherException");
+        "consumerThreads", "roundSize", "roundWait", "onMailetException", "onMatcherException");
 
     public CaptureQueueConfiguration {
         retryDelays = List.copyOf(retryDelays);
@@ -59,7 +61,8 @@ public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, Lis
             delays(config),
             MailRepositoryUrl.from(parameter(config, "errorRepository", "memory://var/mail/crm-capture-error/")),
             number(config, "consumerThreads", "4", 1),
-            number(config, "roundSize", "200", 1));
+            number(config, "roundSize", "300", 1),
+            duration(config, "roundWait", "3 seconds"));
     }
 
     /** The wait before retry number {@code retry} (1 for the first retry). */
@@ -84,6 +87,16 @@ public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, Lis
         }
         throw new MessagingException(config.getMailetName() + ": parameter <" + name + "> has value '" + value
             + "'; allowed values: a whole number of at least " + minimum);
+    }
+
+    private static Duration duration(MailetConfig config, String name, String defaultValue) throws MessagingException {
+        String value = parameter(config, name, defaultValue);
+        try {
+            return DurationParser.parse(value);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MessagingException(config.getMailetName() + ": parameter <" + name + "> has value '" + value
+                + "'; allowed values: a duration such as '500 ms', '2 seconds'");
+        }
     }
 
     private static List<Duration> delays(MailetConfig config) throws MessagingException {

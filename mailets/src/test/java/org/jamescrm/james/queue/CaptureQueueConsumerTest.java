@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The consumer acts on each attempt's outcome: done, retry with the configured delay, or park. */
 class CaptureQueueConsumerTest {
     static final CaptureQueueConfiguration CONFIGURATION = new CaptureQueueConfiguration(MailQueueName.of("crm-capture"), 2,
-        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1, 200);
+        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1, 200, Duration.ofMillis(500));
 
     MailQueue queue = mock(MailQueue.class);
     CaptureDeliverer deliverer = mock(CaptureDeliverer.class);

@@ -66,7 +66,7 @@ class ManualSavesTest {
         crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
         CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
         MailClassifier classifier = new MailClassifier(source);
-        rounds = new CaptureRounds(service, 10, Thread::new);
+        rounds = new CaptureRounds(service, 10, java.time.Duration.ZERO, Thread::new);
         deliverer = new CaptureDeliverer(rounds, new ManualSaves(classifier, context, new ManualSaveReplies(context)));
     }
 
