@@ -40,15 +40,8 @@ class Bitrix24CaptureEndToEndTest {
         .withPerMethodLifecycle(false);
 
     @RegisterExtension
-    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3027).captureSettings("""
-        <crmcapture>
-          <connector>bitrix24</connector>
-          <bitrix24>
-            <portal>%s</portal>
-            <webhook user="%d" code="%s"/>
-          </bitrix24>
-        </crmcapture>
-        """.formatted(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode())).extension();
+    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3027)
+        .bitrix24(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode()).extension();
 
     static MailClient mail;
     static WebAdminClient webAdmin;

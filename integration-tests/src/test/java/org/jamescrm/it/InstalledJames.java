@@ -63,6 +63,19 @@ final class InstalledJames {
         return edit("crm-capture.xml", ignored -> settings);
     }
 
+    /** Capture settings that select the Bitrix24 connector on {@code portal} through an inbound webhook, all else default. */
+    InstalledJames bitrix24(java.net.URI portal, int webhookUser, String webhookCode) {
+        return captureSettings("""
+            <crmcapture>
+              <connector>bitrix24</connector>
+              <bitrix24>
+                <portal>%s</portal>
+                <webhook user="%d" code="%s"/>
+              </bitrix24>
+            </crmcapture>
+            """.formatted(portal, webhookUser, webhookCode));
+    }
+
     /** A James 3.8.1 memory server with this installation, one per test class. */
     JamesServerExtension extension() {
         return new JamesServerBuilder<MemoryJamesConfiguration>(this::install)

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
 
 /**
  * A capture that cannot happen now is parked in the capture error repository, where James's own
@@ -27,7 +27,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class ParkAndReplayEndToEndTest {
     static final String ALICE = "alice@company.example";
-    static final String REPOSITORY = "/mailRepositories/var%2Fmail%2Fcrm-capture-error/mails";
     static final Duration CAPTURE = Duration.ofSeconds(30);
 
     /**
@@ -45,7 +44,6 @@ class ParkAndReplayEndToEndTest {
     static WebAdminClient webAdmin;
     static URI base;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
@@ -55,13 +53,8 @@ class ParkAndReplayEndToEndTest {
         base = URI.create("http://127.0.0.1:" + server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
     }
 
-    private static JsonNode parked() throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(base.resolve(REPOSITORY)).GET().build(),
-            HttpResponse.BodyHandlers.ofString()).body());
-    }
-
     private static void replay() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(base.resolve(REPOSITORY + "?action=reprocess&queue=crm-capture"))
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(base.resolve(WebAdminClient.PARKED + "?action=reprocess&queue=crm-capture"))
             .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
     }
@@ -77,7 +70,7 @@ class ParkAndReplayEndToEndTest {
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(activities("<kim-1@client.example>")).hasSize(1));
         mail.send("kim@client.example", List.of(ALICE), TestMessages.plain("kim@client.example", ALICE, "<kim-2@client.example>", "",
             "Second", "Two."));
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(parked()).hasSize(1));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.parked()).hasSize(1));
         assertThat(webAdmin.decisions("<kim-2@client.example>").get(0).path("reason").asText()).isEqualTo("FLOOD");
         assertThat(activities("<kim-2@client.example>")).isEmpty();
 
@@ -87,7 +80,7 @@ class ParkAndReplayEndToEndTest {
             assertThat(activities("<kim-2@client.example>")).hasSize(1);
         });
         assertThat(webAdmin.decisions("<kim-2@client.example>").get(0).path("captured").asBoolean()).isTrue();
-        assertThat(parked()).isEmpty();
+        assertThat(webAdmin.parked()).isEmpty();
         assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("kim@client.example"))).hasSize(1);
     }
 }

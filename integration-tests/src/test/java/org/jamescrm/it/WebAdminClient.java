@@ -19,6 +19,8 @@ final class WebAdminClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper mapper = new ObjectMapper();
     private final URI base;
+    /** The capture error repository of the product's configuration, on James's WebAdmin. */
+    static final String PARKED = "/mailRepositories/var%2Fmail%2Fcrm-capture-error/mails";
 
     WebAdminClient(int port) {
         this.base = URI.create("http://127.0.0.1:" + port);
@@ -37,6 +39,11 @@ final class WebAdminClient {
     /** {@code GET /crm/status}. */
     JsonNode status() {
         return get("/crm/status");
+    }
+
+    /** James's {@code GET /mailRepositories/…/mails} of the capture error repository: the parked captures. */
+    JsonNode parked() {
+        return get(PARKED);
     }
 
     /** The elements of an array field of the in-memory CRM matching {@code filter}. */
