@@ -147,6 +147,23 @@ class Bitrix24TrapsContractTest {
     }
 
     @Test
+    void onAPortalWithoutLeadsTheMailOfANewClientShouldJoinTheDealMadeFromItsLead() throws Exception {
+        Bitrix24Emulator portal = Bitrix24Emulator.builder().crmMode("simple").start();
+        try (portal) {
+            String key = "<simple@lead.example>";
+            WritePlan plan = new WritePlan(key, List.of(new NewLead("Inquiry", "Sam", EmailAddress.of("sam@lead.example"), "EMAIL",
+                Optional.empty(), false, key)), activity(key, List.of(), ActivityDirection.INCOMING, Optional.empty(), List.of()));
+
+            WriteResult.Written written = (WriteResult.Written) connector(portal, 20, 50).write(List.of(plan)).get(0);
+
+            assertThat(written.created()).singleElement().satisfies(item -> assertThat(item.type()).isEqualTo(ItemType.DEAL));
+            Map<String, Object> activity = portal.activity(Long.parseLong(written.activityId()));
+            assertThat(String.valueOf(activity.get("OWNER_TYPE_ID"))).isEqualTo("2");
+            assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(written.created().get(0).id());
+        }
+    }
+
+    @Test
     void theLookupsOfARoundOfTwoHundredMailsShouldTakeAFewRequests() throws Exception {
         b24.emulator().addUser(Map.of("NAME", "Alice", "EMAIL", "alice@company.example", "ACTIVE", "Y"));
         Set<String> keys = new LinkedHashSet<>();
