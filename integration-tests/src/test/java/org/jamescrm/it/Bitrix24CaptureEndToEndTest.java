@@ -66,14 +66,7 @@ class Bitrix24CaptureEndToEndTest {
         PORTAL.close();
     }
 
-    private static JsonNode decision(String messageId) {
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions(messageId)).isNotEmpty());
-        return webAdmin.decisions(messageId).get(0);
-    }
 
-    private static List<Map<String, Object>> activitiesOf(String messageId) {
-        return PORTAL.activities().stream().filter(activity -> messageId.equals(activity.get("ORIGIN_ID"))).toList();
-    }
 
     @Test
     void aNewClientsMailShouldBecomeALeadWithAnOpenIncomingActivity() throws Exception {
@@ -81,12 +74,12 @@ class Bitrix24CaptureEndToEndTest {
 
         mail.send("carol@client.example", List.of(ALICE), message);
 
-        assertThat(decision("<quote@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(webAdmin.awaitDecision("<quote@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
         Map<String, Object> lead = PORTAL.leads().stream().filter(row -> "<quote@client.example>".equals(row.get("ORIGIN_ID")))
             .findFirst().orElseThrow();
         assertThat(lead).containsEntry("ORIGINATOR_ID", ORIGINATOR);
         assertThat(String.valueOf(lead.get("ASSIGNED_BY_ID"))).isEqualTo(String.valueOf(alice));
-        assertThat(activitiesOf("<quote@client.example>")).singleElement().satisfies(activity -> {
+        assertThat(PORTAL.activitiesWithOrigin("<quote@client.example>")).singleElement().satisfies(activity -> {
             assertThat(String.valueOf(activity.get("OWNER_TYPE_ID"))).isEqualTo("1");
             assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(String.valueOf(lead.get("ID")));
             assertThat(String.valueOf(activity.get("DIRECTION"))).isEqualTo("1");
@@ -99,14 +92,14 @@ class Bitrix24CaptureEndToEndTest {
     void anEmployeesReplyShouldJoinTheThreadCompletedAndNeverBeSentAgain() throws Exception {
         mail.send("dave@client.example", List.of(ALICE), message("Dave Client <dave@client.example>", ALICE, "<ask@client.example>", "",
             "Delivery", "When?"));
-        assertThat(decision("<ask@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(webAdmin.awaitDecision("<ask@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
 
         mail.send(ALICE, List.of("dave@client.example"), message("Alice Adams <" + ALICE + ">", "dave@client.example",
             "<answer@company.example>", "In-Reply-To: <ask@client.example>\r\n", "Re: Delivery", "Tomorrow."));
 
-        assertThat(decision("<answer@company.example>").path("captured").asBoolean()).isTrue();
-        Object leadId = activitiesOf("<ask@client.example>").get(0).get("OWNER_ID");
-        assertThat(activitiesOf("<answer@company.example>")).singleElement().satisfies(activity -> {
+        assertThat(webAdmin.awaitDecision("<answer@company.example>").path("captured").asBoolean()).isTrue();
+        Object leadId = PORTAL.activitiesWithOrigin("<ask@client.example>").get(0).get("OWNER_ID");
+        assertThat(PORTAL.activitiesWithOrigin("<answer@company.example>")).singleElement().satisfies(activity -> {
             assertThat(String.valueOf(activity.get("DIRECTION"))).isEqualTo("2");
             assertThat(activity.get("COMPLETED")).as("completed by an update after its creation").isEqualTo("Y");
             assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(String.valueOf(leadId));
@@ -123,8 +116,8 @@ class Bitrix24CaptureEndToEndTest {
         mail.send("erin@client.example", List.of(ALICE), message("erin@client.example", ALICE, "<erin@client.example>", "", "Tables",
             "Any news?"));
 
-        assertThat(decision("<erin@client.example>").path("captured").asBoolean()).isTrue();
-        assertThat(activitiesOf("<erin@client.example>")).singleElement().satisfies(activity -> {
+        assertThat(webAdmin.awaitDecision("<erin@client.example>").path("captured").asBoolean()).isTrue();
+        assertThat(PORTAL.activitiesWithOrigin("<erin@client.example>")).singleElement().satisfies(activity -> {
             assertThat(String.valueOf(activity.get("OWNER_TYPE_ID"))).isEqualTo("2");
             assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(String.valueOf(deal));
         });
@@ -137,10 +130,10 @@ class Bitrix24CaptureEndToEndTest {
         mail.send("frank@client.example", List.of(ALICE), message("frank@client.example", ALICE, "<ooo@client.example>",
             "Auto-Submitted: auto-replied\r\n", "Out of office", "Back Monday."));
 
-        assertThat(decision("<lunch@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
-        assertThat(decision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
-        assertThat(activitiesOf("<lunch@company.example>")).isEmpty();
-        assertThat(activitiesOf("<ooo@client.example>")).isEmpty();
+        assertThat(webAdmin.awaitDecision("<lunch@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
+        assertThat(webAdmin.awaitDecision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
+        assertThat(PORTAL.activitiesWithOrigin("<lunch@company.example>")).isEmpty();
+        assertThat(PORTAL.activitiesWithOrigin("<ooo@client.example>")).isEmpty();
         assertThat(PORTAL.leads()).noneMatch(lead -> "<ooo@client.example>".equals(lead.get("ORIGIN_ID")));
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(BOB)).contains("12:30?"));
     }
@@ -154,8 +147,8 @@ class Bitrix24CaptureEndToEndTest {
             "Hi."));
 
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("<gina@client.example>"));
-        assertThat(decision("<gina@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
-        assertThat(activitiesOf("<gina@client.example>")).hasSize(1);
+        assertThat(webAdmin.awaitDecision("<gina@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(PORTAL.activitiesWithOrigin("<gina@client.example>")).hasSize(1);
         assertThat(PORTAL.leads().stream().filter(lead -> "<gina@client.example>".equals(lead.get("ORIGIN_ID")))).hasSize(1);
         assertThat(PORTAL.requests().stream().filter(request -> request.status() == 503).count()).isEqualTo(failedBefore + 1);
     }
@@ -165,13 +158,13 @@ class Bitrix24CaptureEndToEndTest {
         String message = message("hank@client.example", ALICE, "<twice@client.example>", "", "Twice", "Sent twice.");
 
         mail.send("hank@client.example", List.of(ALICE), message);
-        assertThat(decision("<twice@client.example>").path("captured").asBoolean()).isTrue();
+        assertThat(webAdmin.awaitDecision("<twice@client.example>").path("captured").asBoolean()).isTrue();
         mail.send("hank@client.example", List.of(ALICE), message);
 
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<twice@client.example>")).hasSize(2));
         assertThat(webAdmin.decisions("<twice@client.example>")).extracting(record -> record.path("reason").asText())
             .contains("DUPLICATE");
-        assertThat(activitiesOf("<twice@client.example>")).hasSize(1);
+        assertThat(PORTAL.activitiesWithOrigin("<twice@client.example>")).hasSize(1);
     }
 
     @Test

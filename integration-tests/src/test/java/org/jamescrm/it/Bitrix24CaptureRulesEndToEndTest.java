@@ -121,19 +121,8 @@ class Bitrix24CaptureRulesEndToEndTest {
         PORTAL.close();
     }
 
-    /** The newest decision about {@code messageId}, once there is one. */
-    private static JsonNode decision(String messageId) {
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions(messageId)).isNotEmpty());
-        return webAdmin.decisions(messageId).get(0);
-    }
 
-    private static List<Map<String, Object>> activitiesOf(String messageId) {
-        return PORTAL.activities().stream().filter(activity -> messageId.equals(activity.get("ORIGIN_ID"))).toList();
-    }
 
-    private static List<Map<String, Object>> leadsOf(String messageId) {
-        return PORTAL.leads().stream().filter(lead -> messageId.equals(lead.get("ORIGIN_ID"))).toList();
-    }
 
     /** Whether a row's EMAIL multi-field holds {@code address}. */
     @SuppressWarnings("unchecked")
@@ -169,17 +158,17 @@ class Bitrix24CaptureRulesEndToEndTest {
         mail.send("rita@client.example", List.of(ALICE), message("Rita Returning <rita@client.example>", ALICE,
             "<second-order@client.example>", "", "Second order", "We would like 20 more chairs."));
 
-        JsonNode record = decision("<second-order@client.example>");
+        JsonNode record = webAdmin.awaitDecision("<second-order@client.example>");
         assertThat(record.path("reason").asText()).isEqualTo("REPEAT_LEAD");
         assertThat(record.path("settings").path("createLeadForIncoming").asText()).isEqualTo("false");
         assertThat(record.path("settings").path("repeatSale").asText()).isEqualTo("lead");
         assertThat(PORTAL.leads()).hasSize((int) leadsBefore + 1);
-        Map<String, Object> lead = leadsOf("<second-order@client.example>").stream().findFirst().orElseThrow();
+        Map<String, Object> lead = PORTAL.leadsWithOrigin("<second-order@client.example>").stream().findFirst().orElseThrow();
         assertThat(text(lead.get("ASSIGNED_BY_ID"))).as("the client's responsible").isEqualTo(text(bob));
         assertThat(text(lead.get("CONTACT_ID"))).isEqualTo(text(contact));
         assertThat(lead.get("IS_RETURN_CUSTOMER")).as("marked as a returning customer").isEqualTo("Y");
         assertThat(lead.get("TITLE")).isEqualTo("Second order");
-        assertThat(activitiesOf("<second-order@client.example>")).singleElement().satisfies(activity -> {
+        assertThat(PORTAL.activitiesWithOrigin("<second-order@client.example>")).singleElement().satisfies(activity -> {
             // capture-rules §5 binds the activity to every item it goes to; which of them Bitrix24 shows as the
             // owner is not a rule, so either is accepted while both timelines must show the mail
             assertThat(List.of(binding(LEAD, lead.get("ID")), binding(CONTACT, contact)))
@@ -201,14 +190,14 @@ class Bitrix24CaptureRulesEndToEndTest {
             String messageId = "<rr-" + client + "@client.example>";
             mail.send(client + "@client.example", List.of(SALES), message(client + "@client.example", SALES, messageId, "",
                 "Price list", "Could you send your prices?"));
-            assertThat(decision(messageId).path("reason").asText()).isEqualTo("NEW_LEAD");
+            assertThat(webAdmin.awaitDecision(messageId).path("reason").asText()).isEqualTo("NEW_LEAD");
         }
 
         List<String> responsibles = clients.stream().map(client -> {
             String messageId = "<rr-" + client + "@client.example>";
-            Map<String, Object> lead = leadsOf(messageId).stream().findFirst().orElseThrow();
+            Map<String, Object> lead = PORTAL.leadsWithOrigin(messageId).stream().findFirst().orElseThrow();
             assertThat(hasEmail(lead, client + "@client.example")).isTrue();
-            assertThat(activitiesOf(messageId)).singleElement().satisfies(activity -> {
+            assertThat(PORTAL.activitiesWithOrigin(messageId)).singleElement().satisfies(activity -> {
                 assertThat(text(activity.get("OWNER_TYPE_ID"))).isEqualTo(LEAD);
                 assertThat(text(activity.get("OWNER_ID"))).isEqualTo(text(lead.get("ID")));
                 assertThat(text(activity.get("RESPONSIBLE_ID"))).isEqualTo(text(lead.get("ASSIGNED_BY_ID")));
@@ -218,7 +207,7 @@ class Bitrix24CaptureRulesEndToEndTest {
         // whoever the queue starts with, the first two leads go to Alice and Bob, and the third starts over
         assertThat(responsibles.subList(0, 2)).containsExactlyInAnyOrder(text(alice), text(bob));
         assertThat(responsibles.get(2)).isEqualTo(responsibles.get(0));
-        assertThat(decision("<rr-iris@client.example>").path("settings").path("distribution").asText()).isEqualTo("round-robin");
+        assertThat(webAdmin.awaitDecision("<rr-iris@client.example>").path("settings").path("distribution").asText()).isEqualTo("round-robin");
     }
 
     @Test
@@ -228,7 +217,7 @@ class Bitrix24CaptureRulesEndToEndTest {
         mail.send("kim@client.example", List.of(DORA), message("Kim Newcomer <kim@client.example>", DORA, "<leadless@client.example>", "",
             "Office desks", "Do you deliver to Lyon?"));
 
-        JsonNode record = decision("<leadless@client.example>");
+        JsonNode record = webAdmin.awaitDecision("<leadless@client.example>");
         assertThat(record.path("reason").asText()).isEqualTo("NEW_CONTACT_AND_DEAL");
         assertThat(record.path("settings").path("leadless").asText()).isEqualTo("true");
         assertThat(PORTAL.leads()).as("no lead in leadless mode").hasSize((int) leadsBefore)
@@ -240,7 +229,7 @@ class Bitrix24CaptureRulesEndToEndTest {
         assertThat(text(deal.get("CONTACT_ID"))).isEqualTo(text(contact.get("ID")));
         assertThat(text(deal.get("ASSIGNED_BY_ID"))).isEqualTo(text(dora));
         assertThat(deal.get("CLOSED")).as("a deal in progress").isEqualTo("N");
-        assertThat(activitiesOf("<leadless@client.example>")).singleElement().satisfies(activity -> {
+        assertThat(PORTAL.activitiesWithOrigin("<leadless@client.example>")).singleElement().satisfies(activity -> {
             // as for the repeat lead: either item may be the owner, both must be bound
             assertThat(List.of(binding(CONTACT, contact.get("ID")), binding(DEAL, deal.get("ID"))))
                 .contains(binding(text(activity.get("OWNER_TYPE_ID")), activity.get("OWNER_ID")));
@@ -256,8 +245,8 @@ class Bitrix24CaptureRulesEndToEndTest {
             "Please send 12 lamps.");
         mail.send("lena@client.example", List.of(BOB), clientMail);
         // automatic capture skipped it: an unknown client and lead creation off
-        assertThat(decision("<lena-order@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
-        assertThat(leadsOf("<lena-order@client.example>")).isEmpty();
+        assertThat(webAdmin.awaitDecision("<lena-order@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
+        assertThat(PORTAL.leadsWithOrigin("<lena-order@client.example>")).isEmpty();
 
         String forward = "From: Bob Brown <" + BOB + ">\r\nTo: " + CRM + "\r\nSubject: Fwd: Order of lamps\r\n"
             + "Date: Sun, 22 Nov 2026 11:00:00 +0300\r\nMessage-ID: <fwd-lena@company.example>\r\n"
@@ -272,18 +261,18 @@ class Bitrix24CaptureRulesEndToEndTest {
         assertThat(record.path("reason").asText()).isEqualTo("NEW_LEAD");
         assertThat(record.path("mailbox").asText()).isEqualTo(BOB);
         assertThat(record.path("settings").path("manualSave").asText()).isEqualTo("true");
-        Map<String, Object> lead = leadsOf("<lena-order@client.example>").stream().findFirst().orElseThrow();
+        Map<String, Object> lead = PORTAL.leadsWithOrigin("<lena-order@client.example>").stream().findFirst().orElseThrow();
         assertThat(hasEmail(lead, "lena@client.example")).isTrue();
         assertThat(text(lead.get("ASSIGNED_BY_ID"))).as("the forwarding employee").isEqualTo(text(bob));
-        assertThat(activitiesOf("<lena-order@client.example>")).singleElement().satisfies(activity -> {
+        assertThat(PORTAL.activitiesWithOrigin("<lena-order@client.example>")).singleElement().satisfies(activity -> {
             assertThat(text(activity.get("OWNER_TYPE_ID"))).isEqualTo(LEAD);
             assertThat(text(activity.get("OWNER_ID"))).isEqualTo(text(lead.get("ID")));
             assertThat(text(activity.get("RESPONSIBLE_ID"))).isEqualTo(text(bob));
             assertThat(text(activity.get("DIRECTION"))).as("the client's mail, incoming").isEqualTo("1");
             assertThat(activity.get("SUBJECT")).isEqualTo("Order of lamps");
         });
-        assertThat(activitiesOf("<fwd-lena@company.example>")).as("the forward itself is not a client mail").isEmpty();
-        assertThat(leadsOf("<fwd-lena@company.example>")).isEmpty();
+        assertThat(PORTAL.activitiesWithOrigin("<fwd-lena@company.example>")).as("the forward itself is not a client mail").isEmpty();
+        assertThat(PORTAL.leadsWithOrigin("<fwd-lena@company.example>")).isEmpty();
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(BOB)).contains("Please send 12 lamps."));
         assertThat(mail.inbox(CRM)).doesNotContain("fwd-lena@company.example").doesNotContain("lena-order@client.example");
         assertThat(mail.inbox(BOB)).as("no refusal answer for a client mail").doesNotContain("Not saved to the CRM");
@@ -297,13 +286,13 @@ class Bitrix24CaptureRulesEndToEndTest {
         mail.send("max@client.example", List.of(ALICE), message("Max Stranger <max@client.example>", ALICE, "<max-hello@client.example>",
             "", "Hello", "Are you hiring?"));
 
-        JsonNode record = decision("<max-hello@client.example>");
+        JsonNode record = webAdmin.awaitDecision("<max-hello@client.example>");
         assertThat(record.path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
         assertThat(record.path("captured").asBoolean()).isFalse();
         assertThat(record.path("settings").path("createLeadForIncoming").asText()).isEqualTo("false");
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("Are you hiring?"));
         assertThat(PORTAL.leads()).hasSize((int) leadsBefore).noneMatch(lead -> hasEmail(lead, "max@client.example"));
         assertThat(PORTAL.contacts()).hasSize((int) contactsBefore);
-        assertThat(activitiesOf("<max-hello@client.example>")).isEmpty();
+        assertThat(PORTAL.activitiesWithOrigin("<max-hello@client.example>")).isEmpty();
     }
 }

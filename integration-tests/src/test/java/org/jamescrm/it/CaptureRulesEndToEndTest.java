@@ -67,21 +67,17 @@ class CaptureRulesEndToEndTest {
         webAdmin = clients.webAdmin();
     }
 
-    private static JsonNode decision(String messageId) {
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions(messageId)).isNotEmpty());
-        return webAdmin.decisions(messageId).get(0);
-    }
 
     @Test
     void aLeadShouldBeCreatedForAKnownClientAlthoughLeadCreationIsOffInRepeatMode() throws Exception {
         mail.send(ALICE, List.of("frank@client.example"), message("Alice Adams <" + ALICE + ">", "Frank Client <frank@client.example>",
             "<offer@company.example>", "", "Our offer", "Here it is."));
-        assertThat(decision("<offer@company.example>").path("reason").asText()).isEqualTo("NEW_CONTACT");
+        assertThat(webAdmin.awaitDecision("<offer@company.example>").path("reason").asText()).isEqualTo("NEW_CONTACT");
 
         mail.send("frank@client.example", List.of(ALICE), message("Frank Client <frank@client.example>", ALICE,
             "<new-order@client.example>", "", "Another order", "We need more."));
 
-        JsonNode record = decision("<new-order@client.example>");
+        JsonNode record = webAdmin.awaitDecision("<new-order@client.example>");
         assertThat(record.path("reason").asText()).isEqualTo("REPEAT_LEAD");
         assertThat(record.path("settings").path("createLeadForIncoming").asText()).isEqualTo("false");
         assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("frank@client.example")))
@@ -100,7 +96,7 @@ class CaptureRulesEndToEndTest {
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(BOB)).contains(memo));
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("Subject: Not saved to the CRM: Memo")
             .contains("only client e-mails can be saved"));
-        assertThat(decision("<memo@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
+        assertThat(webAdmin.awaitDecision("<memo@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
         assertThat(mail.inbox(CRM)).doesNotContain("memo@company.example");
     }
 
@@ -108,16 +104,16 @@ class CaptureRulesEndToEndTest {
     void anUnknownClientShouldGetNoLeadWhenLeadCreationIsOff() throws Exception {
         mail.send("gina@client.example", List.of(ALICE), message("gina@client.example", ALICE, "<gina@client.example>", "", "Hi", "Hi."));
 
-        assertThat(decision("<gina@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
+        assertThat(webAdmin.awaitDecision("<gina@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
         assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("gina@client.example"))).isEmpty();
     }
 
     @Test
     void theGroupMailboxShouldHandNewClientsToItsQueueInTurn() throws Exception {
         mail.send("hank@client.example", List.of(SALES), message("hank@client.example", SALES, "<hank@client.example>", "", "Price?", "?"));
-        assertThat(decision("<hank@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(webAdmin.awaitDecision("<hank@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
         mail.send("ivy@client.example", List.of(SALES), message("ivy@client.example", SALES, "<ivy@client.example>", "", "Price?", "?"));
-        assertThat(decision("<ivy@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(webAdmin.awaitDecision("<ivy@client.example>").path("reason").asText()).isEqualTo("NEW_LEAD");
 
         String hanksResponsible = webAdmin.memory("leads", lead -> lead.path("email").asText().equals("hank@client.example")).get(0)
             .path("responsibleId").asText();
@@ -137,9 +133,9 @@ class CaptureRulesEndToEndTest {
         mail.send("noreply@app.example", List.of(SALES), notification);
         mail.send("jo@client.example", List.of(SALES), autoReply);
 
-        assertThat(decision("<spam@client.example>").path("reason").asText()).isEqualTo("SPAM");
-        assertThat(decision("<notify@app.example>").path("reason").asText()).isEqualTo("FILTERED:app-notifications");
-        assertThat(decision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
+        assertThat(webAdmin.awaitDecision("<spam@client.example>").path("reason").asText()).isEqualTo("SPAM");
+        assertThat(webAdmin.awaitDecision("<notify@app.example>").path("reason").asText()).isEqualTo("FILTERED:app-notifications");
+        assertThat(webAdmin.awaitDecision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(SALES)).contains(spam).contains(notification).contains(autoReply));
         assertThat(webAdmin.memory("leads", lead -> List.of("spammer@client.example", "noreply@app.example", "jo@client.example")
             .contains(lead.path("email").asText()))).isEmpty();

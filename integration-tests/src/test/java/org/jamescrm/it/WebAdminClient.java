@@ -1,5 +1,7 @@
 package org.jamescrm.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -7,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -34,6 +37,12 @@ final class WebAdminClient {
     /** {@code GET /crm/decisions?messageId=...}. */
     JsonNode decisions(String messageId) {
         return get("/crm/decisions?messageId=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8));
+    }
+
+    /** The newest decision about {@code messageId}, waiting up to 30 seconds for the capture queue to make one. */
+    JsonNode awaitDecision(String messageId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> decisions(messageId).size() > 0);
+        return decisions(messageId).get(0);
     }
 
     /** {@code GET /crm/status}. */

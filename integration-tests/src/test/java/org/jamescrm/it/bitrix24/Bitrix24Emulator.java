@@ -646,6 +646,16 @@ public final class Bitrix24Emulator implements AutoCloseable {
         return snapshots(Portal::activitySnapshots);
     }
 
+    /** The activities whose ORIGIN_ID is {@code originId} (an integration's idempotency key). */
+    public List<Map<String, Object>> activitiesWithOrigin(String originId) {
+        return activities().stream().filter(activity -> originId.equals(activity.get("ORIGIN_ID"))).toList();
+    }
+
+    /** The leads whose ORIGIN_ID is {@code originId}. */
+    public List<Map<String, Object>> leadsWithOrigin(String originId) {
+        return leads().stream().filter(lead -> originId.equals(lead.get("ORIGIN_ID"))).toList();
+    }
+
     /** Every user, as {@code user.get} returns it (including users {@code user.get} hides, e.g. bots). */
     public List<Map<String, Object>> users() {
         return snapshots(Portal::userSnapshots);
