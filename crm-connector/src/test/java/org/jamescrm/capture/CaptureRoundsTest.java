@@ -39,24 +39,30 @@ class CaptureRoundsTest {
     }
 
     @Test
-    void aFullRoundShouldStartWithoutWaitingOutTheRoundWait() throws Exception {
+    void onAQuietServerACaptureShouldStartAtOnceAndUnderLoadAFullRoundShouldNotWait() throws Exception {
         try (CaptureRounds rounds = new CaptureRounds(harness.service, 3, java.time.Duration.ofMinutes(10), Thread::new)) {
-            List<CompletableFuture<DecisionRecord>> results = List.of(
-                rounds.submit(inbound("carol@client.example", "<1@client.example>")),
-                rounds.submit(inbound("dave@other.example", "<2@other.example>")),
-                rounds.submit(inbound("erin@third.example", "<3@third.example>")));
+            assertThat(rounds.submit(inbound("carol@client.example", "<1@client.example>")).get(10, TimeUnit.SECONDS).captured())
+                .as("no round for ten minutes: quiet").isTrue();
 
-            for (CompletableFuture<DecisionRecord> result : results) {
-                assertThat(result.get(10, TimeUnit.SECONDS).captured()).isTrue();
+            List<CompletableFuture<DecisionRecord>> busy = List.of(
+                rounds.submit(inbound("dave@other.example", "<2@other.example>")),
+                rounds.submit(inbound("erin@third.example", "<3@third.example>")),
+                rounds.submit(inbound("fay@fourth.example", "<4@fourth.example>")));
+
+            for (CompletableFuture<DecisionRecord> result : busy) {
+                assertThat(result.get(10, TimeUnit.SECONDS).captured()).as("a full round starts without its ten minutes").isTrue();
             }
         }
     }
 
     @Test
-    void aLoneCaptureShouldRunWhenItsWaitIsOver() throws Exception {
-        try (CaptureRounds rounds = new CaptureRounds(harness.service, 200, java.time.Duration.ofMillis(100), Thread::new)) {
-            assertThat(rounds.submit(inbound("carol@client.example", "<1@client.example>")).get(10, TimeUnit.SECONDS).captured())
-                .isTrue();
+    void underLoadACaptureShouldWaitForCompanyOnlyUntilItsRoundWaitIsOver() throws Exception {
+        try (CaptureRounds rounds = new CaptureRounds(harness.service, 200, java.time.Duration.ofMillis(200), Thread::new)) {
+            rounds.submit(inbound("carol@client.example", "<1@client.example>")).get(10, TimeUnit.SECONDS);
+
+            CompletableFuture<DecisionRecord> next = rounds.submit(inbound("dave@other.example", "<2@other.example>"));
+
+            assertThat(next.get(10, TimeUnit.SECONDS).captured()).isTrue();
         }
     }
 
