@@ -39,7 +39,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  */
 public final class Bitrix24Connector implements CrmConnector {
     /** What the capture reads of its activities: the origin key and the items they are bound to. */
-    private static final String[] ACTIVITY_FIELDS = {"ID", "ORIGIN_ID", "OWNER_TYPE_ID", "OWNER_ID", "COMMUNICATIONS"};
+    private static final String[] ACTIVITY_FIELDS = {"ID", "ORIGIN_ID", "OWNER_TYPE_ID", "OWNER_ID", "COMMUNICATIONS", "DIRECTION",
+        "COMPLETED"};
 
     private final Bitrix24Client client;
     private final Bitrix24Fields fields;
@@ -199,12 +200,18 @@ public final class Bitrix24Connector implements CrmConnector {
 
         Map<String, List<JsonNode>> activities = Bitrix24Lookups.byOrigin(rows, "activities");
         Map<String, String> captured = new LinkedHashMap<>();
+        List<String> leftOpen = new ArrayList<>();
         for (String key : lookup.originKeys()) {
             List<JsonNode> rowsOfKey = activities.get(key);
             if (rowsOfKey != null) {
-                captured.put(key, rowsOfKey.get(0).path("ID").asText());
+                JsonNode activity = rowsOfKey.get(0);
+                captured.put(key, activity.path("ID").asText());
+                if (activity.path("DIRECTION").asInt() == 2 && "N".equals(activity.path("COMPLETED").asText())) {
+                    leftOpen.add(activity.path("ID").asText());
+                }
             }
         }
+        completeLeftOpen(leftOpen);
         Map<String, List<ItemRef>> threads = new LinkedHashMap<>();
         for (String messageId : lookup.threadMessageIds()) {
             List<ItemRef> items = threadItems(activities, List.of(messageId));
@@ -225,6 +232,24 @@ public final class Bitrix24Connector implements CrmConnector {
             created = lookups.createdFor(lookup.originKeys(), detailRows);
         }
         return new CrmLookupResult(captured, created, clients, threads, found, Bitrix24Lookups.openItems(rows, counted));
+    }
+
+    /**
+     * Completes the outgoing activities an interrupted capture created but did not complete (the
+     * update after the creation failed): the capture of their mail is found done, and without this
+     * they would stay open for good. Completing by update never makes the portal send the mail.
+     */
+    private void completeLeftOpen(List<String> activityIds) throws CrmException {
+        for (List<String> chunk : Bitrix24Lookups.chunks(activityIds, Bitrix24Lookups.BATCH)) {
+            Map<String, Bitrix24Client.Command> updates = new LinkedHashMap<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                updates.put("complete" + i, new Bitrix24Client.Command("crm.activity.update", fields.complete(chunk.get(i))));
+            }
+            Bitrix24Client.BatchResult result = client.batch(updates, false);
+            for (String id : updates.keySet()) {
+                result.get(id);
+            }
+        }
     }
 
     private static List<ItemRef> threadItems(Map<String, List<JsonNode>> activities, List<String> messageIds) {

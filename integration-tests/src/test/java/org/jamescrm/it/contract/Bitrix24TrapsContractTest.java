@@ -197,6 +197,29 @@ class Bitrix24TrapsContractTest {
     }
 
     @Test
+    void anOutgoingActivityLeftOpenByAnInterruptedCaptureShouldBeCompletedWhenItsMailComesAgain() throws Exception {
+        long contact = contact("carol@client.example");
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("OWNER_TYPE_ID", 3);
+        fields.put("OWNER_ID", contact);
+        fields.put("TYPE_ID", 4);
+        fields.put("DIRECTION", 2);
+        fields.put("SUBJECT", "Offer");
+        fields.put("COMPLETED", "N");
+        fields.put("ORIGINATOR_ID", "james-crm-capture");
+        fields.put("ORIGIN_ID", "<half@company.example>");
+        fields.put("COMMUNICATIONS", List.of(Map.of("VALUE", "carol@client.example", "ENTITY_TYPE_ID", 3, "ENTITY_ID", contact,
+            "TYPE", "EMAIL")));
+        long id = b24.emulator().call("crm.activity.add", Map.of("fields", fields)).asLong(); // created, its update lost
+
+        var found = connector().lookUp(new CrmLookup(Set.of("<half@company.example>"), Set.of(), Set.of(), Set.of(), Set.of()));
+
+        assertThat(found.activity("<half@company.example>")).contains(String.valueOf(id));
+        assertThat(b24.emulator().activity(id)).containsEntry("COMPLETED", "Y");
+        assertThat(b24.emulator().resentOutgoingEmails()).isEmpty();
+    }
+
+    @Test
     void htmlShouldBeSanitizedAndAttachmentsStored() throws Exception {
         long contact = contact("carol@client.example");
         AttachmentInfo invoice = new AttachmentInfo("invoice.txt", "text/plain", 7, "invoice".getBytes(java.nio.charset.StandardCharsets.UTF_8));
