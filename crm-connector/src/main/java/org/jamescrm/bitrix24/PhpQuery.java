@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * PHP bracket encoding of parameters ({@code fields[TITLE]=X&fields[EMAIL][0][VALUE]=a%40b.c}): the
- * form the commands of a {@code batch} call take (bitrix24-api §5). Values are URL-encoded once;
- * {@code $result[...]} references are left readable, as the portal substitutes them before decoding.
+ * form the commands of a {@code batch} call take (bitrix24-api §5). Values and the names inside the
+ * brackets are URL-encoded once, so a filter key such as {@code =ID} or {@code %NAME} reaches PHP's
+ * {@code parse_str} intact; {@code $result[...]} references are left readable, as the portal
+ * substitutes them before decoding.
  */
 final class PhpQuery {
 
@@ -23,14 +25,14 @@ final class PhpQuery {
         Iterator<Map.Entry<String, JsonNode>> fields = params.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            append(query, field.getKey(), field.getValue());
+            append(query, encodeValue(field.getKey()), field.getValue());
         }
         return query.toString();
     }
 
     private static void append(StringJoiner query, String key, JsonNode value) {
         if (value.isObject()) {
-            value.fields().forEachRemaining(field -> append(query, key + "[" + field.getKey() + "]", field.getValue()));
+            value.fields().forEachRemaining(field -> append(query, key + "[" + encodeName(field.getKey()) + "]", field.getValue()));
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) {
                 append(query, key + "[" + i + "]", value.get(i));
@@ -38,6 +40,10 @@ final class PhpQuery {
         } else if (!value.isNull()) {
             query.add(key + "=" + encodeValue(value.asText()));
         }
+    }
+
+    private static String encodeName(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String encodeValue(String value) {
