@@ -316,8 +316,7 @@ public final class Bitrix24Connector implements CrmConnector {
 
     /**
      * The round's plans in a few batches (see {@link Bitrix24PlanWriter}). On a simple-mode portal
-     * a plan that creates a lead is written on its own, as the deal made from the lead must be
-     * looked up before the activity can be bound to it.
+     * each new lead is replaced by the deal made from it, looked up for the whole round at once.
      */
     @Override
     public List<WriteResult> write(List<WritePlan> plans) {
@@ -327,20 +326,7 @@ public final class Bitrix24Connector implements CrmConnector {
         } catch (CrmException e) {
             return plans.stream().<WriteResult>map(plan -> new WriteResult.Failed(e)).toList();
         }
-        WriteResult[] results = new WriteResult[plans.size()];
-        List<Integer> batched = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++) {
-            if (simple && plans.get(i).creations().stream().anyMatch(NewLead.class::isInstance)) {
-                results[i] = CrmConnector.super.write(List.of(plans.get(i))).get(0);
-            } else {
-                batched.add(i);
-            }
-        }
-        List<WriteResult> written = writer.write(batched.stream().map(plans::get).toList());
-        for (int i = 0; i < batched.size(); i++) {
-            results[batched.get(i)] = written.get(i);
-        }
-        return List.of(results);
+        return writer.write(plans, simple);
     }
 
     // ---- helpers ----

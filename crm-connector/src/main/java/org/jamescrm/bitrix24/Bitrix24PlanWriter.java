@@ -18,11 +18,16 @@ import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Writes the plans of a round in a few {@code batch} requests (bitrix24-api §5). The writes go in
- * steps: first every creation whose fields are known (leads, contacts, deals of existing contacts)
- * and the activities of plans that create nothing; then the deals of the contacts just created;
- * then the activities of the created items. Each activity travels with the update that completes it,
+ * steps: first every creation whose fields are known (leads, contacts, deals of existing contacts);
+ * then the deals of the contacts just created (and, on a simple-mode portal, the deals the portal
+ * made of the new leads, one list command per 50 leads); then the activities of the created items.
+ * The activities of plans that create nothing fill the room each step's last request leaves. Each activity travels with the update that completes it,
  * which refers to it by {@code $result[...]}. A step's commands share requests, fifty each, without
  * halting: one plan's failed command fails that plan only, and a plan that failed is not carried to
  * the next step. Every write carries the plan's origin key, so a retry finds what was written.
@@ -36,13 +41,24 @@ final class Bitrix24PlanWriter {
         this.fields = fields;
     }
 
-    List<WriteResult> write(List<WritePlan> plans) {
+    /**
+     * @param plans      the round's plans
+     * @param simpleMode the portal has no leads (bitrix24-api §6.5): a lead created over REST becomes a
+     *                   deal at once, and the activity belongs to that deal
+     */
+    List<WriteResult> write(List<WritePlan> plans, boolean simpleMode) {
         List<Progress> progress = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
-            progress.add(new Progress(plans.get(i), "p" + i));
+            progress.add(new Progress(plans.get(i), "p" + i, simpleMode));
         }
         Optional<CrmException> unavailable = Optional.empty();
         while (unavailable.isEmpty()) {
+            if (simpleMode) {
+                unavailable = dealsOfNewLeads(progress);
+                if (unavailable.isPresent()) {
+                    break;
+                }
+            }
             Map<String, Bitrix24Client.Command> step = new LinkedHashMap<>();
             Map<String, Target> targets = new LinkedHashMap<>();
             List<List<String>> groups = new ArrayList<>();
@@ -72,6 +88,46 @@ final class Bitrix24PlanWriter {
         // the portal is unavailable or refuses us: the plans still open end here, for the queue to retry
         unavailable.ifPresent(cause -> progress.forEach(plan -> plan.fail(cause)));
         return progress.stream().map(Progress::result).toList();
+    }
+
+    /**
+     * Replaces each lead just created on a simple-mode portal by the deal the portal made of it, with
+     * one list command per 50 leads; a lead the portal did not convert stays a lead.
+     */
+    private Optional<CrmException> dealsOfNewLeads(List<Progress> progress) {
+        Map<String, Progress> byLead = new LinkedHashMap<>();
+        for (Progress plan : progress) {
+            plan.unconvertedLeads().forEach(lead -> byLead.put(lead, plan));
+        }
+        if (byLead.isEmpty()) {
+            return Optional.empty();
+        }
+        List<List<String>> chunks = Bitrix24Lookups.chunks(List.copyOf(byLead.keySet()), Bitrix24Lookups.PAGE);
+        for (List<List<String>> requestChunks : Bitrix24Lookups.chunks(chunks, Bitrix24Lookups.BATCH)) {
+            Map<String, Bitrix24Client.Command> commands = new LinkedHashMap<>();
+            for (List<String> leads : requestChunks) {
+                ObjectNode params = client.params();
+                ArrayNode in = params.putObject("filter").putArray("@LEAD_ID");
+                leads.forEach(in::add);
+                params.putArray("select").add("ID").add("LEAD_ID");
+                commands.put("deals" + commands.size(), new Bitrix24Client.Command("crm.deal.list", params));
+            }
+            try {
+                Bitrix24Client.BatchResult result = client.batch(commands, false);
+                for (String id : commands.keySet()) {
+                    for (JsonNode deal : result.get(id)) {
+                        Progress plan = byLead.get(deal.path("LEAD_ID").asText());
+                        if (plan != null) {
+                            plan.convertedTo(deal.path("LEAD_ID").asText(), deal.path("ID").asText());
+                        }
+                    }
+                }
+            } catch (CrmException e) {
+                return Optional.of(e);
+            }
+        }
+        byLead.values().forEach(Progress::leadsResolved);
+        return Optional.empty();
     }
 
     /** The commands still free in the last request of a step made of {@code groups}. */
@@ -130,13 +186,38 @@ final class Bitrix24PlanWriter {
         private boolean activitySent;
         private String activityId;
         private CrmException failure;
+        /** Leads created on a simple-mode portal whose deal is not looked up yet. */
+        private final List<Integer> unresolvedLeads = new ArrayList<>();
+        private final boolean simpleMode;
 
-        /** @param prefix the start of the plan's command names, unique in the round */
-        Progress(WritePlan plan, String prefix) {
+        /**
+         * @param prefix     the start of the plan's command names, unique in the round
+         * @param simpleMode whether created leads become deals
+         */
+        Progress(WritePlan plan, String prefix, boolean simpleMode) {
             this.plan = plan;
             this.prefix = prefix;
+            this.simpleMode = simpleMode;
             this.created = new ItemRef[plan.creations().size()];
             this.sent = new boolean[plan.creations().size()];
+        }
+
+        /** The ids of the leads this plan created whose deal is still to be looked up. */
+        List<String> unconvertedLeads() {
+            return failure == null ? unresolvedLeads.stream().map(c -> created[c].id()).toList() : List.of();
+        }
+
+        /** The portal made {@code dealId} of the lead {@code leadId}. */
+        void convertedTo(String leadId, String dealId) {
+            for (int c : unresolvedLeads) {
+                if (created[c].id().equals(leadId)) {
+                    created[c] = new ItemRef(ItemType.DEAL, dealId);
+                }
+            }
+        }
+
+        void leadsResolved() {
+            unresolvedLeads.clear();
         }
 
         boolean createsNothing() {
@@ -173,7 +254,7 @@ final class Bitrix24PlanWriter {
                     createdContact = Optional.of(created[c]);
                 }
             }
-            if (!allCreated) {
+            if (!allCreated || !unresolvedLeads.isEmpty()) {
                 return;
             }
             try {
@@ -217,6 +298,9 @@ final class Bitrix24PlanWriter {
                     activityId = requireId(id, value);
                 } else if (creation >= 0) {
                     created[creation] = new ItemRef(typeOf(plan.creations().get(creation)), requireId(id, value));
+                    if (simpleMode && created[creation].type() == ItemType.LEAD) {
+                        unresolvedLeads.add(creation);
+                    }
                 }
             } catch (CrmException e) {
                 fail(e);

@@ -147,19 +147,29 @@ class Bitrix24TrapsContractTest {
     }
 
     @Test
-    void onAPortalWithoutLeadsTheMailOfANewClientShouldJoinTheDealMadeFromItsLead() throws Exception {
+    void onAPortalWithoutLeadsNewClientsMailShouldJoinTheDealsMadeFromTheirLeadsInAFewRequests() throws Exception {
         Bitrix24Emulator portal = Bitrix24Emulator.builder().crmMode("simple").start();
         try (portal) {
-            String key = "<simple@lead.example>";
-            WritePlan plan = new WritePlan(key, List.of(new NewLead("Inquiry", "Sam", EmailAddress.of("sam@lead.example"), "EMAIL",
-                Optional.empty(), false, key)), activity(key, List.of(), ActivityDirection.INCOMING, Optional.empty(), List.of()));
+            List<WritePlan> plans = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String key = "<simple" + i + "@lead.example>";
+                plans.add(new WritePlan(key, List.of(new NewLead("Inquiry", "Sam " + i, EmailAddress.of("sam" + i + "@lead.example"),
+                    "EMAIL", Optional.empty(), false, key)), activity(key, List.of(), ActivityDirection.INCOMING, Optional.empty(), List.of())));
+            }
+            Bitrix24Connector connector = connector(portal, 20, 50);
+            connector.checkConnection(); // as the server does at start: it learns the portal has no leads
+            long before = portal.requestCount();
 
-            WriteResult.Written written = (WriteResult.Written) connector(portal, 20, 50).write(List.of(plan)).get(0);
+            List<WriteResult> results = connector.write(plans);
 
-            assertThat(written.created()).singleElement().satisfies(item -> assertThat(item.type()).isEqualTo(ItemType.DEAL));
-            Map<String, Object> activity = portal.activity(Long.parseLong(written.activityId()));
-            assertThat(String.valueOf(activity.get("OWNER_TYPE_ID"))).isEqualTo("2");
-            assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(written.created().get(0).id());
+            assertThat(portal.requestCount() - before).as("the leads, the deals made of them, the activities").isEqualTo(3);
+            for (WriteResult result : results) {
+                WriteResult.Written written = (WriteResult.Written) result;
+                assertThat(written.created()).singleElement().satisfies(item -> assertThat(item.type()).isEqualTo(ItemType.DEAL));
+                Map<String, Object> activity = portal.activity(Long.parseLong(written.activityId()));
+                assertThat(String.valueOf(activity.get("OWNER_TYPE_ID"))).isEqualTo("2");
+                assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(written.created().get(0).id());
+            }
         }
     }
 
