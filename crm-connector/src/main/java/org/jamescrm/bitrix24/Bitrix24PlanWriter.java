@@ -297,7 +297,7 @@ final class Bitrix24PlanWriter {
                 if (creation == Target.ACTIVITY) {
                     activityId = requireId(id, value);
                 } else if (creation >= 0) {
-                    created[creation] = new ItemRef(typeOf(plan.creations().get(creation)), requireId(id, value));
+                    created[creation] = new ItemRef(plan.creations().get(creation).type(), requireId(id, value));
                     if (simpleMode && created[creation].type() == ItemType.LEAD) {
                         unresolvedLeads.add(creation);
                     }
@@ -333,7 +333,4 @@ final class Bitrix24PlanWriter {
         }
     }
 
-    private static ItemType typeOf(NewItem item) {
-        return item instanceof NewLead ? ItemType.LEAD : item instanceof NewDeal ? ItemType.DEAL : ItemType.CONTACT;
-    }
 }

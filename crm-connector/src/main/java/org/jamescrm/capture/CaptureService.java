@@ -31,7 +31,6 @@ import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewItem;
-import org.jamescrm.spi.NewLead;
 import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
@@ -204,9 +203,10 @@ public final class CaptureService {
                         "already captured as activity " + existing.get()), List.of(), existing);
                     continue;
                 }
-                Optional<List<FloodGuard.Reservation>> reservations = reserve(capture);
-                if (reservations.isEmpty()) {
-                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.FLOOD, capture.floodDetail),
+                FloodCheck reservations = reserve(capture);
+                if (reservations.over().isPresent()) {
+                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.FLOOD, reservations.over().get() + " has "
+                        + current.flood().captures() + " captures within " + current.flood().window() + ": parked for review"),
                         List.of(), Optional.empty());
                     continue;
                 }
@@ -215,14 +215,14 @@ public final class CaptureService {
                     found.users(), openItems, positions.current(mailbox));
                 CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, capture.settings);
                 if (!decision.captured()) {
-                    reservations.get().forEach(flood::release);
+                    reservations.held().forEach(flood::release);
                     outcomes[index] = decided(capture, decision, List.of(), Optional.empty());
                     continue;
                 }
                 if (decision.tookTurn()) {
                     positions.advance(mailbox, snapshot.turn());
                 }
-                Planned planned = plan(capture, decision, found, reservations.get());
+                Planned planned = plan(capture, decision, found, reservations.held());
                 if (!planned.plan.creations().isEmpty()) {
                     creatingFor.addAll(request.classification().clients());
                     decision.responsibleId().ifPresent(id -> openItems.computeIfPresent(id, (user, count) -> count + 1));
@@ -233,20 +233,18 @@ public final class CaptureService {
             write(plans);
         }
 
-        /** A flood reservation for each client of the capture; none, with the reason noted, when one is over the limit. */
-        private Optional<List<FloodGuard.Reservation>> reserve(Pending capture) {
+        /** A flood reservation for each client of the capture; none, and the client, when one is over the limit. */
+        private FloodCheck reserve(Pending capture) {
             List<FloodGuard.Reservation> reservations = new ArrayList<>();
             for (EmailAddress client : capture.request.classification().clients()) {
                 Optional<FloodGuard.Reservation> reservation = flood.tryReserve(client, current.flood());
                 if (reservation.isEmpty()) {
                     reservations.forEach(flood::release);
-                    capture.floodDetail = client + " has " + current.flood().captures() + " captures within "
-                        + current.flood().window() + ": parked for review";
-                    return Optional.empty();
+                    return new FloodCheck(List.of(), Optional.of(client));
                 }
                 reservations.add(reservation.get());
             }
-            return Optional.of(reservations);
+            return new FloodCheck(reservations, Optional.empty());
         }
 
         /** The writes of a decision, less the items an interrupted earlier attempt already created. */
@@ -257,7 +255,7 @@ public final class CaptureService {
             List<NewItem> creations = new ArrayList<>();
             Optional<ItemRef> foundContact = Optional.empty();
             for (NewItem item : decision.creations()) {
-                Optional<ItemRef> earlier = found.created(key, typeOf(item));
+                Optional<ItemRef> earlier = found.created(key, item.type());
                 if (earlier.isPresent()) {
                     existing.add(earlier.get());
                     if (earlier.get().type() == ItemType.CONTACT) {
@@ -313,7 +311,6 @@ public final class CaptureService {
         private final class Pending {
             private final CaptureRequest request;
             private final MailboxSettings settings;
-            private String floodDetail = "";
 
             Pending(CaptureRequest request, MailboxSettings settings) {
                 this.request = request;
@@ -338,14 +335,20 @@ public final class CaptureService {
         }
     }
 
+    /**
+     * The flood guard's answer for one capture.
+     *
+     * @param held the reservations taken, one per client; empty when refused
+     * @param over the client over the limit, if any
+     */
+    private record FloodCheck(List<FloodGuard.Reservation> held, Optional<EmailAddress> over) {
+    }
+
     /** A captured decision with its writes. */
     private record Planned(CaptureDecision decision, List<ItemRef> existing, WritePlan plan,
                            List<FloodGuard.Reservation> reservations) {
     }
 
-    private static ItemType typeOf(NewItem item) {
-        return item instanceof NewLead ? ItemType.LEAD : item instanceof NewDeal ? ItemType.DEAL : ItemType.CONTACT;
-    }
 
     private DecisionRecord record(CaptureRequest request, CaptureDecision decision, List<ItemRef> items,
                                   Optional<String> activityId, Map<String, String> drivingSettings) {

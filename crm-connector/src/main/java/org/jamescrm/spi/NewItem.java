@@ -5,4 +5,9 @@ public sealed interface NewItem permits NewLead, NewContact, NewDeal {
 
     /** The capture key of the mail that creates the item. */
     String originKey();
+
+    /** The kind of CRM item this creates. */
+    default ItemType type() {
+        return this instanceof NewLead ? ItemType.LEAD : this instanceof NewDeal ? ItemType.DEAL : ItemType.CONTACT;
+    }
 }
