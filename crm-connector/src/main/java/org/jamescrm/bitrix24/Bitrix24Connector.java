@@ -59,7 +59,7 @@ public final class Bitrix24Connector implements CrmConnector {
         this.client = client;
         this.fields = new Bitrix24Fields(client, originatorId);
         this.lookups = new Bitrix24Lookups(client, fields);
-        this.writer = new Bitrix24PlanWriter(client, fields);
+        this.writer = new Bitrix24PlanWriter(client, fields, lookups);
     }
 
     @Override

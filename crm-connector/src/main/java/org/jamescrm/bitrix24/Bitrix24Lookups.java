@@ -260,8 +260,8 @@ final class Bitrix24Lookups {
         return params;
     }
 
-    /** List commands for the rows whose {@code field} is one of {@code ids}, 50 ids per command. */
-    private void listIn(Map<String, Bitrix24Client.Command> commands, String name, String method, String field, Set<String> ids,
+    /** List commands for the rows whose {@code field} is one of {@code ids}, 50 ids per command: {@code name0}, … */
+    void listIn(Map<String, Bitrix24Client.Command> commands, String name, String method, String field, Set<String> ids,
                         String... select) {
         List<List<String>> chunks = chunks(List.copyOf(ids), PAGE);
         for (int i = 0; i < chunks.size(); i++) {

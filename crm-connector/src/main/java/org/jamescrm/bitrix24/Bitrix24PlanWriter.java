@@ -19,8 +19,6 @@ import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Writes the plans of a round in a few {@code batch} requests (bitrix24-api §5). The writes go in
@@ -35,10 +33,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Bitrix24PlanWriter {
     private final Bitrix24Client client;
     private final Bitrix24Fields fields;
+    private final Bitrix24Lookups lookups;
 
-    Bitrix24PlanWriter(Bitrix24Client client, Bitrix24Fields fields) {
+    Bitrix24PlanWriter(Bitrix24Client client, Bitrix24Fields fields, Bitrix24Lookups lookups) {
         this.client = client;
         this.fields = fields;
+        this.lookups = lookups;
     }
 
     /**
@@ -102,29 +102,17 @@ final class Bitrix24PlanWriter {
         if (byLead.isEmpty()) {
             return Optional.empty();
         }
-        List<List<String>> chunks = Bitrix24Lookups.chunks(List.copyOf(byLead.keySet()), Bitrix24Lookups.PAGE);
-        for (List<List<String>> requestChunks : Bitrix24Lookups.chunks(chunks, Bitrix24Lookups.BATCH)) {
-            Map<String, Bitrix24Client.Command> commands = new LinkedHashMap<>();
-            for (List<String> leads : requestChunks) {
-                ObjectNode params = client.params();
-                ArrayNode in = params.putObject("filter").putArray("@LEAD_ID");
-                leads.forEach(in::add);
-                params.putArray("select").add("ID").add("LEAD_ID");
-                commands.put("deals" + commands.size(), new Bitrix24Client.Command("crm.deal.list", params));
-            }
-            try {
-                Bitrix24Client.BatchResult result = client.batch(commands, false);
-                for (String id : commands.keySet()) {
-                    for (JsonNode deal : result.get(id)) {
-                        Progress plan = byLead.get(deal.path("LEAD_ID").asText());
-                        if (plan != null) {
-                            plan.convertedTo(deal.path("LEAD_ID").asText(), deal.path("ID").asText());
-                        }
-                    }
+        Map<String, Bitrix24Client.Command> commands = new LinkedHashMap<>();
+        lookups.listIn(commands, "deals", "crm.deal.list", "LEAD_ID", byLead.keySet(), "ID", "LEAD_ID");
+        try {
+            for (JsonNode deal : lookups.run(commands).named("deals")) {
+                Progress plan = byLead.get(deal.path("LEAD_ID").asText());
+                if (plan != null) {
+                    plan.convertedTo(deal.path("LEAD_ID").asText(), deal.path("ID").asText());
                 }
-            } catch (CrmException e) {
-                return Optional.of(e);
             }
+        } catch (CrmException e) {
+            return Optional.of(e);
         }
         byLead.values().forEach(Progress::leadsResolved);
         return Optional.empty();
