@@ -7,20 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import org.jamescrm.memory.InMemoryCrm;
-import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.EmailAddress;
-import org.jamescrm.model.Envelope;
-import org.jamescrm.model.MessageFacts;
-import org.jamescrm.rules.Classification;
-import org.jamescrm.rules.Classifier;
-import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUser;
+import org.jamescrm.testing.CaptureRequests;
 import org.jamescrm.testing.SteppingClock;
 import org.jamescrm.testing.TestMessages;
 
@@ -52,15 +46,7 @@ final class CaptureHarness {
 
     /** The capture request the queue would hand over for a capturable message (classified, parsed). */
     CaptureRequest request(String sender, List<String> recipients, String message) {
-        try {
-            Envelope envelope = new Envelope(Optional.ofNullable(sender).map(EmailAddress::of),
-                recipients.stream().map(EmailAddress::of).toList());
-            MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
-            MessageSummary summary = new MessageSummary(envelope, facts.from().map(party -> party.address()), facts.headers(), false);
-            return new CaptureRequest(facts, new Classifier().classify(summary, SERVER_DOMAIN::equals, settings), clock.instant());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CaptureRequests.of(sender, recipients, message, SERVER_DOMAIN, settings, clock.instant());
     }
 
     /** Delivers a message through classification and capture, as the mailet and the queue do. */

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureRounds;
@@ -73,7 +74,7 @@ public final class CaptureLoad {
         CountDownLatch done = new CountDownLatch(requests.size());
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
         long start = System.nanoTime();
-        long[] finished = new long[1];
+        AtomicLong finished = new AtomicLong();
         try {
             for (int i = 0; i < requests.size(); i++) {
                 int index = i;
@@ -93,12 +94,12 @@ public final class CaptureLoad {
                 decided.add(latency);
             }
         }
-        return new Result(java.util.Arrays.asList(decisions), decided, retries.get(), lost.get(), Duration.ofNanos(finished[0] - start));
+        return new Result(java.util.Arrays.asList(decisions), decided, retries.get(), lost.get(), Duration.ofNanos(finished.get() - start));
     }
 
     private void handOver(CaptureRequest request, int index, int attempt, long firstHandOver, ScheduledExecutorService timer,
                           DecisionRecord[] decisions, Duration[] latencies, AtomicInteger retries, AtomicInteger lost,
-                          CountDownLatch done, long[] finished) {
+                          CountDownLatch done, AtomicLong finished) {
         CompletableFuture<DecisionRecord> result = rounds.submit(request);
         result.whenComplete((decision, error) -> {
             if (error == null) {
@@ -121,10 +122,8 @@ public final class CaptureLoad {
         });
     }
 
-    private static void finish(CountDownLatch done, long[] finished) {
-        synchronized (finished) {
-            finished[0] = Math.max(finished[0], System.nanoTime());
-        }
+    private static void finish(CountDownLatch done, AtomicLong finished) {
+        finished.accumulateAndGet(System.nanoTime(), Math::max);
         done.countDown();
     }
 }

@@ -1,25 +1,17 @@
 package org.jamescrm.it.bench;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.it.bitrix24.Bitrix24Emulator;
-import org.jamescrm.mime.MessageParser;
-import org.jamescrm.model.EmailAddress;
-import org.jamescrm.model.Envelope;
-import org.jamescrm.model.MessageFacts;
-import org.jamescrm.rules.Classifier;
-import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.testing.CaptureRequests;
 import org.jamescrm.testing.TestMessages;
 
 /**
@@ -124,14 +116,7 @@ public final class MixedMail {
     }
 
     private CaptureRequest request(String sender, String recipient, String message) {
-        try {
-            Envelope envelope = new Envelope(Optional.of(EmailAddress.of(sender)), List.of(EmailAddress.of(recipient)));
-            MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
-            MessageSummary summary = new MessageSummary(envelope, facts.from().map(party -> party.address()), facts.headers(), false);
-            return new CaptureRequest(facts, new Classifier().classify(summary, DOMAIN::equals, settings), Instant.now());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CaptureRequests.of(sender, List.of(recipient), message, DOMAIN, settings, Instant.now());
     }
 
     private static String known(int i) {
