@@ -123,18 +123,14 @@ public final class Bitrix24Connector implements CrmConnector {
         }
         Map<String, Bitrix24Client.Command> find = new LinkedHashMap<>();
         lookups.findByComm(find, emails);
-        return clients(emails, lookups.clientIds(lookups.run(find)));
+        return lookups.clients(emails, details(lookups.clientIds(lookups.run(find))));
     }
 
-    private Map<EmailAddress, ClientRecord> clients(Set<EmailAddress> emails, Bitrix24Lookups.ClientIds ids) throws CrmException {
-        if (ids.isEmpty()) {
-            Map<EmailAddress, ClientRecord> unknown = new LinkedHashMap<>();
-            emails.forEach(email -> unknown.put(email, ClientRecord.unknown(email)));
-            return unknown;
-        }
+    /** The details and deals of the items found by address; no request when nothing was found. */
+    private Bitrix24Lookups.Rows details(Bitrix24Lookups.ClientIds ids) throws CrmException {
         Map<String, Bitrix24Client.Command> details = new LinkedHashMap<>();
         lookups.details(details, ids);
-        return lookups.clients(emails, lookups.run(details));
+        return lookups.run(details);
     }
 
     @Override
@@ -219,19 +215,9 @@ public final class Bitrix24Connector implements CrmConnector {
                 threads.put(messageId, items);
             }
         }
-        Bitrix24Lookups.ClientIds ids = lookups.clientIds(rows);
-        Map<EmailAddress, ClientRecord> clients = new LinkedHashMap<>();
-        Map<String, List<ItemRef>> created = Map.of();
-        if (ids.isEmpty()) {
-            lookup.clients().forEach(email -> clients.put(email, ClientRecord.unknown(email)));
-        } else {
-            Map<String, Bitrix24Client.Command> details = new LinkedHashMap<>();
-            lookups.details(details, ids);
-            Bitrix24Lookups.Rows detailRows = lookups.run(details);
-            clients.putAll(lookups.clients(lookup.clients(), detailRows));
-            created = lookups.createdFor(lookup.originKeys(), detailRows);
-        }
-        return new CrmLookupResult(captured, created, clients, threads, found, Bitrix24Lookups.openItems(rows, counted));
+        Bitrix24Lookups.Rows details = details(lookups.clientIds(rows));
+        return new CrmLookupResult(captured, lookups.createdFor(lookup.originKeys(), details), lookups.clients(lookup.clients(), details),
+            threads, found, Bitrix24Lookups.openItems(rows, counted));
     }
 
     /**

@@ -46,9 +46,6 @@ final class Bitrix24Lookups {
 
     /** The leads, contacts and companies found by address, by id. */
     record ClientIds(Set<String> leads, Set<String> contacts, Set<String> companies) {
-        boolean isEmpty() {
-            return leads.isEmpty() && contacts.isEmpty() && companies.isEmpty();
-        }
     }
 
     /**
