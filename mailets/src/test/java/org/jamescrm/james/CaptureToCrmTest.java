@@ -170,6 +170,22 @@ class CaptureToCrmTest {
                 + "'30 seconds', '2 minutes', '1 hour', comma separated");
     }
 
+    @Test
+    void anInvalidRoundWaitOrRoundSizeShouldStopTheStartNamingIt() {
+        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
+            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+
+        assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
+                .setProperty("roundWait", "a moment").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("CaptureToCrm: parameter <roundWait> has value 'a moment'; allowed values: a duration such as '500 ms', "
+                + "'2 seconds'");
+        assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
+                .setProperty("roundSize", "0").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("CaptureToCrm: parameter <roundSize> has value '0'; allowed values: a whole number of at least 1");
+    }
+
     static Mail mail(String from, String to, String messageId) throws MessagingException {
         return FakeMail.builder()
             .name("mail-" + messageId)
