@@ -2,9 +2,12 @@ package org.jamescrm.bitrix24;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+
+import org.jamescrm.spi.ConnectorSettings;
 
 /**
- * A validated Bitrix24 connection.
+ * A validated Bitrix24 connection: the {@code <bitrix24>} element of {@code crm-capture.xml}.
  *
  * @param portal            the portal's base URL, e.g. {@code https://company.bitrix24.com} (emulators plug in here)
  * @param auth              webhook or OAuth
@@ -14,7 +17,7 @@ import java.util.Objects;
  * @param originatorId      written as ORIGINATOR_ID on everything created, with the capture key as ORIGIN_ID
  */
 public record Bitrix24Configuration(String portal, Bitrix24Auth auth, double requestsPerSecond, int burst, Duration timeout,
-                                    String originatorId) {
+                                    String originatorId) implements ConnectorSettings {
 
     public Bitrix24Configuration {
         Objects.requireNonNull(portal, "portal");
@@ -25,6 +28,16 @@ public record Bitrix24Configuration(String portal, Bitrix24Auth auth, double req
         if (requestsPerSecond <= 0 || burst < 1) {
             throw new IllegalArgumentException("requestsPerSecond must be positive and burst at least 1");
         }
+    }
+
+    /** The webhook code, or the OAuth client secret and refresh token. */
+    @Override
+    public Set<String> secrets() {
+        if (auth instanceof Bitrix24Auth.Webhook webhook) {
+            return Set.of(webhook.code());
+        }
+        Bitrix24Auth.OAuth oauth = (Bitrix24Auth.OAuth) auth;
+        return Set.of(oauth.clientSecret(), oauth.refreshToken());
     }
 
     /** The defaults of most plans: 2 requests per second, burst 50, 30 s timeout. */

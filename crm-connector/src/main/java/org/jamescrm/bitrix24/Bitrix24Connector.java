@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.ClientRecord;
+import org.jamescrm.spi.CrmCapabilities;
 import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
@@ -22,6 +23,7 @@ import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewLead;
+import org.jamescrm.spi.OneByOneCrm;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
@@ -37,7 +39,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * outgoing one is created open and completed by an update: created completed, Bitrix24 would send
  * the mail to the client again). No capture rules here.
  */
-public final class Bitrix24Connector implements CrmConnector {
+public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
     /** What the capture reads of its activities: the origin key and the items they are bound to. */
     private static final String[] ACTIVITY_FIELDS = {"ID", "ORIGIN_ID", "OWNER_TYPE_ID", "OWNER_ID", "COMMUNICATIONS", "DIRECTION",
         "COMPLETED"};
@@ -65,6 +67,11 @@ public final class Bitrix24Connector implements CrmConnector {
     @Override
     public String name() {
         return "bitrix24";
+    }
+
+    @Override
+    public CrmCapabilities capabilities() {
+        return new Bitrix24Provider().capabilities();
     }
 
     /**

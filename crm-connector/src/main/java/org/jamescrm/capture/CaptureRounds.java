@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.decisions.DecisionRecord;
 
 /**
  * Gathers captures into rounds, up to a maximum size. On a quiet server (no round within the last

@@ -34,6 +34,8 @@ import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
+import org.jamescrm.decisions.DecisionRecord;
+import org.jamescrm.decisions.DecisionLog;
 
 /**
  * Captures messages in rounds: checks each was not captured before, applies the flood guard, looks
@@ -375,7 +377,7 @@ public final class CaptureService {
     private static Map<String, String> drivingSettings(EmailAddress mailbox, MailboxSettings settings, CaptureSettings all) {
         Map<String, String> driving = new LinkedHashMap<>();
         driving.put("mailbox", all.mailboxes().containsKey(mailbox) ? mailbox.value() : "defaults");
-        driving.put("connector", all.connector().word());
+        driving.put("connector", all.connector().name());
         driving.put("integration", settings.integration() ? "on" : "off");
         driving.put("createLeadForIncoming", String.valueOf(settings.createLeadForIncoming()));
         driving.put("createContactForOutgoing", String.valueOf(settings.createContactForOutgoing()));

@@ -3,6 +3,7 @@ package org.jamescrm.capture;
 import java.util.Objects;
 
 import org.jamescrm.spi.CrmException;
+import org.jamescrm.decisions.DecisionRecord;
 
 /** What a capture round made of one of its requests. */
 public sealed interface RoundOutcome {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jamescrm.capture.JsonViews;
 import org.jamescrm.memory.MemoryRecords.Activity;
 import org.jamescrm.memory.MemoryRecords.Company;
 import org.jamescrm.memory.MemoryRecords.Contact;
@@ -12,22 +11,30 @@ import org.jamescrm.memory.MemoryRecords.Deal;
 import org.jamescrm.memory.MemoryRecords.Lead;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.spi.CrmUser;
+import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.NewEmailActivity;
 
-/** The JSON view of the in-memory CRM ({@code GET /crm/memory}): one object per record kind. */
+/**
+ * The view of the in-memory CRM ({@code GET /crm/memory}): one list per record kind, as explicit maps,
+ * so the JSON contract is written down here instead of following the Java field names.
+ */
 final class MemoryJson {
-    private final JsonViews views = new JsonViews();
 
-    String write(List<CrmUser> users, List<Lead> leads, List<Contact> contacts, List<Company> companies,
-                 List<Deal> deals, List<Activity> activities) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("users", users.stream().map(MemoryJson::user).toList());
-        view.put("leads", leads.stream().map(MemoryJson::lead).toList());
-        view.put("contacts", contacts.stream().map(MemoryJson::contact).toList());
-        view.put("companies", companies.stream().map(MemoryJson::company).toList());
-        view.put("deals", deals.stream().map(MemoryJson::deal).toList());
-        view.put("activities", activities.stream().map(MemoryJson::activity).toList());
-        return views.write(view);
+    private MemoryJson() {
+    }
+
+    /** Everything {@code store} holds, taken under its lock so the kinds agree with each other. */
+    static Map<String, Object> view(MemoryStore store) {
+        synchronized (store.lock) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("users", store.users.values().stream().map(MemoryJson::user).toList());
+            view.put("leads", store.leads.values().stream().map(MemoryJson::lead).toList());
+            view.put("contacts", store.contacts.values().stream().map(MemoryJson::contact).toList());
+            view.put("companies", store.companies.values().stream().map(MemoryJson::company).toList());
+            view.put("deals", store.deals.values().stream().map(MemoryJson::deal).toList());
+            view.put("activities", store.activities.values().stream().map(MemoryJson::activity).toList());
+            return view;
+        }
     }
 
     private static Map<String, Object> user(CrmUser user) {
@@ -105,7 +112,7 @@ final class MemoryJson {
         view.put("messageId", email.messageId().orElse(null));
         view.put("completed", email.completed());
         view.put("responsibleId", email.responsibleId().orElse(null));
-        view.put("bindings", JsonViews.items(email.bindings()));
+        view.put("bindings", email.bindings().stream().map(MemoryJson::item).toList());
         view.put("sentAt", email.sentAt().map(Object::toString).orElse(null));
         view.put("receivedAt", email.receivedAt().toString());
         view.put("capturedAt", email.capturedAt().toString());
@@ -127,4 +134,10 @@ final class MemoryJson {
         return parties.stream().map(party -> party.address().value()).toList();
     }
 
+    private static Map<String, Object> item(ItemRef item) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("type", item.type().name());
+        view.put("id", item.id());
+        return view;
+    }
 }

@@ -1,5 +1,7 @@
 package org.jamescrm.settings;
 
+import org.jamescrm.spi.settings.SettingValue;
+
 /** What part of a message the CRM e-mail activity stores ({@code <body>}). */
 public enum BodyMode implements SettingValue {
     /** Text and sanitized HTML body, and attachments up to the size limit. */

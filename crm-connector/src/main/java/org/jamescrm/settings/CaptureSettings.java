@@ -5,15 +5,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.jamescrm.bitrix24.Bitrix24Configuration;
 import org.jamescrm.model.EmailAddress;
 
 /**
  * Everything the settings file ({@code conf/crm-capture.xml}) says, validated. Immutable: a changed
  * file gives a new instance.
  *
- * @param connector   {@code <connector>}: the CRM that receives captured mail
- * @param memoryUsers {@code <memory><user .../></memory>}: the CRM users of the in-memory CRM
+ * @param connector   {@code <connector>} and the CRM's own element: the CRM that receives captured mail
  * @param internal    {@code <internal>}: extra internal domains and addresses
  * @param neverLog    {@code <neverLog>}: client addresses and domains never captured
  * @param filters     top-level {@code <filter>}: the administrator's global filters
@@ -22,23 +20,19 @@ import org.jamescrm.model.EmailAddress;
  * @param mailboxes   {@code <mailbox address="...">}: per-mailbox settings, defaults applied
  * @param captureAddress {@code <captureAddress>}: the address employees send, forward or Bcc mail to
  *                    for a manual save (capture-rules §7); never delivered to a mailbox
- * @param bitrix24    {@code <bitrix24>}: the portal, required when the connector is bitrix24
  */
 public record CaptureSettings(
-        ConnectorType connector,
-        List<MemoryUser> memoryUsers,
-        InternalAddresses internal,
-        NeverLog neverLog,
+        ConnectorChoice connector,
+        AddressList internal,
+        AddressList neverLog,
         List<MailFilter> filters,
         FloodLimit flood,
         MailboxSettings defaults,
         Map<EmailAddress, MailboxSettings> mailboxes,
-        Optional<EmailAddress> captureAddress,
-        Optional<Bitrix24Configuration> bitrix24) {
+        Optional<EmailAddress> captureAddress) {
 
     public CaptureSettings {
         Objects.requireNonNull(connector, "connector");
-        memoryUsers = List.copyOf(memoryUsers);
         Objects.requireNonNull(internal, "internal");
         Objects.requireNonNull(neverLog, "neverLog");
         filters = List.copyOf(filters);
@@ -46,7 +40,6 @@ public record CaptureSettings(
         Objects.requireNonNull(defaults, "defaults");
         mailboxes = Map.copyOf(mailboxes);
         Objects.requireNonNull(captureAddress, "captureAddress");
-        Objects.requireNonNull(bitrix24, "bitrix24");
     }
 
     /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */

@@ -1,5 +1,7 @@
 package org.jamescrm.settings;
 
+import org.jamescrm.spi.settings.SettingValue;
+
 /** Who becomes responsible for a CRM item that a captured mail creates ({@code <distribution>}, §5). */
 public enum DistributionRule implements SettingValue {
     /**

@@ -1,16 +1,21 @@
 package org.jamescrm.settings;
 
+import static org.jamescrm.spi.settings.SettingsValues.address;
+import static org.jamescrm.spi.settings.SettingsValues.addresses;
+import static org.jamescrm.spi.settings.SettingsValues.bool;
+import static org.jamescrm.spi.settings.SettingsValues.nonBlank;
+import static org.jamescrm.spi.settings.SettingsValues.onOff;
+import static org.jamescrm.spi.settings.SettingsValues.size;
+
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.settings.SettingValue;
+import org.jamescrm.spi.settings.SettingsProblem;
 
 /**
  * The capture settings of one mailbox (capture-rules §10): the global {@code <defaults>} of the
@@ -65,9 +70,6 @@ public record MailboxSettings(
         "leadSource", "repeatSale", "leadless", "routeToAssignedManager", "distribution", "responsible", "queue", "body",
         "attachmentLimit", "skipAutomated", "filter");
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
-    private static final long GIGABYTE = 1024L * 1024 * 1024;
-
     public MailboxSettings {
         Objects.requireNonNull(leadSource, "leadSource");
         Objects.requireNonNull(repeatSale, "repeatSale");
@@ -93,6 +95,12 @@ public record MailboxSettings(
             DistributionRule.MAILBOX_OWNER, Optional.empty(), List.of(), BodyMode.FULL, 24L * 1024 * 1024, true, List.of(), false);
     }
 
+    /** These settings in leadless mode: the defaults of a CRM without leads. */
+    public MailboxSettings leadlessByDefault() {
+        return new MailboxSettings(integration, excluded, createLeadForIncoming, createContactForOutgoing, leadSource, repeatSale, true,
+            routeToAssignedManager, distribution, responsible, queue, body, attachmentLimitBytes, skipAutomated, filters, group);
+    }
+
     /**
      * These settings with the values of {@code overrides} (key to text, as in the file) applied; the
      * filters of the element are added to these.
@@ -115,16 +123,16 @@ public record MailboxSettings(
 
     private void validate(String prefix) {
         if (distribution == DistributionRule.DIRECT && responsible.isEmpty()) {
-            throw new InvalidSettingsException.Problem("key '" + prefix + ".responsible' is missing; allowed values: the e-mail "
+            throw new SettingsProblem("key '" + prefix + ".responsible' is missing; allowed values: the e-mail "
                 + "address of the employee who gets every item (required by distribution direct)");
         }
         if ((distribution.usesQueue() || routeToAssignedManager) && queue.isEmpty()) {
-            throw new InvalidSettingsException.Problem("key '" + prefix + ".queue' is missing; allowed values: employees' "
+            throw new SettingsProblem("key '" + prefix + ".queue' is missing; allowed values: employees' "
                 + "e-mail addresses, comma separated (required by distribution " + distribution.word()
                 + (routeToAssignedManager ? " and routeToAssignedManager" : "") + ")");
         }
         if (group && distribution == DistributionRule.MAILBOX_OWNER) {
-            throw new InvalidSettingsException.Problem("key '" + prefix + ".distribution' is mailbox-owner for a group mailbox, "
+            throw new SettingsProblem("key '" + prefix + ".distribution' is mailbox-owner for a group mailbox, "
                 + "which has no owner; allowed values: direct, round-robin, least-busy");
         }
     }
@@ -183,76 +191,13 @@ public record MailboxSettings(
                 case "body" -> body = SettingValue.parse(BodyMode.class, key, value);
                 case "attachmentLimit" -> attachmentLimit = size(key, value);
                 case "skipAutomated" -> skipAutomated = bool(key, value);
-                default -> throw new InvalidSettingsException.Problem(
-                    "unknown key '" + key + "'; allowed keys: " + String.join(", ", KEYS));
+                default -> throw SettingsProblem.unknownKey(key, String.join(", ", KEYS));
             }
         }
 
         MailboxSettings build() {
             return new MailboxSettings(integration, excluded, createLead, createContact, leadSource, repeatSale, leadless,
                 routeToAssignedManager, distribution, responsible, queue, body, attachmentLimit, skipAutomated, filters, group);
-        }
-    }
-
-    private static boolean onOff(String key, String value) {
-        return switch (value) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: on, off");
-        };
-    }
-
-    static boolean bool(String key, String value) {
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: true, false");
-        };
-    }
-
-    private static String nonBlank(String key, String value) {
-        if (value.isBlank()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' is empty; allowed values: any non-empty text");
-        }
-        return value;
-    }
-
-    static EmailAddress address(String key, String value) {
-        try {
-            return EmailAddress.of(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: an e-mail address");
-        }
-    }
-
-    private static List<EmailAddress> addresses(String key, String value) {
-        List<EmailAddress> addresses = Arrays.stream(value.split(",")).map(String::strip).filter(part -> !part.isEmpty())
-            .map(part -> address(key, part)).distinct().toList();
-        if (addresses.isEmpty()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' is empty; allowed values: e-mail addresses, comma separated");
-        }
-        return addresses;
-    }
-
-    private static long size(String key, String value) {
-        String allowed = "a size such as 500KB, 24MB, 1GB or a number of bytes";
-        Matcher matcher = SIZE.matcher(value);
-        if (!matcher.matches()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: " + allowed);
-        }
-        String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase(Locale.ROOT);
-        long bytesPerUnit = switch (unit) {
-            case "KB" -> 1024L;
-            case "MB" -> 1024L * 1024;
-            case "GB" -> GIGABYTE;
-            default -> 1L;
-        };
-        try {
-            // exact: a wrapped product would be a negative limit, and no attachment would be stored at all
-            return Math.multiplyExact(Long.parseLong(matcher.group(1)), bytesPerUnit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: " + allowed
-                + ", at most " + Long.MAX_VALUE / GIGABYTE + "GB");
         }
     }
 }

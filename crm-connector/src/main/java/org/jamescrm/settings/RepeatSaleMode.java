@@ -1,5 +1,7 @@
 package org.jamescrm.settings;
 
+import org.jamescrm.spi.settings.SettingValue;
+
 /**
  * What incoming mail from a known client without an active deal creates ({@code <repeatSale>},
  * capture-rules §4.3).

@@ -1,8 +1,9 @@
 package org.jamescrm.settings;
 
-import static org.jamescrm.settings.SettingsElements.attributes;
-import static org.jamescrm.settings.SettingsElements.children;
-import static org.jamescrm.settings.SettingsElements.text;
+import static org.jamescrm.spi.settings.SettingsValues.address;
+import static org.jamescrm.spi.settings.SettingsValues.bool;
+import static org.jamescrm.spi.settings.SettingsValues.domain;
+import static org.jamescrm.spi.settings.SettingsValues.wholeNumber;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,17 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -29,35 +29,45 @@ import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 
-import org.jamescrm.bitrix24.Bitrix24Auth;
-import org.jamescrm.bitrix24.Bitrix24Configuration;
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.spi.ConnectorSettings;
+import org.jamescrm.spi.CrmConnectorProvider;
+import org.jamescrm.spi.settings.Durations;
+import org.jamescrm.spi.settings.SettingsElement;
+import org.jamescrm.spi.settings.SettingsProblem;
 import org.w3c.dom.Element;
 import org.xml.sax.SAXException;
 
 /**
  * Reads and validates {@code crm-capture.xml}. Strict on purpose: an unknown or misspelled key, an
  * unknown value or a repeated key is an error naming the file, the key and what is allowed, so that a
- * CRM administrator's typo stops James's start instead of silently capturing with defaults.
+ * CRM administrator's typo stops James's start instead of silently capturing with defaults. The CRMs'
+ * own elements are read by their providers; the parser names no CRM.
  */
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
-    private static final List<String> TOP_LEVEL_KEYS = List.of("connector", "memory", "internal", "neverLog", "filter", "flood",
-        "captureAddress", "bitrix24", "defaults", "mailbox");
-    private static final Pattern ENVIRONMENT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final List<String> CORE_KEYS = List.of("connector", "internal", "neverLog", "filter", "flood",
+        "captureAddress", "defaults", "mailbox");
+    /** The CRM of a file without {@code <connector>}: the embedded one, so the product runs out of the box. */
+    private static final String DEFAULT_CONNECTOR = "memory";
 
+    private final ConnectorProviders providers;
     private final UnaryOperator<String> environment;
 
-    /** A parser that reads {@code ${env:NAME}} references from the process environment. */
-    public SettingsParser() {
-        this(System::getenv);
+    /** A parser for the CRMs of {@code providers} that reads {@code ${env:NAME}} from the process environment. */
+    public SettingsParser(ConnectorProviders providers) {
+        this(providers, System::getenv);
     }
 
-    /** @param environment the value of an environment variable, null when unset */
-    public SettingsParser(UnaryOperator<String> environment) {
+    /**
+     * @param providers   the CRMs that {@code <connector>} may select
+     * @param environment the value of an environment variable, null when unset
+     */
+    public SettingsParser(ConnectorProviders providers, UnaryOperator<String> environment) {
+        this.providers = providers;
         this.environment = environment;
     }
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(seconds?|minutes?|hours?|days?)");
 
     /** Parses the settings file at {@code file}. */
     public CaptureSettings parse(Path file) {
@@ -78,8 +88,8 @@ public final class SettingsParser {
     public CaptureSettings parse(InputStream in, String source) {
         Element root = document(in, source);
         try {
-            return settings(root);
-        } catch (InvalidSettingsException.Problem problem) {
+            return settings(new SettingsElement(root, "", environment));
+        } catch (SettingsProblem problem) {
             throw new InvalidSettingsException(source + ": " + problem.getMessage());
         }
     }
@@ -105,299 +115,146 @@ public final class SettingsParser {
         }
     }
 
-    private CaptureSettings settings(Element root) {
-        ConnectorType connector = ConnectorType.MEMORY;
-        List<MemoryUser> users = List.of();
-        InternalAddresses internal = InternalAddresses.none();
-        NeverLog neverLog = NeverLog.none();
-        List<MailFilter> filters = new ArrayList<>();
-        FloodLimit flood = FloodLimit.defaults();
-        Optional<EmailAddress> captureAddress = Optional.empty();
-        Optional<Bitrix24Configuration> bitrix24 = Optional.empty();
-        MailboxSettings defaults = MailboxSettings.defaults();
-        List<Element> mailboxElements = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (Element element : children(root)) {
-            String key = element.getTagName();
-            if (!key.equals("mailbox") && !key.equals("filter") && !seen.add(key)) {
-                throw new InvalidSettingsException.Problem("key '" + key + "' is given twice; allowed: once");
-            }
+    private CaptureSettings settings(SettingsElement root) {
+        Map<String, SettingsElement> once = new LinkedHashMap<>();
+        List<SettingsElement> filterElements = new ArrayList<>();
+        List<SettingsElement> mailboxElements = new ArrayList<>();
+        for (SettingsElement element : root.children()) {
+            String key = element.name();
             switch (key) {
-                case "connector" -> connector = SettingValue.parse(ConnectorType.class, key, text(key, element));
-                case "memory" -> users = memoryUsers(element);
-                case "internal" -> internal = internal(element);
-                case "neverLog" -> neverLog = neverLog(element);
-                case "filter" -> filters.add(filter(element, "filter"));
-                case "flood" -> flood = flood(element);
-                case "captureAddress" -> captureAddress = Optional.of(address(key, text(key, element)));
-                case "bitrix24" -> bitrix24 = Optional.of(bitrix24(element));
-                case "defaults" -> defaults = MailboxSettings.defaults().with("defaults", values(element, "defaults"),
-                    filters(element, "defaults"), false);
+                case "filter" -> filterElements.add(element);
                 case "mailbox" -> mailboxElements.add(element);
-                default -> throw new InvalidSettingsException.Problem(
-                    "unknown key '" + key + "'; allowed keys: " + String.join(", ", TOP_LEVEL_KEYS));
-            }
-            if (!key.equals("mailbox") && !key.equals("filter")) {
-                attributes(key, element); // the other top-level keys take none; mailbox and filter check their own
-            }
-        }
-        Map<EmailAddress, MailboxSettings> mailboxes = new HashMap<>();
-        for (Element element : mailboxElements) {
-            attributes("mailbox", element, "address", "group");
-            EmailAddress address = address("mailbox@address", element.getAttribute("address"));
-            boolean group = element.hasAttribute("group") && MailboxSettings.bool("mailbox@group", element.getAttribute("group"));
-            MailboxSettings settings = defaults.with("mailbox", values(element, "mailbox"), filters(element, "mailbox"), group);
-            if (mailboxes.put(address, settings) != null) {
-                throw new InvalidSettingsException.Problem("key 'mailbox' is given twice for " + address + "; allowed: once per address");
-            }
-        }
-        if (connector == ConnectorType.BITRIX24 && bitrix24.isEmpty()) {
-            throw new InvalidSettingsException.Problem("key 'bitrix24' is missing; allowed values: the <bitrix24> element with the "
-                + "portal and a webhook or OAuth application (required by connector bitrix24)");
-        }
-        return new CaptureSettings(connector, users, internal, neverLog, filters, flood, defaults, mailboxes, captureAddress, bitrix24);
-    }
-
-    private static List<MemoryUser> memoryUsers(Element memory) {
-        List<MemoryUser> users = new ArrayList<>();
-        Set<EmailAddress> emails = new LinkedHashSet<>();
-        for (Element element : children(memory)) {
-            if (!element.getTagName().equals("user")) {
-                throw new InvalidSettingsException.Problem("unknown key 'memory." + element.getTagName() + "'; allowed keys: user");
-            }
-            attributes("memory.user", element, "email", "name");
-            EmailAddress email = address("memory.user@email", element.getAttribute("email"));
-            String name = element.getAttribute("name").strip();
-            if (name.isEmpty()) {
-                throw new InvalidSettingsException.Problem("key 'memory.user@name' is empty for " + email + "; allowed values: the user's full name");
-            }
-            if (!emails.add(email)) {
-                throw new InvalidSettingsException.Problem("key 'memory.user' is given twice for " + email + "; allowed: once per address");
-            }
-            users.add(new MemoryUser(email, name));
-        }
-        return users;
-    }
-
-    private static InternalAddresses internal(Element internal) {
-        Set<String> domains = new LinkedHashSet<>();
-        Set<EmailAddress> addresses = new LinkedHashSet<>();
-        for (Element element : children(internal)) {
-            switch (element.getTagName()) {
-                case "domain" -> domains.add(domain("internal.domain", text("internal.domain", element)));
-                case "address" -> addresses.add(address("internal.address", text("internal.address", element)));
-                default -> throw new InvalidSettingsException.Problem(
-                    "unknown key 'internal." + element.getTagName() + "'; allowed keys: domain, address");
-            }
-        }
-        return new InternalAddresses(domains, addresses);
-    }
-
-    private Bitrix24Configuration bitrix24(Element element) {
-        String portal = null;
-        Bitrix24Auth auth = null;
-        double perSecond = 2;
-        int burst = 50;
-        Duration timeout = Duration.ofSeconds(30);
-        for (Element child : children(element)) {
-            String key = "bitrix24." + child.getTagName();
-            switch (child.getTagName()) {
-                case "portal" -> portal = portal(key, text(key, child));
-                case "webhook" -> {
-                    attributes(key, child, "user", "code");
-                    auth = authOnce(auth, key, new Bitrix24Auth.Webhook(
-                        wholeNumber(key + "@user", child.getAttribute("user"), 1), secret(key + "@code", child.getAttribute("code"))));
+                default -> {
+                    if (!CORE_KEYS.contains(key) && providers.find(key).isEmpty()) {
+                        throw SettingsProblem.unknownKey(key, String.join(", ", allowedKeys()));
+                    }
+                    if (once.put(key, element) != null) {
+                        throw new SettingsProblem("key '" + key + "' is given twice; allowed: once");
+                    }
                 }
-                case "oauth" -> {
-                    attributes(key, child, "clientId", "clientSecret", "refreshToken", "tokenEndpoint");
-                    auth = authOnce(auth, key, new Bitrix24Auth.OAuth(
-                        required(key + "@clientId", child.getAttribute("clientId")),
-                        secret(key + "@clientSecret", child.getAttribute("clientSecret")),
-                        secret(key + "@refreshToken", child.getAttribute("refreshToken")),
-                        child.hasAttribute("tokenEndpoint") ? portal(key + "@tokenEndpoint", child.getAttribute("tokenEndpoint"))
-                            : "https://oauth.bitrix.info/oauth/token/"));
-                }
-                case "rate" -> {
-                    attributes(key, child, "perSecond", "burst");
-                    perSecond = wholeNumber(key + "@perSecond", child.getAttribute("perSecond"), 1);
-                    burst = wholeNumber(key + "@burst", child.getAttribute("burst"), 1);
-                }
-                case "timeout" -> timeout = duration(key, text(key, child));
-                default -> throw new InvalidSettingsException.Problem("unknown key '" + key
-                    + "'; allowed keys: portal, webhook, oauth, rate, timeout");
             }
         }
-        if (portal == null) {
-            throw new InvalidSettingsException.Problem("key 'bitrix24.portal' is missing; allowed values: the portal's URL, "
-                + "e.g. https://company.bitrix24.com");
-        }
-        if (auth == null) {
-            throw new InvalidSettingsException.Problem("key 'bitrix24.webhook' or 'bitrix24.oauth' is missing; allowed values: "
-                + "<webhook user=\"1\" code=\"...\"/> or <oauth clientId=\"...\" clientSecret=\"...\" refreshToken=\"...\"/>");
-        }
-        return new Bitrix24Configuration(portal, auth, perSecond, burst, timeout, "james-crm-capture");
-    }
-
-    private static Bitrix24Auth authOnce(Bitrix24Auth existing, String key, Bitrix24Auth auth) {
-        if (existing != null) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' comes with another authentication; allowed: "
-                + "one of webhook, oauth");
-        }
-        return auth;
-    }
-
-    private static String portal(String key, String value) {
-        if (!value.matches("https?://[^/\\s]+(/\\S*)?")) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
-                + "'; allowed values: an http or https URL, e.g. https://company.bitrix24.com");
-        }
-        return value;
-    }
-
-    private static String required(String key, String value) {
-        if (value.isBlank()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' is empty; allowed values: any non-empty text");
-        }
-        return value.strip();
-    }
-
-    /** A secret: written as is, or as ${env:NAME} so that it stays out of the file. Never echoed in errors. */
-    private String secret(String key, String value) {
-        String written = required(key, value);
-        Matcher reference = ENVIRONMENT.matcher(written);
-        if (!reference.matches()) {
-            return written;
-        }
-        String resolved = environment.apply(reference.group(1));
-        if (resolved == null || resolved.isBlank()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' refers to the environment variable " + reference.group(1)
-                + ", which is not set; allowed values: the secret itself or ${env:NAME} of a set variable");
-        }
-        return resolved.strip();
-    }
-
-    private static int wholeNumber(String key, String value, int minimum) {
-        try {
-            int number = Integer.parseInt(value.strip());
-            if (number >= minimum) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: a whole number of at least "
-            + minimum);
-    }
-
-    private static NeverLog neverLog(Element neverLog) {
-        Set<String> domains = new LinkedHashSet<>();
-        Set<EmailAddress> addresses = new LinkedHashSet<>();
-        for (Element element : children(neverLog)) {
-            switch (element.getTagName()) {
-                case "domain" -> domains.add(domain("neverLog.domain", text("neverLog.domain", element)));
-                case "address" -> addresses.add(address("neverLog.address", text("neverLog.address", element)));
-                default -> throw new InvalidSettingsException.Problem(
-                    "unknown key 'neverLog." + element.getTagName() + "'; allowed keys: domain, address");
-            }
-        }
-        return new NeverLog(addresses, domains);
-    }
-
-    private static List<MailFilter> filters(Element parent, String prefix) {
+        ConnectorChoice connector = connector(once);
+        CapabilityCheck capabilities = new CapabilityCheck(connector);
         List<MailFilter> filters = new ArrayList<>();
-        for (Element element : children(parent)) {
-            if (element.getTagName().equals("filter")) {
-                filters.add(filter(element, prefix + ".filter"));
+        for (SettingsElement element : filterElements) {
+            filters.add(filter(element, "filter"));
+        }
+        MailboxSettings base = connector.capabilities().leads() ? MailboxSettings.defaults() : MailboxSettings.defaults().leadlessByDefault();
+        MailboxSettings defaults = Optional.ofNullable(once.get("defaults"))
+            .map(element -> mailboxSettings(base, element.allowAttributes(), "defaults", false, capabilities)).orElse(base);
+        Map<EmailAddress, MailboxSettings> mailboxes = new HashMap<>();
+        for (SettingsElement element : mailboxElements) {
+            element.allowAttributes("address", "group");
+            EmailAddress mailbox = address(element.attributeKey("address"), element.attribute("address").orElse(""));
+            boolean group = element.attribute("group").map(value -> bool(element.attributeKey("group"), value)).orElse(false);
+            if (mailboxes.put(mailbox, mailboxSettings(defaults, element, "mailbox", group, capabilities)) != null) {
+                throw new SettingsProblem("key 'mailbox' is given twice for " + mailbox + "; allowed: once per address");
             }
         }
-        return filters;
+        return new CaptureSettings(connector,
+            addressList(once.get("internal")),
+            addressList(once.get("neverLog")),
+            filters,
+            Optional.ofNullable(once.get("flood")).map(SettingsParser::flood).orElse(FloodLimit.defaults()),
+            defaults, mailboxes,
+            Optional.ofNullable(once.get("captureAddress")).map(element -> address(element.key(), element.text())));
     }
 
-    private static MailFilter filter(Element element, String key) {
-        attributes(key, element, "name", "field", "pattern");
-        String name = element.getAttribute("name").strip();
-        if (name.isEmpty()) {
-            throw new InvalidSettingsException.Problem("key '" + key + "@name' is empty; allowed values: a name for the rule");
+    private List<String> allowedKeys() {
+        List<String> keys = new ArrayList<>(CORE_KEYS);
+        keys.addAll(providers.names());
+        return keys;
+    }
+
+    /**
+     * The selected CRM with its settings. Every CRM element in the file is read by its provider, so a
+     * mistake in one is found even while another CRM is selected.
+     */
+    private ConnectorChoice connector(Map<String, SettingsElement> once) {
+        String name = Optional.ofNullable(once.get("connector")).map(SettingsElement::text).orElse(DEFAULT_CONNECTOR);
+        CrmConnectorProvider selected = providers.find(name).orElseThrow(() -> SettingsProblem.badValue("connector", name,
+            providers.names().isEmpty() ? "none: no CRM connector was found on the class path" : String.join(", ", providers.names())));
+        ConnectorSettings selectedSettings = null;
+        for (String crm : providers.names()) {
+            SettingsElement element = once.get(crm);
+            if (element != null || crm.equals(name)) {
+                ConnectorSettings read = providers.find(crm).orElseThrow().settings(Optional.ofNullable(element));
+                if (crm.equals(name)) {
+                    selectedSettings = read;
+                }
+            }
         }
-        String field = element.getAttribute("field").strip();
+        return new ConnectorChoice(selected, selectedSettings);
+    }
+
+    private static MailboxSettings mailboxSettings(MailboxSettings base, SettingsElement element, String prefix, boolean group,
+                                                   CapabilityCheck capabilities) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<MailFilter> filters = new ArrayList<>();
+        for (SettingsElement child : element.children()) {
+            if (child.name().equals("filter")) {
+                filters.add(filter(child, prefix + ".filter"));
+            } else if (values.put(child.name(), child.text()) != null) {
+                throw new SettingsProblem("key '" + prefix + "." + child.name() + "' is given twice; allowed: once");
+            }
+        }
+        capabilities.check(prefix, values);
+        return base.with(prefix, values, filters, group);
+    }
+
+    private static AddressList addressList(SettingsElement list) {
+        if (list == null) {
+            return AddressList.none();
+        }
+        list.allowAttributes();
+        Set<String> domains = new LinkedHashSet<>();
+        Set<EmailAddress> addresses = new LinkedHashSet<>();
+        for (SettingsElement element : list.children()) {
+            switch (element.name()) {
+                case "domain" -> domains.add(domain(element.key(), element.text()));
+                case "address" -> addresses.add(address(element.key(), element.text()));
+                default -> throw list.unknownChild(element, "domain", "address");
+            }
+        }
+        return new AddressList(domains, addresses);
+    }
+
+    private static MailFilter filter(SettingsElement element, String key) {
+        element.allowAttributes("name", "field", "pattern");
+        String name = element.attribute("name").orElse("");
+        if (name.isEmpty()) {
+            throw new SettingsProblem("key '" + key + "@name' is empty; allowed values: a name for the rule");
+        }
+        String field = element.attribute("field").orElse("");
         if (!List.of("sender", "recipient", "subject").contains(field) && !field.matches("header:[A-Za-z0-9-]+")) {
-            throw new InvalidSettingsException.Problem("key '" + key + "@field' has value '" + field + "' in filter '" + name
+            throw new SettingsProblem("key '" + key + "@field' has value '" + field + "' in filter '" + name
                 + "'; allowed values: sender, recipient, subject, header:<Name>");
         }
+        String pattern = element.attribute("pattern").orElse("");
         try {
-            return new MailFilter(name, field, Pattern.compile(element.getAttribute("pattern"), Pattern.CASE_INSENSITIVE));
+            return new MailFilter(name, field, Pattern.compile(pattern, Pattern.CASE_INSENSITIVE));
         } catch (PatternSyntaxException e) {
-            throw new InvalidSettingsException.Problem("key '" + key + "@pattern' has value '" + element.getAttribute("pattern")
+            throw new SettingsProblem("key '" + key + "@pattern' has value '" + pattern
                 + "' in filter '" + name + "'; allowed values: a regular expression (" + e.getDescription() + ")");
         }
     }
 
-    private static FloodLimit flood(Element flood) {
+    private static FloodLimit flood(SettingsElement flood) {
+        flood.allowAttributes();
         int captures = FloodLimit.defaults().captures();
         Duration window = FloodLimit.defaults().window();
-        for (Map.Entry<String, String> entry : values(flood, "flood").entrySet()) {
-            String key = "flood." + entry.getKey();
-            switch (entry.getKey()) {
-                case "captures" -> {
-                    try {
-                        captures = Integer.parseInt(entry.getValue());
-                    } catch (NumberFormatException e) {
-                        captures = 0;
-                    }
-                    if (captures < 1) {
-                        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + entry.getValue()
-                            + "'; allowed values: a whole number of at least 1");
-                    }
-                }
-                case "window" -> window = duration(key, entry.getValue());
-                default -> throw new InvalidSettingsException.Problem("unknown key '" + key + "'; allowed keys: captures, window");
+        Set<String> seen = new LinkedHashSet<>();
+        for (SettingsElement element : flood.children()) {
+            if (!seen.add(element.name())) {
+                throw new SettingsProblem("key '" + element.key() + "' is given twice; allowed: once");
+            }
+            switch (element.name()) {
+                case "captures" -> captures = wholeNumber(element.key(), element.text(), 1);
+                case "window" -> window = Durations.parse(element.key(), element.text(), ChronoUnit.SECONDS, Duration.ofSeconds(1));
+                default -> throw flood.unknownChild(element, "captures", "window");
             }
         }
         return new FloodLimit(captures, window);
-    }
-
-    private static Duration duration(String key, String value) {
-        Matcher matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        try {
-            long amount = matcher.matches() ? Long.parseLong(matcher.group(1)) : 0;
-            if (amount >= 1) {
-                return switch (matcher.group(2).replaceAll("s$", "")) {
-                    case "second" -> Duration.ofSeconds(amount);
-                    case "minute" -> Duration.ofMinutes(amount);
-                    case "hour" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // more digits than a long holds, or more seconds than a Duration holds: answered below
-        }
-        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value
-            + "'; allowed values: a duration such as 30 minutes, 2 hours, 1 day");
-    }
-
-    private static Map<String, String> values(Element parent, String prefix) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Element element : children(parent)) {
-            if (element.getTagName().equals("filter") && !prefix.equals("flood")) {
-                continue; // filters are read by filters()
-            }
-            String key = prefix + "." + element.getTagName();
-            if (values.put(element.getTagName(), text(key, element)) != null) {
-                throw new InvalidSettingsException.Problem("key '" + key + "' is given twice; allowed: once");
-            }
-        }
-        return values;
-    }
-
-    private static EmailAddress address(String key, String value) {
-        return MailboxSettings.address(key, value);
-    }
-
-    private static String domain(String key, String value) {
-        String domain = value.toLowerCase(Locale.ROOT);
-        if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
-            throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + value + "'; allowed values: a domain name");
-        }
-        return domain;
     }
 }

@@ -11,17 +11,19 @@ import java.util.Set;
 import org.jamescrm.model.EmailAddress;
 
 /**
- * The round operations of {@link CrmConnector} made of its one-by-one methods: what a connector
- * gets when its CRM has no way to combine calls.
+ * The round operations of {@link CrmConnector} made of the one-by-one operations of a
+ * {@link OneByOneCrm}: what a connector uses when its CRM has no way to combine calls.
  */
-final class OneCallAtATime {
-    private final CrmConnector connector;
+public final class OneCallAtATime {
+    private final OneByOneCrm connector;
 
-    OneCallAtATime(CrmConnector connector) {
-        this.connector = connector;
+    /** @param crm the one-by-one operations of the CRM */
+    public OneCallAtATime(OneByOneCrm crm) {
+        this.connector = crm;
     }
 
-    CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
+    /** Answers a round's lookups with one call per origin key, thread and kind of record. */
+    public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
         Map<String, String> activities = new LinkedHashMap<>();
         Map<String, List<ItemRef>> created = new LinkedHashMap<>();
         for (String key : lookup.originKeys()) {
@@ -52,7 +54,8 @@ final class OneCallAtATime {
             counted.isEmpty() ? Map.of() : connector.countOpenItems(counted));
     }
 
-    List<WriteResult> write(List<WritePlan> plans) {
+    /** Writes plan after plan; a failing plan fails alone. */
+    public List<WriteResult> write(List<WritePlan> plans) {
         List<WriteResult> results = new ArrayList<>();
         for (WritePlan plan : plans) {
             try {

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.memory.MemoryCrmAdmin;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
@@ -17,16 +17,20 @@ import org.jamescrm.spi.CrmUser;
 import org.jamescrm.testing.CaptureRequests;
 import org.jamescrm.testing.SteppingClock;
 import org.jamescrm.testing.TestMessages;
+import org.jamescrm.decisions.DecisionRecord;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.spi.ConnectorProviders;
 
 /**
  * The whole core path as the mail server drives it, without James: classify a raw message with the
- * server domain {@code company.example}, parse it, capture it into a real {@link InMemoryCrm}.
+ * server domain {@code company.example}, parse it, capture it into a real in-memory CRM.
  */
 final class CaptureHarness {
     static final String SERVER_DOMAIN = "company.example";
 
     final SteppingClock clock = new SteppingClock(Instant.parse("2026-11-22T09:00:00Z"));
-    final InMemoryCrm crm = new InMemoryCrm(clock);
+    final MemoryCrmAdmin crm = MemoryCrmAdmin.create(clock);
     final DecisionLog decisions = new DecisionLog(1000, new JsonViews());
     final MissingCrmUsers missingUsers = new MissingCrmUsers();
     final CaptureSettings settings;
@@ -36,9 +40,9 @@ final class CaptureHarness {
     final CrmUser carl;
 
     CaptureHarness(String settingsBody) {
-        settings = new SettingsParser().parse(new ByteArrayInputStream(("<crmcapture>" + settingsBody + "</crmcapture>")
+        settings = new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(("<crmcapture>" + settingsBody + "</crmcapture>")
             .getBytes(StandardCharsets.UTF_8)), "crm-capture.xml");
-        service = new CaptureService(crm, () -> settings, decisions, missingUsers, new InMemoryRoundRobinPositions(), clock);
+        service = new CaptureService(crm.connector(), () -> settings, decisions, missingUsers, new InMemoryRoundRobinPositions(), clock);
         alice = crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
         bob = crm.addUser(EmailAddress.of("bob@company.example"), "Bob Brown");
         carl = crm.addUser(EmailAddress.of("carl@company.example"), "Carl Clark");

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jamescrm.spi.CrmUnavailableException;
 import org.junit.jupiter.api.Test;
+import org.jamescrm.decisions.DecisionRecord;
 
 /** The gathering of captures into rounds, as the capture queue uses it. */
 class CaptureRoundsTest {

@@ -13,6 +13,7 @@ import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.LeadStatus;
 import org.junit.jupiter.api.Test;
+import org.jamescrm.decisions.DecisionRecord;
 
 /** Distribution rules, leadless and repeat-deal modes, exclusions that depend on settings. */
 class DistributionAndModesTest {
@@ -64,10 +65,10 @@ class DistributionAndModesTest {
             + "<queue>alice@company.example, bob@company.example</queue></mailbox>");
         // Alice: two closed leads; Bob: one open lead. Least busy by open items is Alice.
         for (String client : List.of("a1@client.example", "a2@client.example")) {
-            harness.crm.setLeadStatus(harness.crm.createLead(new org.jamescrm.spi.NewLead("t", "n", EmailAddress.of(client), "EMAIL",
+            harness.crm.setLeadStatus(harness.crm.connector().createLead(new org.jamescrm.spi.NewLead("t", "n", EmailAddress.of(client), "EMAIL",
                 Optional.of(harness.alice.id()), false, client)).id(), LeadStatus.JUNK);
         }
-        harness.crm.createLead(new org.jamescrm.spi.NewLead("t", "n", EmailAddress.of("b1@client.example"), "EMAIL",
+        harness.crm.connector().createLead(new org.jamescrm.spi.NewLead("t", "n", EmailAddress.of("b1@client.example"), "EMAIL",
             Optional.of(harness.bob.id()), false, "b1"));
 
         write(harness, "new@client.example", "sales@company.example", "<1@x>");

@@ -16,6 +16,7 @@ import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.LeadStatus;
 import org.junit.jupiter.api.Test;
+import org.jamescrm.decisions.DecisionRecord;
 
 /**
  * One test per question of the seeds' "mail in CRM" FAQ and troubleshooting article: the behaviour

@@ -9,18 +9,16 @@ import org.jamescrm.spi.CrmConnectorContract;
 import org.jamescrm.spi.CrmFixture;
 import org.jamescrm.spi.DealStage;
 import org.jamescrm.spi.LeadStatus;
+import org.jamescrm.spi.NewLead;
+import org.jamescrm.spi.OneByOneCrm;
+import org.jamescrm.spi.OneByOneCrmContract;
+import org.junit.jupiter.api.Nested;
 
-/** The in-memory CRM keeps the connector contract. */
-class InMemoryCrmContractTest implements CrmConnectorContract {
-    private final InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
+/** The in-memory CRM keeps the connector contract and the contract of its one-by-one operations. */
+class InMemoryCrmContractTest {
 
-    @Override
-    public CrmConnector connector() {
-        return crm;
-    }
-
-    @Override
-    public CrmFixture fixture() {
+    /** The in-memory CRM administered as its users would, for the contracts' fixtures. */
+    static CrmFixture fixture(MemoryCrmAdmin crm) {
         return new CrmFixture() {
             @Override
             public String addUser(EmailAddress email, String name) {
@@ -35,6 +33,15 @@ class InMemoryCrmContractTest implements CrmConnectorContract {
             @Override
             public String addDeal(String title, String contactId, Optional<String> responsibleId) {
                 return crm.addDeal(title, Optional.of(contactId), Optional.empty(), responsibleId).id();
+            }
+
+            @Override
+            public String addLeadOfInterruptedCapture(NewLead lead) {
+                try {
+                    return crm.connector().createLead(lead).id();
+                } catch (org.jamescrm.spi.CrmException e) {
+                    throw new AssertionError(e);
+                }
             }
 
             @Override
@@ -53,5 +60,35 @@ class InMemoryCrmContractTest implements CrmConnectorContract {
                     .orElseThrow().email().completed();
             }
         };
+    }
+
+    @Nested
+    class Connector implements CrmConnectorContract {
+        private final MemoryCrmAdmin crm = MemoryCrmAdmin.create(Clock.systemUTC());
+
+        @Override
+        public CrmConnector connector() {
+            return crm.connector();
+        }
+
+        @Override
+        public CrmFixture fixture() {
+            return InMemoryCrmContractTest.fixture(crm);
+        }
+    }
+
+    @Nested
+    class OneByOne implements OneByOneCrmContract {
+        private final MemoryCrmAdmin crm = MemoryCrmAdmin.create(Clock.systemUTC());
+
+        @Override
+        public OneByOneCrm crm() {
+            return crm.connector();
+        }
+
+        @Override
+        public CrmFixture fixture() {
+            return InMemoryCrmContractTest.fixture(crm);
+        }
     }
 }

@@ -16,6 +16,7 @@ import org.jamescrm.settings.SettingsParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.jamescrm.spi.ConnectorProviders;
 
 /** Who is who and what is never captured (capture-rules §1-3), as decision tables. */
 class ClassifierDecisionTableTest {
@@ -23,7 +24,7 @@ class ClassifierDecisionTableTest {
         + "<address>accounting@outsourced.example</address></internal>");
 
     private static CaptureSettings settings(String body) {
-        return new SettingsParser().parse(new ByteArrayInputStream(("<crmcapture>" + body + "</crmcapture>").getBytes(StandardCharsets.UTF_8)),
+        return new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(("<crmcapture>" + body + "</crmcapture>").getBytes(StandardCharsets.UTF_8)),
             "t.xml");
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xml.sax.SAXException;
+import org.jamescrm.spi.ConnectorProviders;
 
 /** {@code crm-capture.xml}: the shipped file, the defaults, inheritance, and an exact error for every mistake. */
 class SettingsParserTest {
@@ -27,29 +28,28 @@ class SettingsParserTest {
 
     @Test
     void theProductFileShouldParse() {
-        CaptureSettings settings = new SettingsParser().parse(PRODUCT_FILE);
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(PRODUCT_FILE);
 
-        assertThat(settings.connector()).isEqualTo(ConnectorType.MEMORY);
-        assertThat(settings.bitrix24()).isEmpty();
+        assertThat(settings.connector().name()).isEqualTo("memory");
     }
 
     @Test
     void theProductFileShouldDeclareTheInMemoryCrmUsers() {
-        CaptureSettings settings = new SettingsParser().parse(PRODUCT_FILE);
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(PRODUCT_FILE);
 
-        assertThat(settings.memoryUsers()).containsExactly(new MemoryUser(ALICE, "Alice Adams"), new MemoryUser(BOB, "Bob Brown"));
+        assertThat(((org.jamescrm.memory.MemorySettings) settings.connector().settings()).users()).containsExactly(new org.jamescrm.memory.MemoryUser(ALICE, "Alice Adams"), new org.jamescrm.memory.MemoryUser(BOB, "Bob Brown"));
     }
 
     @Test
     void theProductFileShouldDeclareTheCaptureAddress() {
-        CaptureSettings settings = new SettingsParser().parse(PRODUCT_FILE);
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(PRODUCT_FILE);
 
         assertThat(settings.captureAddress()).contains(EmailAddress.of("crm@company.example"));
     }
 
     @Test
     void theProductFileDefaultsShouldBeTheBuiltInDefaults() {
-        CaptureSettings settings = new SettingsParser().parse(PRODUCT_FILE);
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(PRODUCT_FILE);
 
         assertThat(settings.defaults()).isEqualTo(MailboxSettings.defaults());
         assertThat(settings.mailboxes()).isEmpty();
@@ -61,14 +61,13 @@ class SettingsParserTest {
     void anEmptyDocumentShouldGiveTheTopLevelDefaults() {
         CaptureSettings settings = Settings.document("<crmcapture/>");
 
-        assertThat(settings.connector()).isEqualTo(ConnectorType.MEMORY);
-        assertThat(settings.memoryUsers()).isEmpty();
-        assertThat(settings.internal()).isEqualTo(InternalAddresses.none());
-        assertThat(settings.neverLog()).isEqualTo(NeverLog.none());
+        assertThat(settings.connector().name()).isEqualTo("memory");
+        assertThat(((org.jamescrm.memory.MemorySettings) settings.connector().settings()).users()).isEmpty();
+        assertThat(settings.internal()).isEqualTo(AddressList.none());
+        assertThat(settings.neverLog()).isEqualTo(AddressList.none());
         assertThat(settings.filters()).isEmpty();
         assertThat(settings.flood()).isEqualTo(new FloodLimit(20, Duration.ofHours(2)));
         assertThat(settings.captureAddress()).isEmpty();
-        assertThat(settings.bitrix24()).isEmpty();
         assertThat(settings.mailboxes()).isEmpty();
     }
 
@@ -173,7 +172,7 @@ class SettingsParserTest {
     void valuesShouldBeReadWithoutTheirSurroundingWhitespace() {
         CaptureSettings settings = Settings.of("<connector>\n  memory\n</connector><defaults><leadless> true </leadless></defaults>");
 
-        assertThat(settings.connector()).isEqualTo(ConnectorType.MEMORY);
+        assertThat(settings.connector().name()).isEqualTo("memory");
         assertThat(settings.defaults().leadless()).isTrue();
     }
 
@@ -218,7 +217,7 @@ class SettingsParserTest {
     @CsvSource(delimiter = '|', value = {
         // wrong value of a top-level key
         "<connector>memroy</connector>"
-            + "|key 'connector' has value 'memroy'; allowed values: memory, bitrix24",
+            + "|key 'connector' has value 'memroy'; allowed values: bitrix24, memory",
         // unknown keys
         "<defaults><createLeadForIncomming>true</createLeadForIncomming></defaults>"
             + "|unknown key 'defaults.createLeadForIncomming'; allowed keys: integration, excluded, createLeadForIncoming, "
@@ -229,8 +228,8 @@ class SettingsParserTest {
             + "createContactForOutgoing, leadSource, repeatSale, leadless, routeToAssignedManager, distribution, responsible, queue, "
             + "body, attachmentLimit, skipAutomated, filter",
         "<conector>memory</conector>"
-            + "|unknown key 'conector'; allowed keys: connector, memory, internal, neverLog, filter, flood, captureAddress, bitrix24, "
-            + "defaults, mailbox",
+            + "|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, defaults, mailbox, "
+            + "bitrix24, memory",
         "<internal><domains>subsidiary.example</domains></internal>"
             + "|unknown key 'internal.domains'; allowed keys: domain, address",
         "<flood><limit>5</limit></flood>"
@@ -335,7 +334,7 @@ class SettingsParserTest {
     void aMissingFileShouldBeNamed(@TempDir Path folder) {
         Path missing = folder.resolve("crm-capture.xml");
 
-        assertThatThrownBy(() -> new SettingsParser().parse(missing))
+        assertThatThrownBy(() -> new SettingsParser(ConnectorProviders.load()).parse(missing))
             .isInstanceOf(InvalidSettingsException.class)
             .hasMessage(missing + ": the settings file does not exist");
     }
@@ -345,9 +344,9 @@ class SettingsParserTest {
         Path file = folder.resolve("crm-capture.xml");
         java.nio.file.Files.writeString(file, "<crmcapture><connector>memroy</connector></crmcapture>");
 
-        assertThatThrownBy(() -> new SettingsParser().parse(file))
+        assertThatThrownBy(() -> new SettingsParser(ConnectorProviders.load()).parse(file))
             .isInstanceOf(InvalidSettingsException.class)
-            .hasMessage(file + ": key 'connector' has value 'memroy'; allowed values: memory, bitrix24");
+            .hasMessage(file + ": key 'connector' has value 'memroy'; allowed values: bitrix24, memory");
     }
 
     @Test
@@ -388,7 +387,7 @@ class SettingsParserTest {
         assertThatThrownBy(() -> Settings.of("<flood><window>99999999999999999999 hours</window></flood>"))
             .isInstanceOf(InvalidSettingsException.class)
             .hasMessage("test.xml: key 'flood.window' has value '99999999999999999999 hours'; allowed values: "
-                + "a duration such as 30 minutes, 2 hours, 1 day");
+                + "a duration such as 500 ms, 3 seconds, 30 minutes, 2 hours, 1 day");
     }
 
     @Test
@@ -396,7 +395,7 @@ class SettingsParserTest {
         assertThatThrownBy(() -> Settings.of("<flood><window>9223372036854775807 days</window></flood>"))
             .isInstanceOf(InvalidSettingsException.class)
             .hasMessage("test.xml: key 'flood.window' has value '9223372036854775807 days'; allowed values: "
-                + "a duration such as 30 minutes, 2 hours, 1 day");
+                + "a duration such as 500 ms, 3 seconds, 30 minutes, 2 hours, 1 day");
     }
 
     @Test

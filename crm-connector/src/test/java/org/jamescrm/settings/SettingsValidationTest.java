@@ -13,21 +13,22 @@ import org.jamescrm.model.EmailAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.jamescrm.spi.ConnectorProviders;
 
 /** The settings file: what the product ships, what each key means, and an exact error for each mistake. */
 class SettingsValidationTest {
 
     private static CaptureSettings parse(String body) {
-        return new SettingsParser().parse(new ByteArrayInputStream(("<crmcapture>" + body + "</crmcapture>")
+        return new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(("<crmcapture>" + body + "</crmcapture>")
             .getBytes(StandardCharsets.UTF_8)), "conf/crm-capture.xml");
     }
 
     @Test
     void theShippedSettingsFileShouldBeValid() {
-        CaptureSettings settings = new SettingsParser().parse(Path.of("../james-config/src/main/conf/crm-capture.xml"));
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(Path.of("../james-config/src/main/conf/crm-capture.xml"));
 
-        assertThat(settings.connector()).isEqualTo(ConnectorType.MEMORY);
-        assertThat(settings.memoryUsers()).extracting(MemoryUser::email)
+        assertThat(settings.connector().name()).isEqualTo("memory");
+        assertThat(((org.jamescrm.memory.MemorySettings) settings.connector().settings()).users()).extracting(org.jamescrm.memory.MemoryUser::email)
             .containsExactly(EmailAddress.of("alice@company.example"), EmailAddress.of("bob@company.example"));
         assertThat(settings.defaults()).isEqualTo(MailboxSettings.defaults());
     }
@@ -63,7 +64,7 @@ class SettingsValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "<connector>memroy</connector>|key 'connector' has value 'memroy'; allowed values: memory, bitrix24",
+        "<connector>memroy</connector>|key 'connector' has value 'memroy'; allowed values: bitrix24, memory",
         "<connector>bitrix24</connector>|key 'bitrix24' is missing; allowed values: the <bitrix24> element with the portal and a webhook or OAuth application (required by connector bitrix24)",
         "<bitrix24><webhook user=\"1\" code=\"x\"/></bitrix24>|key 'bitrix24.portal' is missing; allowed values: the portal's URL, e.g. https://company.bitrix24.com",
         "<bitrix24><portal>company.bitrix24.com</portal></bitrix24>|key 'bitrix24.portal' has value 'company.bitrix24.com'; allowed values: an http or https URL, e.g. https://company.bitrix24.com",
@@ -71,7 +72,7 @@ class SettingsValidationTest {
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"${env:NO_SUCH_VARIABLE_X}\"/></bitrix24>|key 'bitrix24.webhook@code' refers to the environment variable NO_SUCH_VARIABLE_X, which is not set; allowed values: the secret itself or ${env:NAME} of a set variable",
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"x\"/><oauth clientId=\"a\" clientSecret=\"b\" refreshToken=\"c\"/></bitrix24>|key 'bitrix24.oauth' comes with another authentication; allowed: one of webhook, oauth",
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"x\"/><rate perSecond=\"fast\" burst=\"50\"/></bitrix24>|key 'bitrix24.rate@perSecond' has value 'fast'; allowed values: a whole number of at least 1",
-        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, memory, internal, neverLog, filter, flood, captureAddress, bitrix24, defaults, mailbox",
+        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, defaults, mailbox, bitrix24, memory",
         "<defaults><integration>yes</integration></defaults>|key 'defaults.integration' has value 'yes'; allowed values: on, off",
         "<defaults><leadless>1</leadless></defaults>|key 'defaults.leadless' has value '1'; allowed values: true, false",
         "<defaults><repeatSale>always</repeatSale></defaults>|key 'defaults.repeatSale' has value 'always'; allowed values: off, lead, deal",
@@ -86,7 +87,7 @@ class SettingsValidationTest {
         "<defaults><body>full</body><body>text</body></defaults>|key 'defaults.body' is given twice; allowed: once",
         "<neverLog><domain>bank</domain></neverLog>|key 'neverLog.domain' has value 'bank'; allowed values: a domain name",
         "<filter name=\"x\" field=\"from\" pattern=\"a\"/>|key 'filter@field' has value 'from' in filter 'x'; allowed values: sender, recipient, subject, header:<Name>",
-        "<flood><window>soon</window></flood>|key 'flood.window' has value 'soon'; allowed values: a duration such as 30 minutes, 2 hours, 1 day",
+        "<flood><window>soon</window></flood>|key 'flood.window' has value 'soon'; allowed values: a duration such as 500 ms, 3 seconds, 30 minutes, 2 hours, 1 day",
         "<flood><captures>0</captures></flood>|key 'flood.captures' has value '0'; allowed values: a whole number of at least 1",
         "<memory><user email=\"alice@company.example\" name=\"\"/></memory>|key 'memory.user@name' is empty for alice@company.example; allowed values: the user's full name",
     })
@@ -98,12 +99,12 @@ class SettingsValidationTest {
 
     @Test
     void aBitrix24PortalShouldTakeItsSecretFromTheEnvironmentAndNeverShowIt() {
-        CaptureSettings settings = new SettingsParser(name -> name.equals("B24_CODE") ? "s3cr3t" : null).parse(new ByteArrayInputStream(
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load(), name -> name.equals("B24_CODE") ? "s3cr3t" : null).parse(new ByteArrayInputStream(
             ("<crmcapture><connector>bitrix24</connector><bitrix24><portal>https://c.bitrix24.com/</portal>"
                 + "<webhook user=\"7\" code=\"${env:B24_CODE}\"/><rate perSecond=\"5\" burst=\"250\"/></bitrix24></crmcapture>")
                 .getBytes(StandardCharsets.UTF_8)), "c.xml");
 
-        org.jamescrm.bitrix24.Bitrix24Configuration bitrix24 = settings.bitrix24().orElseThrow();
+        org.jamescrm.bitrix24.Bitrix24Configuration bitrix24 = (org.jamescrm.bitrix24.Bitrix24Configuration) settings.connector().settings();
         assertThat(bitrix24.portal()).isEqualTo("https://c.bitrix24.com");
         assertThat(bitrix24.auth()).isEqualTo(new org.jamescrm.bitrix24.Bitrix24Auth.Webhook(7, "s3cr3t"));
         assertThat(bitrix24.requestsPerSecond()).isEqualTo(5);
@@ -119,17 +120,17 @@ class SettingsValidationTest {
 
     @Test
     void brokenXmlAWrongRootAndAMissingFileShouldBeNamed() {
-        assertThatThrownBy(() -> new SettingsParser().parse(new ByteArrayInputStream("<crmcapture>".getBytes(StandardCharsets.UTF_8)), "c.xml"))
+        assertThatThrownBy(() -> new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream("<crmcapture>".getBytes(StandardCharsets.UTF_8)), "c.xml"))
             .hasMessageStartingWith("c.xml: not well-formed XML: ");
-        assertThatThrownBy(() -> new SettingsParser().parse(new ByteArrayInputStream("<settings/>".getBytes(StandardCharsets.UTF_8)), "c.xml"))
+        assertThatThrownBy(() -> new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream("<settings/>".getBytes(StandardCharsets.UTF_8)), "c.xml"))
             .hasMessage("c.xml: the root element is <settings>; expected <crmcapture>");
-        assertThatThrownBy(() -> new SettingsParser().parse(Path.of("no/such/crm-capture.xml")))
+        assertThatThrownBy(() -> new SettingsParser(ConnectorProviders.load()).parse(Path.of("no/such/crm-capture.xml")))
             .hasMessage("no/such/crm-capture.xml: the settings file does not exist");
     }
 
     @Test
     void internalDomainsAndAddressesShouldBeLocal() {
-        InternalAddresses internal = parse("<internal><domain>Subsidiary.example</domain><address>acc@outsourced.example</address></internal>").internal();
+        AddressList internal = parse("<internal><domain>Subsidiary.example</domain><address>acc@outsourced.example</address></internal>").internal();
 
         assertThat(List.of("x@subsidiary.example", "acc@outsourced.example", "other@outsourced.example"))
             .map(address -> internal.contains(EmailAddress.of(address))).containsExactly(true, true, false);

@@ -19,6 +19,12 @@ public interface CrmFixture {
     /** Adds a deal in progress for a contact; returns its id. */
     String addDeal(String title, String contactId, Optional<String> responsibleId);
 
+    /**
+     * Adds the lead a capture created before it was interrupted (no activity yet): marked with the
+     * capture's origin key as the connector marks it; returns its id.
+     */
+    String addLeadOfInterruptedCapture(NewLead lead);
+
     /** Closes a deal as won. */
     void winDeal(String dealId);
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.spi.ConnectorProviders;
 
 /** Capture settings written inline, parsed by the product's parser under the source name {@value #SOURCE}. */
 public final class Settings {
@@ -21,6 +22,6 @@ public final class Settings {
 
     /** The settings of a whole document. */
     public static CaptureSettings document(String xml) {
-        return new SettingsParser().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), SOURCE);
+        return new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)), SOURCE);
     }
 }

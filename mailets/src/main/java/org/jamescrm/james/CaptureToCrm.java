@@ -23,6 +23,9 @@ import org.jamescrm.james.queue.CaptureQueueConsumer;
 import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.MessageSummary;
+import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.james.mail.MailSummarizer;
+import org.jamescrm.james.mail.ManualSaveReplies;
 
 /**
  * Captures client mail into the CRM. For every mail it classifies the parties in memory (client or

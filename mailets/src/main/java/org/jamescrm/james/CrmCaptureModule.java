@@ -4,19 +4,17 @@ import java.io.FileNotFoundException;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
-import org.jamescrm.bitrix24.Bitrix24Client;
-import org.jamescrm.bitrix24.Bitrix24Configuration;
-import org.jamescrm.bitrix24.Bitrix24Connector;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
-import org.jamescrm.capture.DecisionLog;
 import org.jamescrm.capture.FileRoundRobinPositions;
-import org.jamescrm.capture.RoundRobinPositions;
-import org.jamescrm.capture.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
-import org.jamescrm.memory.InMemoryCrm;
-import org.jamescrm.settings.CaptureSettings;
-import org.jamescrm.settings.MemoryUser;
+import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.settings.CaptureSettingsSource;
+import org.jamescrm.settings.ConnectorChoice;
+import org.jamescrm.spi.ConnectorContext;
+import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.CrmConnector;
 
 import com.google.inject.AbstractModule;
@@ -29,8 +27,9 @@ import com.google.inject.Singleton;
  * guice.extension.module=org.jamescrm.james.CrmCaptureModule
  * </pre>
  * It gives the mailets, matchers and WebAdmin routes of the product one shared set of services: the
- * settings, the CRM connector the settings select, the capture service and the decision log. The
- * {@link Clock} is James's own.
+ * settings, the CRM connector the settings select (made by the CRM's provider, found on the class
+ * path: this module names no CRM), the capture service and the decision log. The {@link Clock} is
+ * James's own.
  */
 public class CrmCaptureModule extends AbstractModule {
     /** How many decisions the decision log keeps for the WebAdmin route; older ones stay in the log file. */
@@ -41,8 +40,14 @@ public class CrmCaptureModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CaptureSettingsSource settingsSource(FileSystem fileSystem, Clock clock) {
-        return new CaptureSettingsSource(fileSystem, clock);
+    ConnectorProviders connectorProviders() {
+        return ConnectorProviders.load();
+    }
+
+    @Provides
+    @Singleton
+    CaptureSettingsSource settingsSource(FileSystem fileSystem, ConnectorProviders providers, Clock clock) {
+        return new CaptureSettingsSource(fileSystem, providers, clock);
     }
 
     @Provides
@@ -69,27 +74,12 @@ public class CrmCaptureModule extends AbstractModule {
         return new MissingCrmUsers();
     }
 
+    /** The CRM of {@code <connector>}, read at start only: a changed connector takes a restart. */
     @Provides
     @Singleton
-    InMemoryCrm inMemoryCrm(CaptureSettingsSource settings, Clock clock) {
-        InMemoryCrm crm = new InMemoryCrm(clock);
-        for (MemoryUser user : settings.current().memoryUsers()) {
-            crm.addUser(user.email(), user.name());
-        }
-        return crm;
-    }
-
-    @Provides
-    @Singleton
-    CrmConnector connector(CaptureSettingsSource settings, InMemoryCrm memory) {
-        CaptureSettings current = settings.current();
-        return switch (current.connector()) {
-            case MEMORY -> memory;
-            case BITRIX24 -> {
-                Bitrix24Configuration bitrix24 = current.bitrix24().orElseThrow();
-                yield new Bitrix24Connector(Bitrix24Client.create(bitrix24), bitrix24.originatorId());
-            }
-        };
+    CrmConnector connector(CaptureSettingsSource settings, Clock clock) {
+        ConnectorChoice choice = settings.current().connector();
+        return choice.provider().create(choice.settings(), new ConnectorContext(clock));
     }
 
     /** Checked once in the background at start: James never waits for the CRM. */

@@ -10,6 +10,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.jamescrm.rules.Classification;
+import org.jamescrm.james.mail.MailClassifier;
 
 /**
  * Matches mail that the capture would take to the CRM: mail between a client and the company, not

@@ -29,8 +29,8 @@ import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.jamescrm.capture.CaptureService;
-import org.jamescrm.capture.DecisionLog;
-import org.jamescrm.capture.JsonViews;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.james.queue.CaptureAttributes;
 import org.jamescrm.rules.Direction;
@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
 import reactor.core.publisher.Flux;
+import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.james.settings.CaptureSettingsSource;
 
 /** The capture mailet decides in memory and hands client mail to its queue; the mail goes on untouched. */
 class CaptureToCrmTest {
@@ -62,7 +65,7 @@ class CaptureToCrmTest {
         when(queue.deQueue()).thenReturn(Flux.never());
         MailRepositoryStore repositories = mock(MailRepositoryStore.class);
         when(repositories.select(any())).thenReturn(errorRepository);
-        CaptureSettings settings = new SettingsParser().parse(new java.io.ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "test.xml");
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(new java.io.ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "test.xml");
         CaptureSettingsSource source = mock(CaptureSettingsSource.class);
         when(source.current()).thenReturn(settings);
         Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);

@@ -18,6 +18,9 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.jamescrm.settings.SettingsParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.james.settings.CaptureSettingsSource;
 
 /** The client-mail matcher lets administrators compose processors on what the capture would take. */
 class IsClientMailTest {
@@ -26,7 +29,7 @@ class IsClientMailTest {
     @BeforeEach
     void setUp() throws Exception {
         CaptureSettingsSource source = mock(CaptureSettingsSource.class);
-        when(source.current()).thenReturn(new SettingsParser().parse(new ByteArrayInputStream(
+        when(source.current()).thenReturn(new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(
             "<crmcapture><neverLog><domain>bank.example</domain></neverLog></crmcapture>".getBytes(StandardCharsets.UTF_8)), "t.xml"));
         MailetContext context = mock(MailetContext.class);
         when(context.isLocalServer(any())).thenAnswer(call -> call.getArgument(0).equals(Domain.of("company.example")));

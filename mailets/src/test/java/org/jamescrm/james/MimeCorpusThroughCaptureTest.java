@@ -35,13 +35,13 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
-import org.jamescrm.capture.DecisionLog;
-import org.jamescrm.capture.JsonViews;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureOutcome;
 import org.jamescrm.james.queue.ManualSaves;
-import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.memory.MemoryCrmAdmin;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.testing.MimeCorpus;
@@ -49,6 +49,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import reactor.core.publisher.Flux;
+import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.james.mail.ManualSaveReplies;
+import org.jamescrm.james.settings.CaptureSettingsSource;
 
 /**
  * Every message of the shared corpus of real and broken MIME goes through the capture mailet without
@@ -64,12 +68,12 @@ class MimeCorpusThroughCaptureTest {
     @MethodSource("corpus")
     @SuppressWarnings({"unchecked", "rawtypes"})
     void everyCorpusMessageShouldPassTheMailetAndComeToACaptureOutcome(Path file) throws Exception {
-        CaptureSettings settings = new SettingsParser().parse(new ByteArrayInputStream(
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(
             "<crmcapture/>".getBytes(StandardCharsets.UTF_8)), "test.xml");
         CaptureSettingsSource source = mock(CaptureSettingsSource.class);
         when(source.current()).thenReturn(settings);
-        InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
-        CaptureService service = new CaptureService(crm, () -> settings, new DecisionLog(10, new JsonViews()), new MissingCrmUsers(),
+        MemoryCrmAdmin crm = MemoryCrmAdmin.create(Clock.systemUTC());
+        CaptureService service = new CaptureService(crm.connector(), () -> settings, new DecisionLog(10, new JsonViews()), new MissingCrmUsers(),
             Clock.systemUTC());
         List<Mail> queued = new ArrayList<>();
         MailQueue queue = mock(MailQueue.class);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureRounds;
-import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.spi.CrmUnavailableException;
 
 /**

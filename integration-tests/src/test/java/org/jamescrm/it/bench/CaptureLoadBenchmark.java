@@ -12,9 +12,9 @@ import org.jamescrm.bitrix24.Bitrix24Connector;
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
-import org.jamescrm.capture.DecisionLog;
-import org.jamescrm.capture.DecisionRecord;
-import org.jamescrm.capture.JsonViews;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.DecisionRecord;
+import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.it.bitrix24.Bitrix24Emulator;
 

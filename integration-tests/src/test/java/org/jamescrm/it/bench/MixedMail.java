@@ -13,6 +13,7 @@ import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.testing.CaptureRequests;
 import org.jamescrm.testing.TestMessages;
+import org.jamescrm.spi.ConnectorProviders;
 
 /**
  * The mixed mail of the load benchmark and the rate-limit tests, on a Bitrix24 portal seeded with
@@ -27,7 +28,7 @@ public final class MixedMail {
     public static final String DOMAIN = "company.example";
     private static final String ORIGINATOR = "james-crm-capture";
 
-    private final CaptureSettings settings = new SettingsParser().parse(
+    private final CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(
         new ByteArrayInputStream("<crmcapture/>".getBytes(StandardCharsets.UTF_8)), "crm-capture.xml");
     private final int knownClients;
     private final String run;

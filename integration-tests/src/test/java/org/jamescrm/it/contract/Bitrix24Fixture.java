@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jamescrm.it.bitrix24.Bitrix24Emulator;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.CrmFixture;
+import org.jamescrm.spi.NewLead;
 
 /** What a CRM user does by hand in a Bitrix24 portal, done on the emulator without touching its limits. */
 final class Bitrix24Fixture implements CrmFixture {
@@ -41,6 +42,20 @@ final class Bitrix24Fixture implements CrmFixture {
         fields.put("STAGE_ID", "NEW");
         responsibleId.ifPresent(id -> fields.put("ASSIGNED_BY_ID", id));
         return String.valueOf(portal.addDeal(fields));
+    }
+
+    /** As the connector writes a lead: marked with ORIGINATOR_ID and the capture key as ORIGIN_ID. */
+    @Override
+    public String addLeadOfInterruptedCapture(NewLead lead) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("TITLE", lead.title());
+        fields.put("NAME", lead.name());
+        fields.put("EMAIL", List.of(Map.of("VALUE", lead.email().value(), "VALUE_TYPE", "WORK")));
+        fields.put("SOURCE_ID", lead.source());
+        lead.responsibleId().ifPresent(id -> fields.put("ASSIGNED_BY_ID", id));
+        fields.put("ORIGINATOR_ID", "james-crm-capture");
+        fields.put("ORIGIN_ID", lead.originKey());
+        return portal.call("crm.lead.add", Map.of("fields", fields)).asText();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.jamescrm.james.queue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -11,11 +10,10 @@ import jakarta.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureRounds;
-import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.capture.FollowUp;
+import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.rules.Direction;
-import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.mime.MessageParser;
-import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
@@ -44,34 +42,34 @@ public class CaptureDeliverer {
 
     /** One attempt; the outcome arrives when the capture's round has run. */
     public CompletableFuture<CaptureOutcome> deliver(Mail mail) {
+        CaptureRequest asked;
         CaptureRequest saved;
-        Optional<EmailAddress> requester;
         try {
             MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw(mail)));
-            CaptureRequest request = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
-            // the employee who asked for a manual save: answered when it is refused
-            requester = request.classification().mailbox().filter(mailbox -> request.classification().manualSave());
-            saved = request.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(request) : request;
+            asked = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
+            saved = asked.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(asked) : asked;
         } catch (MessagingException | IOException e) {
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("the message cannot be read: " + e));
         } catch (RuntimeException e) {
             // a defect of ours must not lose the capture either: park it with the cause for replay
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("unexpected error: " + e));
         }
-        return rounds.submit(saved).handle((decision, error) -> error == null ? decided(saved, requester, decision) : failed(error));
+        return rounds.submit(saved).handle((decision, error) -> error == null ? decided(asked, saved, decision) : failed(error));
     }
 
-    private CaptureOutcome decided(CaptureRequest request, Optional<EmailAddress> requester, DecisionRecord decision) {
-        if (decision.reason() == ReasonCode.INTERNAL && requester.isPresent()) {
+    /** Carries out the follow-up the core's capture policy decided. */
+    private CaptureOutcome decided(CaptureRequest asked, CaptureRequest saved, DecisionRecord decision) {
+        FollowUp followUp = FollowUp.after(asked, saved, decision);
+        if (followUp instanceof FollowUp.Park park) {
+            return new CaptureOutcome.Rejected(park.reason()); // parked for review, not captured
+        }
+        if (followUp instanceof FollowUp.AnswerEmployee answer) {
             try {
-                manualSaves.refused(requester.get(), request.facts().subject(), decision);
+                manualSaves.answer(answer);
             } catch (MessagingException | RuntimeException e) {
                 // decided all the same: the answer to the employee is a courtesy, the decision is recorded
-                LOGGER.warn("Cannot answer {} that the manual save of '{}' was refused", requester.get(), request.facts().subject(), e);
+                LOGGER.warn("Cannot answer {} that the manual save of '{}' was refused", answer.employee(), answer.subject(), e);
             }
-        }
-        if (decision.reason() == ReasonCode.FLOOD) {
-            return new CaptureOutcome.Rejected("FLOOD: " + decision.detail()); // parked for review, not captured
         }
         return new CaptureOutcome.Decided(decision);
     }

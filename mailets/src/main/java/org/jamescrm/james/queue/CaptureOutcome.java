@@ -3,7 +3,7 @@ package org.jamescrm.james.queue;
 import java.time.Duration;
 import java.util.Optional;
 
-import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.decisions.DecisionRecord;
 
 /** What one capture attempt came to: the deliverer never throws, it returns one of these. */
 public sealed interface CaptureOutcome {

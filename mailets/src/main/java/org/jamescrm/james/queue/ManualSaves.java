@@ -6,11 +6,10 @@ import jakarta.mail.MessagingException;
 
 import org.apache.mailet.MailetContext;
 import org.jamescrm.capture.CaptureRequest;
-import org.jamescrm.capture.DecisionRecord;
+import org.jamescrm.capture.FollowUp;
 import org.jamescrm.capture.ManualSaveRequests;
-import org.jamescrm.james.MailClassifier;
-import org.jamescrm.james.ManualSaveReplies;
-import org.jamescrm.model.EmailAddress;
+import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.james.mail.ManualSaveReplies;
 
 /**
  * Manual saves of the capture queue (capture-rules §7): a mail an employee sent or forwarded to the
@@ -34,8 +33,8 @@ public class ManualSaves {
         return requests.resolve(request, classifier.localDomains(context), classifier.settings());
     }
 
-    /** Answers {@code employee} that the save of the message with {@code subject} was refused. */
-    public void refused(EmailAddress employee, String subject, DecisionRecord decision) throws MessagingException {
-        replies.refused(employee, subject, "only client e-mails can be saved (" + decision.detail() + ")");
+    /** Answers the employee that the manual save was refused, as the capture policy decided. */
+    public void answer(FollowUp.AnswerEmployee answer) throws MessagingException {
+        replies.refused(answer.employee(), answer.subject(), answer.reason());
     }
 }

@@ -8,11 +8,11 @@ import jakarta.inject.Inject;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
 import org.jamescrm.capture.ConnectorHealth;
-import org.jamescrm.capture.DecisionLog;
-import org.jamescrm.capture.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
-import org.jamescrm.james.CaptureSettingsSource;
-import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.settings.CaptureSettingsSource;
+import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmConnector;
 
 import spark.Request;
@@ -27,20 +27,19 @@ import spark.Service;
  * <ul>
  * <li>{@code GET /crm/decisions?messageId=<id>}: why this message was (not) saved, newest decision
  *     first; without {@code messageId}, the most recent decisions ({@code limit}, default 100).</li>
- * <li>{@code GET /crm/memory}: what the embedded in-memory CRM holds.</li>
+ * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
+ *     {@code /crm/memory} for the embedded in-memory CRM).</li>
  * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
  * </ul>
  */
 public class CrmCaptureRoutes implements Routes {
     public static final String BASE_PATH = "/crm";
     public static final String DECISIONS = BASE_PATH + "/decisions";
-    public static final String MEMORY = BASE_PATH + "/memory";
     public static final String STATUS = BASE_PATH + "/status";
     private static final int DEFAULT_LIMIT = 100;
     private static final int BAD_REQUEST = 400;
 
     private final DecisionLog decisions;
-    private final InMemoryCrm memory;
     private final CrmConnector connector;
     private final CaptureSettingsSource settings;
     private final MissingCrmUsers missingUsers;
@@ -48,11 +47,10 @@ public class CrmCaptureRoutes implements Routes {
     private final ConnectorHealth health;
 
     @Inject
-    public CrmCaptureRoutes(DecisionLog decisions, InMemoryCrm memory, CrmConnector connector, CaptureSettingsSource settings,
+    public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
                             MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health) {
         this.health = health;
         this.decisions = decisions;
-        this.memory = memory;
         this.connector = connector;
         this.settings = settings;
         this.missingUsers = missingUsers;
@@ -67,7 +65,9 @@ public class CrmCaptureRoutes implements Routes {
     @Override
     public void define(Service service) {
         service.get(DECISIONS, this::decisions);
-        service.get(MEMORY, (request, response) -> json(response, memory.toJson()));
+        if (connector instanceof ConnectorView view) {
+            service.get(BASE_PATH + "/" + view.viewName(), (request, response) -> json(response, json.write(view.view())));
+        }
         service.get(STATUS, this::status);
     }
 

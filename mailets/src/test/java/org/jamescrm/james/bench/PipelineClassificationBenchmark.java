@@ -20,8 +20,8 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
-import org.jamescrm.james.CaptureSettingsSource;
-import org.jamescrm.james.MailClassifier;
+import org.jamescrm.james.settings.CaptureSettingsSource;
+import org.jamescrm.james.mail.MailClassifier;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
 import org.jamescrm.model.MessageHeaders;
@@ -40,6 +40,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.jamescrm.spi.ConnectorProviders;
 
 /**
  * What the capture costs inside the mail pipeline, per message (target: at most 50 µs): reading the
@@ -90,13 +91,13 @@ public class PipelineClassificationBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        settings = new SettingsParser().parse(new ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "bench.xml");
+        settings = new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "bench.xml");
         // real objects, no mocks: a mock's own bookkeeping (stack walks per call) would be measured too
         Path file = Files.createTempFile("crm-capture", ".xml");
         Files.writeString(file, SETTINGS);
         FileSystem fileSystem = (FileSystem) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FileSystem.class},
             (proxy, method, arguments) -> method.getName().equals("getFile") ? file.toFile() : null);
-        mailClassifier = new MailClassifier(new CaptureSettingsSource(fileSystem, Clock.systemUTC()));
+        mailClassifier = new MailClassifier(new CaptureSettingsSource(fileSystem, ConnectorProviders.load(), Clock.systemUTC()));
         classifier = new Classifier();
         Domain local = Domain.of("company.example");
         context = (MailetContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MailetContext.class},

@@ -148,7 +148,7 @@ class CaptureInJames39ContainerIT {
     @Test
     void theProductsRootProcessorShouldRunCaptureToCrmFromExtensionsJarsOnly() throws Exception {
         assertThatThrownBy(() -> Class.forName("org.jamescrm.james.CaptureToCrm")).isInstanceOf(ClassNotFoundException.class);
-        assertThatThrownBy(() -> Class.forName(ExtensionProbe.IN_MEMORY_CRM)).isInstanceOf(ClassNotFoundException.class);
+        assertThatThrownBy(() -> Class.forName(ExtensionProbe.CONNECTOR)).isInstanceOf(ClassNotFoundException.class);
 
         List<Mailet> root = james.mailetsOf("root");
 

@@ -18,13 +18,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * extension module (as it does for WebAdmin routes), and the JSON views the WebAdmin routes serve are
  * read by reflection:
  * <ul>
- * <li>{@code org.jamescrm.memory.InMemoryCrm#toJson()}: {@code GET /crm/memory}</li>
- * <li>{@code org.jamescrm.capture.DecisionLog#toJson(String messageId)}: {@code GET /crm/decisions?messageId=}</li>
+ * <li>{@code org.jamescrm.spi.CrmConnector}, a {@code ConnectorView}: {@code view()} is {@code GET /crm/memory}</li>
+ * <li>{@code org.jamescrm.decisions.DecisionLog#toJson(String messageId)}: {@code GET /crm/decisions?messageId=}</li>
  * </ul>
  */
 public final class ExtensionProbe {
-    static final String IN_MEMORY_CRM = "org.jamescrm.memory.InMemoryCrm";
-    static final String DECISION_LOG = "org.jamescrm.capture.DecisionLog";
+    static final String CONNECTOR = "org.jamescrm.spi.CrmConnector";
+    static final String DECISION_LOG = "org.jamescrm.decisions.DecisionLog";
 
     private final GuiceGenericLoader loader;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -35,12 +35,12 @@ public final class ExtensionProbe {
 
     /** What the in-memory CRM holds: users, leads, contacts, companies, deals, activities. */
     public Map<String, Object> crm() {
-        return read(call(IN_MEMORY_CRM, "toJson"), new TypeReference<>() { });
+        return mapper.convertValue(call(CONNECTOR, "view"), new TypeReference<>() { });
     }
 
     /** The decisions recorded for the message with this Message-ID, newest first. */
     public List<Map<String, Object>> decisions(String messageId) {
-        return read(call(DECISION_LOG, "toJson", messageId), new TypeReference<>() { });
+        return read((String) call(DECISION_LOG, "toJson", messageId), new TypeReference<>() { });
     }
 
     /** The JSON objects of an array value of a view. */
@@ -57,18 +57,18 @@ public final class ExtensionProbe {
         }
     }
 
-    private String call(String className, String methodName, String... arguments) {
+    private Object call(String className, String methodName, String... arguments) {
         try {
             Object singleton = loader.instantiate(new ClassName(className));
             Class<?>[] types = new Class<?>[arguments.length];
             java.util.Arrays.fill(types, String.class);
             Method method = singleton.getClass().getMethod(methodName, types);
-            return (String) method.invoke(singleton, (Object[]) arguments);
+            return method.invoke(singleton, (Object[]) arguments);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(className + "#" + methodName + " failed", e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("The extension has no " + className + "#" + methodName + "(String x "
-                + arguments.length + ") returning a String", e);
+                + arguments.length + ")", e);
         }
     }
 }

@@ -27,13 +27,13 @@ import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
 import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
-import org.jamescrm.capture.DecisionLog;
-import org.jamescrm.capture.JsonViews;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
-import org.jamescrm.james.CaptureSettingsSource;
-import org.jamescrm.james.MailClassifier;
-import org.jamescrm.james.ManualSaveReplies;
-import org.jamescrm.memory.InMemoryCrm;
+import org.jamescrm.james.settings.CaptureSettingsSource;
+import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.james.mail.ManualSaveReplies;
+import org.jamescrm.memory.MemoryCrmAdmin;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.Direction;
@@ -45,26 +45,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.jamescrm.spi.ConnectorProviders;
 
 /** Manual saves in the capture queue: a forwarded client mail is captured, internal mail refused with an answer. */
 class ManualSavesTest {
     static final String SETTINGS = "<crmcapture><captureAddress>crm@company.example</captureAddress></crmcapture>";
 
     MailetContext context = mock(MailetContext.class);
-    InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC());
+    MemoryCrmAdmin crm = MemoryCrmAdmin.create(Clock.systemUTC());
     DecisionLog decisions = new DecisionLog(10, new JsonViews());
     CaptureDeliverer deliverer;
     CaptureRounds rounds;
 
     @BeforeEach
     void setUp() throws Exception {
-        CaptureSettings settings = new SettingsParser().parse(new ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "t.xml");
+        CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "t.xml");
         CaptureSettingsSource source = mock(CaptureSettingsSource.class);
         when(source.current()).thenReturn(settings);
         when(context.isLocalServer(any())).thenAnswer(call -> call.getArgument(0).equals(Domain.of("company.example")));
         when(context.getPostmaster()).thenReturn(new MailAddress("postmaster@company.example"));
         crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
-        CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
+        CaptureService service = new CaptureService(crm.connector(), () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
         MailClassifier classifier = new MailClassifier(source);
         rounds = new CaptureRounds(service, 10, java.time.Duration.ZERO, Thread::new);
         deliverer = new CaptureDeliverer(rounds, new ManualSaves(classifier, context, new ManualSaveReplies(context)));

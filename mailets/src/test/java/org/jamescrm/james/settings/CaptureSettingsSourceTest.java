@@ -1,4 +1,4 @@
-package org.jamescrm.james;
+package org.jamescrm.james.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import org.jamescrm.testing.SteppingClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jamescrm.spi.ConnectorProviders;
 
 /** CRM administrators toggle options by editing crm-capture.xml; James picks the change up without a restart. */
 class CaptureSettingsSourceTest {
@@ -28,7 +29,7 @@ class CaptureSettingsSourceTest {
     void setUp() throws Exception {
         file = conf.resolve("crm-capture.xml");
         write("<crmcapture/>", 1);
-        source = new CaptureSettingsSource(file, new SettingsParser(), clock);
+        source = new CaptureSettingsSource(file, new SettingsParser(ConnectorProviders.load()), clock);
     }
 
     private void write(String content, long second) throws Exception {

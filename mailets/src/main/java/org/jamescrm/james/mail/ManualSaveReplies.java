@@ -1,4 +1,4 @@
-package org.jamescrm.james;
+package org.jamescrm.james.mail;
 
 import java.util.List;
 import java.util.Properties;

@@ -1,4 +1,4 @@
-package org.jamescrm.capture;
+package org.jamescrm.decisions;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.jamescrm.capture;
+package org.jamescrm.decisions;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every capture decision: logged as one JSON line (logger {@code org.jamescrm.capture.DecisionLog})
+ * Every capture decision: logged as one JSON line (logger {@code org.jamescrm.decisions.DecisionLog})
  * and kept, the most recent {@code capacity} of them, so that an administrator can ask why a message
  * was or was not saved. Thread-safe.
  */

@@ -1,4 +1,4 @@
-package org.jamescrm.capture;
+package org.jamescrm.decisions;
 
 import java.util.LinkedHashMap;
 import java.util.List;

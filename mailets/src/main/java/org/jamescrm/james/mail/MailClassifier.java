@@ -1,4 +1,4 @@
-package org.jamescrm.james;
+package org.jamescrm.james.mail;
 
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -14,6 +14,7 @@ import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.Classifier;
 import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.james.settings.CaptureSettingsSource;
 
 /**
  * Classifies a James mail with the product's rules: local addresses are those of James's domain

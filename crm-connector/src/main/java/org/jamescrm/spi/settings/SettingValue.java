@@ -1,4 +1,4 @@
-package org.jamescrm.settings;
+package org.jamescrm.spi.settings;
 
 /**
  * A setting whose value is one of a fixed set of words, as written in the settings file.
@@ -16,7 +16,7 @@ public interface SettingValue {
                 return value;
             }
         }
-        throw new InvalidSettingsException.Problem("key '" + key + "' has value '" + word + "'; allowed values: " + words(type));
+        throw new SettingsProblem("key '" + key + "' has value '" + word + "'; allowed values: " + words(type));
     }
 
     /** The allowed words of {@code type}, comma separated, in declaration order. */

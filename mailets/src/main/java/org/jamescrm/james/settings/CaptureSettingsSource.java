@@ -1,4 +1,4 @@
-package org.jamescrm.james;
+package org.jamescrm.james.settings;
 
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -16,6 +16,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.InvalidSettingsException;
 import org.jamescrm.settings.SettingsParser;
+import org.jamescrm.spi.ConnectorProviders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +40,17 @@ public class CaptureSettingsSource {
     private final Clock clock;
     private final AtomicReference<State> state;
 
-    /** Reads the file at {@link #LOCATION} of James's file system. */
-    public CaptureSettingsSource(FileSystem fileSystem, Clock clock) {
-        this(locate(fileSystem), new SettingsParser(), clock);
+    /** Reads the file at {@link #LOCATION} of James's file system, with the CRMs of {@code providers}. */
+    public CaptureSettingsSource(FileSystem fileSystem, ConnectorProviders providers, Clock clock) {
+        this(locate(fileSystem), new SettingsParser(providers), clock);
     }
 
-    CaptureSettingsSource(Path file, SettingsParser parser, Clock clock) {
+    /**
+     * Reads {@code file} with {@code parser}.
+     *
+     * @throws InvalidSettingsException when the file is invalid: James's start stops
+     */
+    public CaptureSettingsSource(Path file, SettingsParser parser, Clock clock) {
         this.file = file;
         this.parser = parser;
         this.clock = clock;

@@ -1,0 +1,74 @@
+package org.jamescrm.memory;
+
+import static org.jamescrm.spi.settings.SettingsValues.address;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.ConnectorContext;
+import org.jamescrm.spi.ConnectorSettings;
+import org.jamescrm.spi.CrmCapabilities;
+import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.spi.CrmConnectorProvider;
+import org.jamescrm.spi.settings.SettingsElement;
+import org.jamescrm.spi.settings.SettingsProblem;
+
+/**
+ * The embedded in-memory CRM, the default connector ({@code <connector>memory</connector>}), with its
+ * users in its own element:
+ * <pre>
+ * &lt;memory&gt;
+ *   &lt;user email="alice@company.example" name="Alice Adams"/&gt;
+ * &lt;/memory&gt;
+ * </pre>
+ */
+public final class InMemoryCrmProvider implements CrmConnectorProvider {
+    /** Leads, no cases, one operation a call. */
+    static final CrmCapabilities CAPABILITIES = new CrmCapabilities(true, false, 1);
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public CrmCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public ConnectorSettings settings(Optional<SettingsElement> element) {
+        if (element.isEmpty()) {
+            return new MemorySettings(List.of());
+        }
+        SettingsElement memory = element.get().allowAttributes();
+        List<MemoryUser> users = new ArrayList<>();
+        Set<EmailAddress> emails = new LinkedHashSet<>();
+        for (SettingsElement user : memory.children()) {
+            if (!user.name().equals("user")) {
+                throw memory.unknownChild(user, "user");
+            }
+            user.allowAttributes("email", "name");
+            EmailAddress email = address(user.attributeKey("email"), user.attribute("email").orElse(""));
+            String name = user.attribute("name").orElse("");
+            if (name.isEmpty()) {
+                throw new SettingsProblem("key '" + user.attributeKey("name") + "' is empty for " + email
+                    + "; allowed values: the user's full name");
+            }
+            if (!emails.add(email)) {
+                throw new SettingsProblem("key '" + user.key() + "' is given twice for " + email + "; allowed: once per address");
+            }
+            users.add(new MemoryUser(email, name));
+        }
+        return new MemorySettings(users);
+    }
+
+    @Override
+    public CrmConnector create(ConnectorSettings settings, ConnectorContext context) {
+        return new InMemoryCrm(context.clock(), ((MemorySettings) settings).users());
+    }
+}

@@ -1,0 +1,68 @@
+package org.jamescrm.memory;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jamescrm.memory.MemoryRecords.Activity;
+import org.jamescrm.memory.MemoryRecords.Company;
+import org.jamescrm.memory.MemoryRecords.Contact;
+import org.jamescrm.memory.MemoryRecords.Deal;
+import org.jamescrm.memory.MemoryRecords.Lead;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.CrmUser;
+
+/**
+ * The records of the in-memory CRM, guarded by one lock: what {@link InMemoryCrm} reads and writes,
+ * and what the tests' administration of the CRM (its users entering contacts and deals, converting
+ * leads) changes, in this package of the test sources.
+ */
+final class MemoryStore {
+    final Clock clock;
+    final Object lock = new Object();
+    final Map<String, CrmUser> users = new LinkedHashMap<>();
+    final Map<String, Lead> leads = new LinkedHashMap<>();
+    final Map<String, Contact> contacts = new LinkedHashMap<>();
+    final Map<String, Company> companies = new LinkedHashMap<>();
+    final Map<String, Deal> deals = new LinkedHashMap<>();
+    final Map<String, Activity> activities = new LinkedHashMap<>();
+    private long nextId = 1;
+
+    MemoryStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Adds a CRM user; an existing user with the same address is returned unchanged. */
+    CrmUser addUser(EmailAddress email, String name) {
+        synchronized (lock) {
+            return users.values().stream().filter(user -> user.email().equals(email)).findFirst()
+                .orElseGet(() -> {
+                    CrmUser user = new CrmUser(newId(), email, name);
+                    users.put(user.id(), user);
+                    return user;
+                });
+        }
+    }
+
+    /** The next record id; called under the lock. */
+    String newId() {
+        return String.valueOf(nextId++);
+    }
+
+    /** A copy of the values of {@code records}, taken under the lock. */
+    <T> List<T> snapshot(Map<String, T> records) {
+        synchronized (lock) {
+            return List.copyOf(records.values());
+        }
+    }
+
+    /** The record {@code id} of {@code records}, or an error naming the kind: what a CRM answers for a wrong id. */
+    static <T> T existing(Map<String, T> records, String id, String kind) {
+        T record = records.get(id);
+        if (record == null) {
+            throw new IllegalArgumentException("no " + kind + " with id " + id);
+        }
+        return record;
+    }
+}

@@ -1,0 +1,20 @@
+package org.jamescrm.spi;
+
+/**
+ * What a CRM can hold, as its provider declares it. The settings are checked against it at start:
+ * a setting that asks for what the CRM cannot hold (leads on a CRM without leads, cases on a CRM
+ * without cases) stops James's start with the key and the reason.
+ *
+ * @param leads        whether the CRM has leads; without them, new clients get a contact and a deal
+ *                     (leadless mode)
+ * @param cases        whether the CRM has cases (support tickets)
+ * @param largestBatch the most operations the CRM takes in one request (1 without a batch API)
+ */
+public record CrmCapabilities(boolean leads, boolean cases, int largestBatch) {
+
+    public CrmCapabilities {
+        if (largestBatch < 1) {
+            throw new IllegalArgumentException("largestBatch must be at least 1, got " + largestBatch);
+        }
+    }
+}
