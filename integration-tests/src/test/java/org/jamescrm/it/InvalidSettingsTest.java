@@ -24,7 +24,7 @@ class InvalidSettingsTest {
     @Test
     void misspelledConnectorShouldStopTheStartNamingFileKeyAndAllowedValues() {
         assertStartFailsWith(xml -> replace(xml, "<connector>memory</connector>", "<connector>memroy</connector>"),
-            "crm-capture.xml: key 'connector' has value 'memroy'; allowed values: memory, bitrix24");
+            "crm-capture.xml: key 'connector' has value 'memroy'; allowed values: bitrix24, memory");
     }
 
     @Test
