@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.Envelope;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.MailFilter;
 import org.jamescrm.settings.MailboxSettings;
@@ -38,12 +39,34 @@ public final class Classifier {
         List<EmailAddress> employees = new ArrayList<>();
         author.filter(address -> senderLocal).ifPresent(employees::add);
         employees.addAll(localRecipients);
+        if (toCaptureAddress && !submittedByEmployee(mail, local, settings) && (senderLocal || localRecipients.isEmpty())) {
+            // a forged or outside manual save: nothing is saved and nobody is answered (the From may be forged)
+            return new Classification(Direction.MANUAL_FORWARD, List.of(), List.of(), Optional.empty(), Optional.empty())
+                .excluded(ReasonCode.MANUAL_SAVE_UNAUTHENTICATED, "manual save refused: the capture address takes mail only from "
+                    + "employees the server authenticated (SMTP AUTH) or submitting from a trusted network; envelope sender "
+                    + mail.envelope().sender().map(EmailAddress::value).orElse("<>") + ", "
+                    + mail.envelope().authenticatedUser().map(user -> "authenticated as " + user).orElse("not authenticated")
+                    + mail.envelope().remoteAddress().map(address -> ", from " + address).orElse(""));
+        }
         boolean manual = toCaptureAddress && senderLocal;
         if (manual && clientRecipients.isEmpty()) {
             // sent or forwarded to the capture address: the message to save is decided in the capture queue
             return new Classification(Direction.MANUAL_FORWARD, List.of(), employees, author, Optional.empty(), true);
         }
         return exclusions(direction(author, senderLocal, localRecipients, clientRecipients, employees, settings, manual), mail, settings);
+    }
+
+    /**
+     * Whether the mail comes from an employee as the server knows it: an employee envelope sender,
+     * authenticated by SMTP AUTH or submitting from a trusted network. The From field alone proves
+     * nothing: anybody can write it.
+     */
+    private static boolean submittedByEmployee(MessageSummary mail, Predicate<EmailAddress> local, CaptureSettings settings) {
+        Envelope envelope = mail.envelope();
+        boolean employeeSender = envelope.sender().map(local::test).orElse(false);
+        boolean known = envelope.authenticatedUser().isPresent()
+            || envelope.remoteAddress().map(settings.trustedNetworks()::contains).orElse(false);
+        return employeeSender && known;
     }
 
     /**

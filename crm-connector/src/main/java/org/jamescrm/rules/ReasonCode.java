@@ -25,6 +25,11 @@ public enum ReasonCode {
     INTEGRATION_DISABLED(false),
     /** Nothing in the CRM matches and the settings forbid creating anything. */
     UNKNOWN_CLIENT_NO_CREATE(false),
+    /**
+     * Sent to the capture address, but not by an employee the server authenticated (SMTP AUTH) or
+     * submitting from a trusted network: a forged manual save, refused without an answer (§7).
+     */
+    MANUAL_SAVE_UNAUTHENTICATED(false),
     /** This message was captured before; nothing is written again (§6). */
     DUPLICATE(false),
 

@@ -20,6 +20,8 @@ import org.jamescrm.model.EmailAddress;
  * @param mailboxes   {@code <mailbox address="...">}: per-mailbox settings, defaults applied
  * @param captureAddress {@code <captureAddress>}: the address employees send, forward or Bcc mail to
  *                    for a manual save (capture-rules §7); never delivered to a mailbox
+ * @param trustedNetworks {@code <trustedNetworks>}: networks whose unauthenticated submissions may
+ *                    make manual saves (default none: a manual save needs SMTP AUTH)
  */
 public record CaptureSettings(
         ConnectorChoice connector,
@@ -29,7 +31,8 @@ public record CaptureSettings(
         FloodLimit flood,
         MailboxSettings defaults,
         Map<EmailAddress, MailboxSettings> mailboxes,
-        Optional<EmailAddress> captureAddress) {
+        Optional<EmailAddress> captureAddress,
+        TrustedNetworks trustedNetworks) {
 
     public CaptureSettings {
         Objects.requireNonNull(connector, "connector");
@@ -40,6 +43,7 @@ public record CaptureSettings(
         Objects.requireNonNull(defaults, "defaults");
         mailboxes = Map.copyOf(mailboxes);
         Objects.requireNonNull(captureAddress, "captureAddress");
+        Objects.requireNonNull(trustedNetworks, "trustedNetworks");
     }
 
     /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */

@@ -48,7 +48,7 @@ import org.xml.sax.SAXException;
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
     private static final List<String> CORE_KEYS = List.of("connector", "internal", "neverLog", "filter", "flood",
-        "captureAddress", "defaults", "mailbox");
+        "captureAddress", "trustedNetworks", "defaults", "mailbox");
     /** The CRM of a file without {@code <connector>}: the embedded one, so the product runs out of the box. */
     private static final String DEFAULT_CONNECTOR = "memory";
 
@@ -158,7 +158,9 @@ public final class SettingsParser {
             filters,
             Optional.ofNullable(once.get("flood")).map(SettingsParser::flood).orElse(FloodLimit.defaults()),
             defaults, mailboxes,
-            Optional.ofNullable(once.get("captureAddress")).map(element -> address(element.key(), element.text())));
+            Optional.ofNullable(once.get("captureAddress")).map(element -> address(element.key(), element.text())),
+            Optional.ofNullable(once.get("trustedNetworks")).map(element -> TrustedNetworks.parse(element.key(), element.text()))
+                .orElse(TrustedNetworks.none()));
     }
 
     private List<String> allowedKeys() {

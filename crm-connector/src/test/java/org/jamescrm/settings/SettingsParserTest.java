@@ -228,8 +228,8 @@ class SettingsParserTest {
             + "createContactForOutgoing, leadSource, repeatSale, leadless, routeToAssignedManager, distribution, responsible, queue, "
             + "body, attachmentLimit, skipAutomated, filter",
         "<conector>memory</conector>"
-            + "|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, defaults, mailbox, "
-            + "bitrix24, memory",
+            + "|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, "
+            + "defaults, mailbox, bitrix24, memory",
         "<internal><domains>subsidiary.example</domains></internal>"
             + "|unknown key 'internal.domains'; allowed keys: domain, address",
         "<flood><limit>5</limit></flood>"

@@ -25,13 +25,15 @@ public final class CaptureRequests {
 
     /**
      * The request for {@code message} sent by {@code sender} to {@code recipients} on a server whose
-     * own domain is {@code domain}.
+     * own domain is {@code domain}. A sender of that domain submitted it authenticated (SMTP AUTH), as
+     * an employee's mail client does.
      */
     public static CaptureRequest of(String sender, List<String> recipients, String message, String domain, CaptureSettings settings,
                                     Instant receivedAt) {
         try {
-            Envelope envelope = new Envelope(Optional.ofNullable(sender).map(EmailAddress::of),
-                recipients.stream().map(EmailAddress::of).toList());
+            Optional<EmailAddress> envelopeSender = Optional.ofNullable(sender).map(EmailAddress::of);
+            Envelope envelope = new Envelope(envelopeSender, recipients.stream().map(EmailAddress::of).toList(),
+                envelopeSender.filter(address -> address.domain().equals(domain)).map(EmailAddress::value), Optional.of("192.0.2.10"));
             MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)));
             MessageSummary summary = new MessageSummary(envelope, facts.from().map(party -> party.address()), facts.headers(), false);
             return new CaptureRequest(facts, new Classifier().classify(summary, domain::equals, settings), receivedAt);

@@ -45,7 +45,14 @@ public final class MailSummarizer {
         for (MailAddress recipient : mail.getRecipients()) {
             recipients.add(EmailAddress.of(recipient.asString()));
         }
-        return new MessageSummary(new Envelope(sender, recipients), from(message), headers(message), spamVerdict(mail));
+        return new MessageSummary(new Envelope(sender, recipients, authenticatedUser(mail), Optional.ofNullable(mail.getRemoteAddr())),
+            from(message), headers(message), spamVerdict(mail));
+    }
+
+    /** The user James authenticated by SMTP AUTH, as its SMTP server records it on the mail. */
+    private static Optional<String> authenticatedUser(Mail mail) {
+        return mail.getAttribute(Mail.SMTP_AUTH_USER).map(attribute -> String.valueOf(attribute.getValue().getValue()))
+            .filter(user -> !user.isBlank());
     }
 
     /** The Message-ID of the mail, if it has one. */
