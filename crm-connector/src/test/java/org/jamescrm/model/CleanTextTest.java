@@ -1,6 +1,7 @@
 package org.jamescrm.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,14 @@ class CleanTextTest {
     @Test
     void aBodyShouldKeepItsLinesAndTabs() {
         assertThat(CleanText.body("a\r\n\tb\u0000c\u0007\n")).isEqualTo("a\r\n\tbc\n");
+    }
+
+    @Test
+    void anAddressWithAControlCharacterShouldBeNoAddress() {
+        assertThatThrownBy(() -> EmailAddress.of("bo\u0000b@client.example"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("not an e-mail address: 'bo\u0000b@client.example'");
+        assertThatThrownBy(() -> EmailAddress.of("bob\u0085@client.example")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EmailAddress.of("bob@client\u202e.example")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
