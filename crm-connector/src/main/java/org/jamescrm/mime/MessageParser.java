@@ -199,9 +199,16 @@ public final class MessageParser {
         return fileName(entity, "Content-Disposition", "filename").or(() -> fileName(entity, "Content-Type", "name"));
     }
 
+    /**
+     * A file name parameter, clean and without any directory: a name is all a CRM needs, and a path
+     * ({@code /evil/x.gif}, {@code C:\Users\bob\x.pdf}, {@code ../../x}) is a risk for anything that
+     * writes the file somewhere.
+     */
     private static Optional<String> fileName(Entity entity, String field, String parameter) {
         return HeaderParameters.parse(rawField(entity, field)).get(parameter)
-            .map(CleanText::line).map(String::strip).filter(name -> !name.isEmpty());
+            .map(CleanText::line)
+            .map(name -> name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip())
+            .filter(name -> !name.isEmpty() && !name.equals(".") && !name.equals(".."));
     }
 
     private static AttachmentInfo attachment(String name, String mimeType, byte[] content) {
