@@ -14,8 +14,7 @@ import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewLead;
-import org.jsoup.Jsoup;
-import org.jsoup.safety.Safelist;
+import org.jamescrm.mime.SafeHtml;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -168,9 +167,9 @@ final class Bitrix24Fields {
         }
         if (email.htmlBody().isPresent()) {
             // sanitized: the CRM shows this HTML to its users
-            String html = Jsoup.clean(email.htmlBody().get(), Safelist.relaxed());
+            String html = SafeHtml.sanitize(email.htmlBody().get());
             if (listed.length() > 0) {
-                html += "<p>Attachments not stored:<br>" + Jsoup.clean(listed.toString().replace("\n", "<br>"), Safelist.basic()) + "</p>";
+                html += "<p>Attachments not stored:<br>" + SafeHtml.escape(listed.toString()).replace("\n", "<br>") + "</p>";
             }
             fields.put("DESCRIPTION", html);
             fields.put("DESCRIPTION_TYPE", 3);

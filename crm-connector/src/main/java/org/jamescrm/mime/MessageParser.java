@@ -10,28 +10,23 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Entity;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.Multipart;
 import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.dom.TextBody;
-import org.apache.james.mime4j.dom.address.Address;
-import org.apache.james.mime4j.dom.address.AddressList;
-import org.apache.james.mime4j.dom.address.Group;
-import org.apache.james.mime4j.dom.address.Mailbox;
-import org.apache.james.mime4j.dom.address.MailboxList;
 import org.apache.james.mime4j.message.DefaultMessageBuilder;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.jamescrm.model.AttachmentInfo;
-import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.CleanText;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.model.MessageHeaders;
@@ -42,10 +37,14 @@ import org.jsoup.nodes.TextNode;
 /**
  * Turns a raw RFC 5322 message into {@link MessageFacts}. Lenient by design: real mail is often
  * broken (bad encodings, unparsable addresses and dates, truncated multiparts), and a broken part
- * must cost that part, never the capture. Only I/O failures of the input stream are thrown.
+ * must cost that part, never the capture. Only I/O failures of the input stream are thrown. What it
+ * returns holds no control character in header-derived text and only safe HTML ({@link SafeHtml}).
  */
 public final class MessageParser {
     private static final Pattern MESSAGE_ID_TOKEN = Pattern.compile("<[^<>\\s]+>");
+
+    /** Deeper multiparts are not walked: mime4j builds them, the walk must not overflow the stack. */
+    private static final int MAX_DEPTH = 64;
 
     private final MimeConfig config = MimeConfig.PERMISSIVE;
 
@@ -63,32 +62,33 @@ public final class MessageParser {
         Message message;
         try {
             message = builder.parseMessage(new ByteArrayInputStream(bytes));
-        } catch (RuntimeException | org.apache.james.mime4j.MimeIOException e) {
+        } catch (RuntimeException | IOException e) {
+            // the bytes are in memory: an I/O failure here is mime4j refusing the content, not the stream
             return unparsable(bytes);
         }
         try {
             MessageHeaders headers = headers(message);
             BodyParts body = new BodyParts();
-            collect(message, body);
+            collect(message, body, 0);
             Optional<String> messageId = CaptureKeys.messageId(rawField(message, "Message-ID"));
-            Optional<MailParty> from = mailboxes(safely(message::getFrom)).stream().findFirst();
+            Optional<MailParty> from = addresses(message, "From").stream().findFirst();
             String subject = headers.first("Subject").orElse("");
-            String text = body.text.length() > 0 ? body.text.toString()
-                : body.html.map(MessageParser::htmlToText).orElse("");
+            Optional<String> html = body.html.map(SafeHtml::sanitize);
+            String text = body.text.length() > 0 ? body.text.toString() : html.map(MessageParser::htmlToText).orElse("");
             return new MessageFacts(
                 CaptureKeys.of(rawField(message, "Message-ID"), rawField(message, "From"), rawField(message, "Date"),
                     rawField(message, "Subject"), bodyBytes(bytes)),
                 messageId,
                 from,
-                addresses(safely(message::getTo)),
-                addresses(safely(message::getCc)),
+                addresses(message, "To"),
+                addresses(message, "Cc"),
                 subject,
                 Optional.ofNullable(safely(message::getDate)).map(Date::toInstant),
                 ids(headers.first("In-Reply-To")),
                 ids(headers.first("References")),
                 headers,
                 text,
-                body.html,
+                html,
                 body.attachments);
         } finally {
             message.dispose();
@@ -124,8 +124,8 @@ public final class MessageParser {
     }
 
     /** The raw (undecoded, unfolded) value of the first field named {@code name}; null when absent. */
-    private static String rawField(Message message, String name) {
-        Field field = message.getHeader() == null ? null : message.getHeader().getField(name);
+    private static String rawField(Entity entity, String name) {
+        Field field = entity.getHeader() == null ? null : entity.getHeader().getField(name);
         return field == null ? null : field.getBody();
     }
 
@@ -140,36 +140,15 @@ public final class MessageParser {
         return ids;
     }
 
-    private static List<MailParty> addresses(AddressList list) {
+    /** The parties of every field of that name (a mailer may repeat To or Cc). */
+    private static List<MailParty> addresses(Message message, String name) {
         List<MailParty> parties = new ArrayList<>();
-        if (list != null) {
-            for (Address address : list) {
-                if (address instanceof Mailbox mailbox) {
-                    party(mailbox).ifPresent(parties::add);
-                } else if (address instanceof Group group) {
-                    parties.addAll(mailboxes(group.getMailboxes()));
-                }
+        if (message.getHeader() != null) {
+            for (Field field : message.getHeader().getFields(name)) {
+                parties.addAll(Addresses.parse(field.getBody()));
             }
         }
         return parties;
-    }
-
-    private static List<MailParty> mailboxes(MailboxList list) {
-        List<MailParty> parties = new ArrayList<>();
-        if (list != null) {
-            for (Mailbox mailbox : list) {
-                party(mailbox).ifPresent(parties::add);
-            }
-        }
-        return parties;
-    }
-
-    private static Optional<MailParty> party(Mailbox mailbox) {
-        try {
-            return Optional.of(new MailParty(EmailAddress.of(mailbox.getAddress()), Optional.ofNullable(mailbox.getName())));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // an address without a domain names no CRM party
-        }
     }
 
     private static <T> T safely(java.util.function.Supplier<T> getter) {
@@ -180,35 +159,59 @@ public final class MessageParser {
         }
     }
 
-    private void collect(Entity entity, BodyParts parts) throws IOException {
-        Body body = entity.getBody();
-        if (body instanceof Multipart multipart) {
-            for (Entity part : multipart.getBodyParts()) {
-                collect(part, parts);
-            }
-            return;
+    /** Walks the MIME tree; a part that cannot be read is skipped, the others are kept. */
+    private void collect(Entity entity, BodyParts parts, int depth) {
+        if (depth > MAX_DEPTH) {
+            return; // endless nesting: what is that deep is no body a CRM shows
         }
-        if (body instanceof Message attached) {
-            parts.attachments.add(attachment(entity, "message.eml", "message/rfc822", serialize(attached)));
-            return;
-        }
-        boolean attachment = "attachment".equalsIgnoreCase(entity.getDispositionType()) || entity.getFilename() != null;
-        String mimeType = Optional.ofNullable(entity.getMimeType()).orElse("text/plain").toLowerCase(java.util.Locale.ROOT);
-        if (!attachment && body instanceof TextBody text && mimeType.equals("text/plain") && parts.text.length() == 0) {
-            parts.text.append(read(text, entity.getCharset()));
-        } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/html") && parts.html.isEmpty()) {
-            parts.html = Optional.of(read(text, entity.getCharset()));
-        } else if (body instanceof SingleBody single) {
-            try (InputStream in = single.getInputStream()) {
-                parts.attachments.add(attachment(entity, "attachment", mimeType, in.readAllBytes()));
+        try {
+            Body body = entity.getBody();
+            if (body instanceof Multipart multipart) {
+                for (Entity part : multipart.getBodyParts()) {
+                    collect(part, parts, depth + 1);
+                }
+                return;
             }
+            Optional<String> fileName = fileName(entity);
+            if (body instanceof Message attached) {
+                parts.attachments.add(attachment(fileName.orElse("message.eml"), "message/rfc822", serialize(attached)));
+                return;
+            }
+            String disposition = HeaderParameters.parse(rawField(entity, "Content-Disposition")).value();
+            boolean attachment = disposition.equals("attachment") || fileName(entity, "Content-Disposition", "filename").isPresent();
+            String mimeType = Optional.ofNullable(entity.getMimeType()).orElse("text/plain").toLowerCase(Locale.ROOT);
+            if (!attachment && body instanceof TextBody text && mimeType.equals("text/plain") && parts.text.length() == 0) {
+                parts.text.append(read(text, entity.getCharset()));
+            } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/html") && parts.html.isEmpty()) {
+                parts.html = Optional.of(read(text, entity.getCharset()));
+            } else if (body instanceof SingleBody single) {
+                try (InputStream in = single.getInputStream()) {
+                    parts.attachments.add(attachment(fileName.orElse("attachment"), mimeType, in.readAllBytes()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a broken part costs that part, never the capture
         }
     }
 
-    private static AttachmentInfo attachment(Entity entity, String defaultName, String mimeType, byte[] content) {
-        String name = Optional.ofNullable(entity.getFilename())
-            .map(value -> DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT))
-            .orElse(defaultName);
+    /** The file name of a part: Content-Disposition's filename, else Content-Type's name (older mailers). */
+    private static Optional<String> fileName(Entity entity) {
+        return fileName(entity, "Content-Disposition", "filename").or(() -> fileName(entity, "Content-Type", "name"));
+    }
+
+    /**
+     * A file name parameter, clean and without any directory: a name is all a CRM needs, and a path
+     * ({@code /evil/x.gif}, {@code C:\Users\bob\x.pdf}, {@code ../../x}) is a risk for anything that
+     * writes the file somewhere.
+     */
+    private static Optional<String> fileName(Entity entity, String field, String parameter) {
+        return HeaderParameters.parse(rawField(entity, field)).get(parameter)
+            .map(CleanText::line)
+            .map(name -> name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip())
+            .filter(name -> !name.isEmpty() && !name.equals(".") && !name.equals(".."));
+    }
+
+    private static AttachmentInfo attachment(String name, String mimeType, byte[] content) {
         return new AttachmentInfo(name, mimeType, content.length, content);
     }
 

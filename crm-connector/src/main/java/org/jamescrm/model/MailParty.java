@@ -3,13 +3,16 @@ package org.jamescrm.model;
 import java.util.Objects;
 import java.util.Optional;
 
-/** An address as a message header names it: the address and the display name, when there is one. */
+/**
+ * An address as a message header names it: the address and the display name, when there is one. The
+ * display name is one clean line ({@link CleanText#line}): a CRM makes lead and contact names of it.
+ */
 public record MailParty(EmailAddress address, Optional<String> displayName) {
 
     public MailParty {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(displayName, "displayName");
-        displayName = displayName.map(String::strip).filter(name -> !name.isEmpty());
+        displayName = displayName.map(CleanText::line).map(String::strip).filter(name -> !name.isEmpty());
     }
 
     public static MailParty of(EmailAddress address) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * What a captured message says, decoded: the parts the capture rules and the CRM e-mail activity
  * need. Built from the raw message by {@link org.jamescrm.mime.MessageParser}; never holds the raw
- * MIME itself.
+ * MIME itself. Everything taken from header fields is a clean line ({@link CleanText#line}): the
+ * subject, names, file names, header values and message ids hold no control character.
  *
  * @param captureKey  the key that makes a capture happen once (§6): the Message-ID, or a stable
  *                    digest of sender, date, subject and body when the message has none
@@ -22,7 +23,8 @@ import java.util.Optional;
  * @param references  the message ids of References
  * @param headers     all header fields, decoded
  * @param textBody    the plain text body (derived from the HTML part when there is no text part)
- * @param htmlBody    the HTML body as sent, when there is one; sanitized only when written to a CRM
+ * @param htmlBody    the HTML body, when there is one, already sanitized by the parser (no script, no
+ *                    event handler, no dangerous URL), so it is safe for every connector
  * @param attachments the attachments in message order
  */
 public record MessageFacts(
@@ -42,17 +44,17 @@ public record MessageFacts(
 
     public MessageFacts {
         Objects.requireNonNull(captureKey, "captureKey");
-        Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(from, "from");
         to = List.copyOf(to);
         cc = List.copyOf(cc);
-        Objects.requireNonNull(subject, "subject");
+        subject = CleanText.line(Objects.requireNonNull(subject, "subject"));
+        messageId = Objects.requireNonNull(messageId, "messageId").map(CleanText::line);
         Objects.requireNonNull(sentAt, "sentAt");
-        inReplyTo = List.copyOf(inReplyTo);
-        references = List.copyOf(references);
+        inReplyTo = List.copyOf(inReplyTo).stream().map(CleanText::line).toList();
+        references = List.copyOf(references).stream().map(CleanText::line).toList();
         Objects.requireNonNull(headers, "headers");
-        Objects.requireNonNull(textBody, "textBody");
-        Objects.requireNonNull(htmlBody, "htmlBody");
+        textBody = CleanText.body(Objects.requireNonNull(textBody, "textBody"));
+        htmlBody = Objects.requireNonNull(htmlBody, "htmlBody").map(CleanText::body);
         attachments = List.copyOf(attachments);
     }
 

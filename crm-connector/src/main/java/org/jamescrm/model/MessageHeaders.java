@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The header fields of a message that the rules look at, by case-insensitive name, values decoded
- * and unfolded. Immutable.
+ * The header fields of a message that the rules look at, by case-insensitive name, values decoded,
+ * unfolded and clean lines ({@link CleanText#line}). Immutable.
  */
 public final class MessageHeaders {
     private final Map<String, List<String>> values;
@@ -70,9 +70,11 @@ public final class MessageHeaders {
         private Builder() {
         }
 
+        /** Adds a value of a field; a null name or value adds nothing. */
         public Builder add(String name, String value) {
             if (name != null && value != null) {
-                values.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new ArrayList<>()).add(value.strip());
+                values.computeIfAbsent(CleanText.line(name).strip().toLowerCase(Locale.ROOT), key -> new ArrayList<>())
+                    .add(CleanText.line(value).strip());
             }
             return this;
         }
