@@ -253,7 +253,7 @@ class Bitrix24CaptureRulesEndToEndTest {
             + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n"
             + "--fwd\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nFor the CRM.\r\n"
             + "--fwd\r\nContent-Type: message/rfc822\r\n\r\n" + clientMail + "--fwd--\r\n";
-        mail.send(BOB, List.of(CRM), forward);
+        mail.sendAuthenticated(BOB, List.of(CRM), forward);
 
         // the forwarded client mail is what gets saved, under its own Message-ID: a second decision about it
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<lena-order@client.example>")).hasSize(2));

@@ -91,13 +91,28 @@ class CaptureRulesEndToEndTest {
     void aManualSaveOfMailAmongEmployeesShouldBeRefusedWithAnAnswerAndTheCaptureAddressNeverDelivered() throws Exception {
         String memo = message("Alice Adams <" + ALICE + ">", "Bob Brown <" + BOB + ">", "<memo@company.example>", "", "Memo", "Internal.");
 
-        mail.send(ALICE, List.of(BOB, CRM), memo);
+        mail.sendAuthenticated(ALICE, List.of(BOB, CRM), memo);
 
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(BOB)).contains(memo));
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("Subject: Not saved to the CRM: Memo")
             .contains("only client e-mails can be saved"));
         assertThat(webAdmin.awaitDecision("<memo@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
         assertThat(mail.inbox(CRM)).doesNotContain("memo@company.example");
+    }
+
+    @Test
+    void aForgedManualSaveFromOutsideShouldSaveNothingAndAnswerNobody() throws Exception {
+        String forged = message("Alice Adams <" + ALICE + ">", CRM, "<forged@evil.example>", "", "Save me", "Credit this to Alice.");
+
+        mail.send("attacker@evil.example", List.of(CRM), forged);
+
+        JsonNode decision = webAdmin.awaitDecision("<forged@evil.example>");
+        assertThat(decision.path("reason").asText()).isEqualTo("MANUAL_SAVE_UNAUTHENTICATED");
+        assertThat(decision.path("captured").asBoolean()).isFalse();
+        assertThat(decision.path("mailbox").isNull()).as("credited to nobody").isTrue();
+        assertThat(webAdmin.memory().toString()).doesNotContain("attacker@evil.example").doesNotContain("Save me");
+        assertThat(mail.inbox(ALICE)).as("no answer to the forged address").doesNotContain("Save me");
+        assertThat(mail.inbox(CRM)).doesNotContain("forged@evil.example");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.Writer;
 import java.util.List;
 
 import org.apache.commons.net.imap.IMAPClient;
+import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
 
@@ -29,6 +30,37 @@ final class MailClient {
         smtp.connect("127.0.0.1", smtpPort);
         try {
             check(smtp, SMTPReply.isPositiveCompletion(smtp.helo("client.test")), "HELO");
+            check(smtp, smtp.setSender(sender), "MAIL FROM");
+            for (String recipient : recipients) {
+                check(smtp, smtp.addRecipient(recipient), "RCPT TO " + recipient);
+            }
+            try (Writer data = smtp.sendMessageData()) {
+                if (data == null) {
+                    throw new IOException("DATA refused: " + smtp.getReplyString());
+                }
+                data.write(message);
+            }
+            check(smtp, smtp.completePendingCommand(), "end of DATA");
+            smtp.logout();
+        } finally {
+            smtp.disconnect();
+        }
+    }
+
+    /**
+     * Sends {@code message} as an employee's mail client does: authenticated with SMTP AUTH PLAIN as
+     * {@code sender} (password {@value #PASSWORD}), which James records on the mail.
+     */
+    void sendAuthenticated(String sender, List<String> recipients, String message) throws IOException {
+        AuthenticatingSMTPClient smtp = new AuthenticatingSMTPClient();
+        smtp.connect("127.0.0.1", smtpPort);
+        try {
+            check(smtp, SMTPReply.isPositiveCompletion(smtp.ehlo("client.test")), "EHLO");
+            try {
+                check(smtp, smtp.auth(AuthenticatingSMTPClient.AUTH_METHOD.PLAIN, sender, PASSWORD), "AUTH PLAIN");
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("AUTH PLAIN cannot be computed", e);
+            }
             check(smtp, smtp.setSender(sender), "MAIL FROM");
             for (String recipient : recipients) {
                 check(smtp, smtp.addRecipient(recipient), "RCPT TO " + recipient);

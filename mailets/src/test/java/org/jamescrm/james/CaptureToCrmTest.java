@@ -24,6 +24,8 @@ import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
@@ -126,6 +128,7 @@ class CaptureToCrmTest {
     void theCaptureAddressShouldNeverBeDeliveredAndItsCopyBeAManualSave() throws Exception {
         Mail mail = FakeMail.builder().name("bcc").state(Mail.DEFAULT).sender(new MailAddress("alice@company.example"))
             .recipients(new MailAddress("dave@client.example"), new MailAddress("crm@company.example"))
+            .attribute(authenticatedAs("alice@company.example"))
             .mimeMessage(mail("alice@company.example", "dave@client.example", "<bcc@company.example>").getMessage()).build();
 
         mailet.service(mail);
@@ -140,6 +143,7 @@ class CaptureToCrmTest {
     @Test
     void aMailForTheCaptureAddressOnlyShouldBeGhostedAndQueuedAsAManualForward() throws Exception {
         Mail mail = mail("alice@company.example", "crm@company.example", "<fwd@company.example>");
+        mail.setAttribute(authenticatedAs("alice@company.example"));
 
         mailet.service(mail);
 
@@ -147,6 +151,29 @@ class CaptureToCrmTest {
         ArgumentCaptor<Mail> queued = ArgumentCaptor.forClass(Mail.class);
         verify(queue).enQueue(queued.capture());
         assertThat(CaptureAttributes.classification(queued.getValue()).direction()).isEqualTo(Direction.MANUAL_FORWARD);
+    }
+
+    @Test
+    void aManualSaveTheServerDidNotAuthenticateShouldBeGhostedRecordedAndNeverQueued() throws Exception {
+        Mail mail = FakeMail.builder().name("forged").state(Mail.DEFAULT).sender(new MailAddress("attacker@evil.example"))
+            .recipient(new MailAddress("crm@company.example")).remoteAddr("203.0.113.9")
+            .mimeMessage(mail("alice@company.example", "crm@company.example", "<forged@evil.example>").getMessage()).build();
+
+        mailet.service(mail);
+
+        assertThat(mail.getState()).as("the capture address is never delivered, forged or not").isEqualTo(Mail.GHOST);
+        verify(queue, never()).enQueue(any());
+        verifyNoInteractions(crm);
+        assertThat(decisions.latest("<forged@evil.example>")).hasValueSatisfying(record -> {
+            assertThat(record.reason()).isEqualTo(ReasonCode.MANUAL_SAVE_UNAUTHENTICATED);
+            assertThat(record.mailbox()).isEmpty();
+            assertThat(record.detail()).contains("attacker@evil.example", "not authenticated", "203.0.113.9");
+        });
+    }
+
+    /** The attribute James's SMTP server sets on a mail submitted with SMTP AUTH. */
+    private static Attribute authenticatedAs(String user) {
+        return new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(user));
     }
 
     @Test
