@@ -33,6 +33,7 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.ConnectorSettings;
 import org.jamescrm.spi.CrmConnectorProvider;
+import org.jamescrm.spi.SecretScrubber;
 import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.spi.settings.SettingsElement;
 import org.jamescrm.spi.settings.SettingsProblem;
@@ -90,7 +91,8 @@ public final class SettingsParser {
         try {
             return settings(new SettingsElement(root, "", environment));
         } catch (SettingsProblem problem) {
-            throw new InvalidSettingsException(source + ": " + problem.getMessage());
+            // a value echoed in the message may be a pasted credential (a webhook URL where a host belongs)
+            throw new InvalidSettingsException(source + ": " + SecretScrubber.shapesOnly().scrub(problem.getMessage()));
         }
     }
 

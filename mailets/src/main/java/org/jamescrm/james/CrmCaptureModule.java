@@ -9,6 +9,7 @@ import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.FileRoundRobinPositions;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.settings.CaptureSettingsSource;
@@ -16,6 +17,7 @@ import org.jamescrm.settings.ConnectorChoice;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.spi.SecretScrubber;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -74,12 +76,16 @@ public class CrmCaptureModule extends AbstractModule {
         return new MissingCrmUsers();
     }
 
-    /** The CRM of {@code <connector>}, read at start only: a changed connector takes a restart. */
+    /**
+     * The CRM of {@code <connector>}, read at start only (a changed connector takes a restart), behind
+     * a scrubber: no failure leaves it with one of its secrets, whatever the CRM echoed.
+     */
     @Provides
     @Singleton
     CrmConnector connector(CaptureSettingsSource settings, Clock clock) {
         ConnectorChoice choice = settings.current().connector();
-        return choice.provider().create(choice.settings(), new ConnectorContext(clock));
+        return ScrubbedConnector.of(choice.provider().create(choice.settings(), new ConnectorContext(clock)),
+            new SecretScrubber(choice.settings().secrets()));
     }
 
     /** Checked once in the background at start: James never waits for the CRM. */

@@ -17,6 +17,7 @@ import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.InvalidSettingsException;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.spi.SecretScrubber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,8 +90,10 @@ public class CaptureSettingsSource {
             LOGGER.info("Capture settings re-read from {}", file);
             return new State(settings, modified, now, Optional.empty());
         } catch (InvalidSettingsException e) {
-            LOGGER.error("Changed capture settings refused, the previous ones stay in force: {}", e.getMessage());
-            return new State(current.settings(), modified, now, Optional.of(e.getMessage()));
+            // the refused file may hold a pasted secret where a plain value belongs: never echo one
+            String reason = new SecretScrubber(current.settings().connector().settings().secrets()).scrub(e.getMessage());
+            LOGGER.error("Changed capture settings refused, the previous ones stay in force: {}", reason);
+            return new State(current.settings(), modified, now, Optional.of(reason));
         }
     }
 
