@@ -1,11 +1,11 @@
 package org.jamescrm.mime;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.Group;
@@ -18,17 +18,15 @@ import org.jamescrm.model.MailParty;
 
 /**
  * The parties of an address field (From, To, Cc). The structure is mime4j's lenient address parser;
- * two of its habits are worked around here. It splits before it decodes, so a comma, colon or angle
+ * three of its habits are worked around here. It splits before it decodes, so a comma, colon or angle
  * bracket inside an encoded word ({@code =?UTF-8?Q?Smith,_John?=}, or a decoded CRLF followed by
- * {@code Bcc:}) broke a name into a bogus group and a tail such as {@code _1?=}; so every encoded
- * word is swapped for a token before parsing and decoded after. And it reads one byte per character,
- * so the raw UTF-8 names that RFC 6532 mailers send came out as mojibake; so it is given UTF-8 bytes
- * and its results are read back as UTF-8.
+ * {@code Bcc:}) broke a name into a bogus group and a tail such as {@code _1?=}. Its reading of raw
+ * non-ASCII bytes (the UTF-8 names RFC 6532 mailers send) differs between its versions: one byte per
+ * character in some, UTF-8 in others. So the parser is given ASCII only: every run of encoded words
+ * and every run of non-ASCII characters is swapped for an ASCII token before parsing, and the tokens
+ * are replaced by their text after.
  */
 final class Addresses {
-    /** Never in UTF-8: the bytes that open and close a token standing for a run of encoded words. */
-    private static final int TOKEN_START = 0xFF;
-    private static final int TOKEN_END = 0xFE;
 
     private Addresses() {
     }
@@ -39,73 +37,115 @@ final class Addresses {
         if (field == null || field.isBlank()) {
             return parties;
         }
-        List<String> words = new ArrayList<>();
-        ByteArrayBuffer bytes = tokenized(field, words);
+        Tokens tokens = new Tokens(field);
+        byte[] ascii = tokens.tokenized().getBytes(StandardCharsets.US_ASCII);
+        ByteArrayBuffer bytes = new ByteArrayBuffer(ascii, ascii.length, false);
         for (Address address : LenientAddressParser.DEFAULT.parseAddressList(bytes, new ParserCursor(0, bytes.length()))) {
             if (address instanceof Mailbox mailbox) {
-                party(mailbox, words).ifPresent(parties::add);
+                party(mailbox, tokens).ifPresent(parties::add);
             } else if (address instanceof Group group) {
-                group.getMailboxes().forEach(mailbox -> party(mailbox, words).ifPresent(parties::add));
+                group.getMailboxes().forEach(mailbox -> party(mailbox, tokens).ifPresent(parties::add));
             }
         }
         return parties;
     }
 
-    private static Optional<MailParty> party(Mailbox mailbox, List<String> words) {
+    private static Optional<MailParty> party(Mailbox mailbox, Tokens tokens) {
         try {
-            EmailAddress address = EmailAddress.of(restored(mailbox.getAddress(), words));
-            return Optional.of(new MailParty(address, Optional.ofNullable(mailbox.getName()).map(name -> restored(name, words))));
+            EmailAddress address = EmailAddress.of(tokens.restored(mailbox.getAddress()));
+            return Optional.of(new MailParty(address, Optional.ofNullable(mailbox.getName()).map(tokens::restored)));
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // an address without a domain names no CRM party
         }
     }
 
-    /**
-     * The field as UTF-8 bytes, each run of encoded words outside addresses and comments replaced by a
-     * token (its decoded text kept in {@code words}); quoted strings are followed so that a quote or a
-     * bracket inside them does not count.
-     */
-    private static ByteArrayBuffer tokenized(String field, List<String> words) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(field.length() + 16);
-        Matcher word = EncodedWords.WORD.matcher(field);
-        boolean quoted = false;
-        boolean angle = false;
-        int comment = 0;
-        int i = 0;
-        while (i < field.length()) {
-            char c = field.charAt(i);
-            if (!angle && comment == 0 && c == '=' && word.region(i, field.length()).lookingAt()) {
-                int end = runEnd(field, word);
-                words.add(EncodedWords.decode(field.substring(i, end)));
-                out.write(TOKEN_START);
-                out.writeBytes(Integer.toString(words.size() - 1).getBytes(StandardCharsets.US_ASCII));
-                out.write(TOKEN_END);
-                i = end;
-                continue;
+    /** A field with its encoded words and non-ASCII text swapped for ASCII tokens, and the way back. */
+    private static final class Tokens {
+        private final List<String> texts = new ArrayList<>();
+        private final String marker;
+        private final Pattern token;
+        private final String tokenized;
+
+        Tokens(String field) {
+            // a marker the field does not hold, so no text of the field is taken for a token
+            String candidate = "qzjtok";
+            while (field.contains(candidate)) {
+                candidate += "q";
             }
-            if (c == '\\' && (quoted || comment > 0) && i + 1 < field.length()) {
-                out.writeBytes(field.substring(i, i + 2).getBytes(StandardCharsets.UTF_8));
-                i += 2;
-                continue;
-            }
-            if (c == '"' && comment == 0 && !angle) {
-                quoted = !quoted;
-            } else if (!quoted && c == '(' && !angle) {
-                comment++;
-            } else if (!quoted && c == ')' && comment > 0) {
-                comment--;
-            } else if (!quoted && comment == 0 && c == '<') {
-                angle = true;
-            } else if (!quoted && comment == 0 && c == '>') {
-                angle = false;
-            } else if (!quoted && comment == 0 && c == ',') {
-                angle = false; // a missing '>' ends with its address
-            }
-            out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            i++;
+            marker = candidate;
+            token = Pattern.compile(Pattern.quote(marker) + "(\\d+)k");
+            tokenized = tokenize(field);
         }
-        byte[] array = out.toByteArray();
-        return new ByteArrayBuffer(array, array.length, false);
+
+        String tokenized() {
+            return tokenized;
+        }
+
+        /** A value the parser returned, its tokens replaced by their text. */
+        String restored(String parsed) {
+            if (parsed == null) {
+                return null;
+            }
+            return token.matcher(parsed).replaceAll(match -> Matcher.quoteReplacement(texts.get(Integer.parseInt(match.group(1)))));
+        }
+
+        private String token(String text) {
+            texts.add(text);
+            return marker + (texts.size() - 1) + "k";
+        }
+
+        /**
+         * Runs of encoded words outside addresses and comments become tokens of their decoded text;
+         * runs of non-ASCII characters anywhere become tokens of themselves. Quoted strings are
+         * followed so that a quote or a bracket inside them does not count.
+         */
+        private String tokenize(String field) {
+            StringBuilder out = new StringBuilder(field.length() + 16);
+            Matcher word = EncodedWords.WORD.matcher(field);
+            boolean quoted = false;
+            boolean angle = false;
+            int comment = 0;
+            int i = 0;
+            while (i < field.length()) {
+                char c = field.charAt(i);
+                if (!angle && comment == 0 && c == '=' && word.region(i, field.length()).lookingAt()) {
+                    int end = runEnd(field, word);
+                    out.append(token(EncodedWords.decode(field.substring(i, end))));
+                    i = end;
+                    continue;
+                }
+                if (c > 0x7E) {
+                    int end = i;
+                    while (end < field.length() && field.charAt(end) > 0x7E) {
+                        end++;
+                    }
+                    out.append(token(field.substring(i, end)));
+                    i = end;
+                    continue;
+                }
+                if (c == '\\' && (quoted || comment > 0) && i + 1 < field.length()) {
+                    out.append(field, i, i + 2);
+                    i += 2;
+                    continue;
+                }
+                if (c == '"' && comment == 0 && !angle) {
+                    quoted = !quoted;
+                } else if (!quoted && c == '(' && !angle) {
+                    comment++;
+                } else if (!quoted && c == ')' && comment > 0) {
+                    comment--;
+                } else if (!quoted && comment == 0 && c == '<') {
+                    angle = true;
+                } else if (!quoted && comment == 0 && c == '>') {
+                    angle = false;
+                } else if (!quoted && comment == 0 && c == ',') {
+                    angle = false; // a missing '>' ends with its address
+                }
+                out.append(c);
+                i++;
+            }
+            return out.toString();
+        }
     }
 
     /** The end of the run of encoded words, adjacent or separated by blanks only, that the matcher's match starts. */
@@ -121,29 +161,5 @@ final class Addresses {
             }
             end = word.end();
         }
-    }
-
-    /** A value the parser returned (UTF-8 bytes read one per character), tokens replaced by their decoded words. */
-    private static String restored(String parsed, List<String> words) {
-        if (parsed == null) {
-            return null;
-        }
-        StringBuilder text = new StringBuilder(parsed.length());
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        int i = 0;
-        while (i < parsed.length()) {
-            char c = parsed.charAt(i);
-            int close = c == TOKEN_START ? parsed.indexOf(TOKEN_END, i) : -1;
-            if (close > i + 1) {
-                text.append(pending.toString(StandardCharsets.UTF_8));
-                pending.reset();
-                text.append(words.get(Integer.parseInt(parsed.substring(i + 1, close))));
-                i = close + 1;
-            } else {
-                pending.write(c & 0xFF);
-                i++;
-            }
-        }
-        return text.append(pending.toString(StandardCharsets.UTF_8)).toString();
     }
 }

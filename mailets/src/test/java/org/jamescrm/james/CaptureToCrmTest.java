@@ -3,6 +3,7 @@ package org.jamescrm.james;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -15,6 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.MessagingException;
 
@@ -40,6 +45,7 @@ import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.spi.CrmConnector;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -51,29 +57,52 @@ import org.jamescrm.james.settings.CaptureSettingsSource;
 
 /** The capture mailet decides in memory and hands client mail to its queue; the mail goes on untouched. */
 class CaptureToCrmTest {
+    static final String LEAK_CHECK_QUEUE = "leak-check";
     static final String SETTINGS = "<crmcapture><connector>memory</connector><captureAddress>crm@company.example</captureAddress></crmcapture>";
 
     MailQueue queue = mock(MailQueue.class);
     MailRepository errorRepository = mock(MailRepository.class);
     CrmConnector crm = mock(CrmConnector.class);
     DecisionLog decisions = new DecisionLog(100, new JsonViews());
+    MailRepositoryStore repositories = mock(MailRepositoryStore.class);
+    Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+    CaptureService service;
+    MailClassifier classifier;
     CaptureToCrm mailet;
+    /** Mailets a test makes besides {@link #mailet}; destroyed after it, whatever their init() did. */
+    List<CaptureToCrm> otherMailets = new ArrayList<>();
 
     @BeforeEach
-    @SuppressWarnings({"unchecked", "rawtypes"})
     void setUp() throws Exception {
-        MailQueueFactory queues = mock(MailQueueFactory.class);
-        when(queues.createQueue(any())).thenReturn(queue);
         when(queue.deQueue()).thenReturn(Flux.never());
-        MailRepositoryStore repositories = mock(MailRepositoryStore.class);
         when(repositories.select(any())).thenReturn(errorRepository);
         CaptureSettings settings = new SettingsParser(ConnectorProviders.load()).parse(new java.io.ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "test.xml");
         CaptureSettingsSource source = mock(CaptureSettingsSource.class);
         when(source.current()).thenReturn(settings);
-        Clock clock = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
-        CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), clock);
-        mailet = new CaptureToCrm((MailQueueFactory<?>) queues, repositories, service, new MailClassifier(source), clock);
+        service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), clock);
+        classifier = new MailClassifier(source);
+        mailet = new CaptureToCrm(queues(queue), repositories, service, classifier, clock);
         mailet.init(FakeMailetConfig.builder().mailetName("CaptureToCrm").mailetContext(context()).build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        mailet.destroy(); // stops the capture queue's consumer and the capture rounds
+        otherMailets.forEach(CaptureToCrm::destroy);
+    }
+
+    private CaptureToCrm anotherMailet() {
+        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
+            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+        otherMailets.add(another);
+        return another;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static MailQueueFactory<?> queues(MailQueue queue) {
+        MailQueueFactory queues = mock(MailQueueFactory.class);
+        when(queues.createQueue(any())).thenReturn(queue);
+        return queues;
     }
 
     private static MailetContext context() {
@@ -177,9 +206,55 @@ class CaptureToCrmTest {
     }
 
     @Test
+    void destroyShouldStopEveryThreadInitStarted() throws Exception {
+        MailQueue leakCheckQueue = mock(MailQueue.class);
+        MailQueue.MailQueueItem item = mock(MailQueue.MailQueueItem.class);
+        when(item.getMail()).thenReturn(mail("carol@client.example", "alice@company.example", "<leak@client.example>"));
+        CountDownLatch handled = new CountDownLatch(1);
+        doAnswer(call -> {
+            handled.countDown();
+            return null;
+        }).when(item).done(any());
+        when(leakCheckQueue.deQueue()).thenReturn(Flux.just(item).concatWith(Flux.never()));
+        CaptureToCrm another = new CaptureToCrm(queues(leakCheckQueue), repositories, service, classifier, clock);
+        otherMailets.add(another);
+        List<Thread> before = captureThreads(LEAK_CHECK_QUEUE);
+
+        another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm").mailetContext(context())
+            .setProperty("queue", LEAK_CHECK_QUEUE).build());
+        assertThat(handled.await(10, TimeUnit.SECONDS)).as("the consumer took the queued capture").isTrue();
+        List<Thread> running = captureThreads(LEAK_CHECK_QUEUE);
+        another.destroy();
+        awaitEnd(running);
+
+        assertThat(before).isEmpty();
+        assertThat(running).extracting(Thread::getName)
+            .contains("crm-capture-rounds-" + LEAK_CHECK_QUEUE)
+            .anyMatch(name -> name.startsWith("crm-capture-" + LEAK_CHECK_QUEUE + "-"));
+        assertThat(captureThreads(LEAK_CHECK_QUEUE)).isEmpty();
+    }
+
+    /**
+     * The live threads a {@code CaptureToCrm} of {@code queue} starts: the capture rounds'
+     * ({@code crm-capture-rounds-<queue>}) and the queue consumer's ({@code crm-capture-<queue>-<n>}).
+     */
+    private static List<Thread> captureThreads(String queue) {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(Thread::isAlive)
+            .filter(thread -> thread.getName().equals("crm-capture-rounds-" + queue) || thread.getName().startsWith("crm-capture-" + queue + "-"))
+            .toList();
+    }
+
+    /** Waits, a bounded time, for stopped threads to end: a disposed scheduler's threads end after their interruption. */
+    private static void awaitEnd(List<Thread> threads) throws InterruptedException {
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    @Test
     void anUnknownParameterShouldStopTheStartNamingIt() {
-        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
-            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+        CaptureToCrm another = anotherMailet();
 
         assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
                 .setProperty("maxRetry", "3").build()))
@@ -190,8 +265,7 @@ class CaptureToCrmTest {
 
     @Test
     void anInvalidRetryDelayShouldStopTheStartNamingIt() {
-        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
-            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+        CaptureToCrm another = anotherMailet();
 
         assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
                 .setProperty("retryDelays", "5 seconds, soon").build()))
@@ -202,8 +276,7 @@ class CaptureToCrmTest {
 
     @Test
     void anInvalidRoundWaitOrRoundSizeShouldStopTheStartNamingIt() {
-        CaptureToCrm another = new CaptureToCrm(mock(MailQueueFactory.class), mock(MailRepositoryStore.class),
-            mock(CaptureService.class), mock(MailClassifier.class), Clock.systemUTC());
+        CaptureToCrm another = anotherMailet();
 
         assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
                 .setProperty("roundWait", "a moment").build()))

@@ -16,6 +16,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.jamescrm.settings.SettingsParser;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jamescrm.spi.ConnectorProviders;
@@ -37,6 +38,11 @@ class IsClientMailTest {
         matcher.init(FakeMatcherConfig.builder().matcherName("IsClientMail").mailetContext(context).build());
     }
 
+    @AfterEach
+    void tearDown() {
+        matcher.destroy();
+    }
+
     @Test
     void clientMailShouldMatchAllRecipients() throws Exception {
         assertThat(matcher.match(CaptureToCrmTest.mail("carol@client.example", "alice@company.example", "<1@x>")))
@@ -53,8 +59,12 @@ class IsClientMailTest {
     void aConditionShouldBeRefused() {
         IsClientMail another = new IsClientMail(mock(MailClassifier.class));
 
-        assertThatThrownBy(() -> another.init(FakeMatcherConfig.builder().matcherName("IsClientMail").condition("x").build()))
-            .isInstanceOf(MessagingException.class)
-            .hasMessage("IsClientMail takes no condition, got 'x'");
+        try {
+            assertThatThrownBy(() -> another.init(FakeMatcherConfig.builder().matcherName("IsClientMail").condition("x").build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessage("IsClientMail takes no condition, got 'x'");
+        } finally {
+            another.destroy();
+        }
     }
 }
