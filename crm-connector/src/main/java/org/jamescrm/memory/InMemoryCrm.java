@@ -51,11 +51,14 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     private final OneCallAtATime rounds = new OneCallAtATime(this);
 
     /**
-     * @param clock the clock of the records' times
-     * @param users the CRM users ({@code <memory><user .../></memory>})
+     * @param clock        the clock of the records' times
+     * @param users        the CRM users ({@code <memory><user .../></memory>})
+     * @param contentLimit the most bytes of bodies and attachments kept ({@code <memory><contentLimit>}):
+     *                     past it the oldest contents are dropped and marked, the records kept, so the
+     *                     CRM's memory stays bounded however much mail it takes
      */
-    public InMemoryCrm(Clock clock, List<MemoryUser> users) {
-        this.store = new MemoryStore(clock);
+    public InMemoryCrm(Clock clock, List<MemoryUser> users, long contentLimit) {
+        this.store = new MemoryStore(clock, contentLimit);
         users.forEach(user -> store.addUser(user.email(), user.name()));
     }
 
@@ -281,8 +284,8 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
                         case COMPANY -> MemoryStore.existing(store.companies, binding.id(), "company");
                     }
                 }
-                Activity activity = new Activity(store.newId(), email);
-                store.activities.put(activity.id(), activity);
+                Activity activity = new Activity(store.newId(), email, false);
+                store.addActivity(activity);
                 return activity.id();
             }
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package org.jamescrm.memory;
 
 import static org.jamescrm.spi.settings.SettingsValues.address;
+import static org.jamescrm.spi.settings.SettingsValues.size;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,6 +24,7 @@ import org.jamescrm.spi.settings.SettingsProblem;
  * <pre>
  * &lt;memory&gt;
  *   &lt;user email="alice@company.example" name="Alice Adams"/&gt;
+ *   &lt;contentLimit&gt;64MB&lt;/contentLimit&gt;   &lt;!-- bodies and attachments kept; the oldest dropped past it --&gt;
  * &lt;/memory&gt;
  * </pre>
  */
@@ -43,14 +45,24 @@ public final class InMemoryCrmProvider implements CrmConnectorProvider {
     @Override
     public ConnectorSettings settings(Optional<SettingsElement> element) {
         if (element.isEmpty()) {
-            return new MemorySettings(List.of());
+            return new MemorySettings(List.of(), MemorySettings.DEFAULT_CONTENT_LIMIT);
         }
         SettingsElement memory = element.get().allowAttributes();
         List<MemoryUser> users = new ArrayList<>();
         Set<EmailAddress> emails = new LinkedHashSet<>();
+        long contentLimit = MemorySettings.DEFAULT_CONTENT_LIMIT;
+        boolean limitGiven = false;
         for (SettingsElement user : memory.children()) {
+            if (user.name().equals("contentLimit")) {
+                if (limitGiven) {
+                    throw new SettingsProblem("key '" + user.key() + "' is given twice; allowed: once");
+                }
+                limitGiven = true;
+                contentLimit = size(user.key(), user.text());
+                continue;
+            }
             if (!user.name().equals("user")) {
-                throw memory.unknownChild(user, "user");
+                throw memory.unknownChild(user, "user", "contentLimit");
             }
             user.allowAttributes("email", "name");
             EmailAddress email = address(user.attributeKey("email"), user.attribute("email").orElse(""));
@@ -64,11 +76,12 @@ public final class InMemoryCrmProvider implements CrmConnectorProvider {
             }
             users.add(new MemoryUser(email, name));
         }
-        return new MemorySettings(users);
+        return new MemorySettings(users, contentLimit);
     }
 
     @Override
     public CrmConnector create(ConnectorSettings settings, ConnectorContext context) {
-        return new InMemoryCrm(context.clock(), ((MemorySettings) settings).users());
+        MemorySettings memory = (MemorySettings) settings;
+        return new InMemoryCrm(context.clock(), memory.users(), memory.contentLimit());
     }
 }

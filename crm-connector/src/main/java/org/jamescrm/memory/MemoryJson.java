@@ -127,6 +127,7 @@ final class MemoryJson {
             return item;
         }).toList());
         view.put("originKey", email.originKey());
+        view.put("contentDropped", activity.contentDropped());
         return view;
     }
 

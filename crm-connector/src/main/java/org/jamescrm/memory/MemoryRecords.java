@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.DealStage;
 import org.jamescrm.spi.ItemRef;
@@ -54,11 +55,46 @@ public final class MemoryRecords {
         }
     }
 
-    /** An e-mail activity: the captured mail and the items it is bound to. */
-    public record Activity(String id, NewEmailActivity email) {
+    /**
+     * An e-mail activity: the captured mail and the items it is bound to.
+     *
+     * @param contentDropped whether its attachments' contents (and, past them, its bodies) were dropped
+     *                       to keep the CRM within its content limit; the record itself is kept
+     */
+    public record Activity(String id, NewEmailActivity email, boolean contentDropped) {
 
         public List<ItemRef> bindings() {
             return email.bindings();
         }
+
+        /** The bytes of content it holds: bodies and attachments. */
+        long contentBytes() {
+            return 2L * email.textBody().length() + 2L * email.htmlBody().map(String::length).orElse(0)
+                + email.attachments().stream().mapToLong(attachment -> attachment.content().length).sum();
+        }
+
+        /** Whether it still holds attachment contents. */
+        boolean holdsAttachments() {
+            return email.attachments().stream().anyMatch(attachment -> attachment.content().length > 0);
+        }
+
+        /** The same activity, its attachments listed by name and size only. */
+        Activity withoutAttachments() {
+            NewEmailActivity e = email;
+            return new Activity(id, new NewEmailActivity(e.direction(), e.subject(), e.from(), e.to(), e.cc(), e.textBody(), e.htmlBody(),
+                e.attachments().stream().map(AttachmentInfo::withoutContent).toList(), e.bindings(), e.responsibleId(), e.completed(),
+                e.sentAt(), e.receivedAt(), e.capturedAt(), e.messageId(), e.originKey(), e.clients()), true);
+        }
+
+        /** The same activity without attachment contents nor bodies, a marker in place of the text. */
+        Activity withoutContent() {
+            NewEmailActivity e = withoutAttachments().email();
+            return new Activity(id, new NewEmailActivity(e.direction(), e.subject(), e.from(), e.to(), e.cc(), DROPPED_BODY,
+                java.util.Optional.empty(), e.attachments(), e.bindings(), e.responsibleId(), e.completed(), e.sentAt(), e.receivedAt(),
+                e.capturedAt(), e.messageId(), e.originKey(), e.clients()), true);
+        }
     }
+
+    /** What stands for a body dropped to keep the in-memory CRM within its content limit. */
+    static final String DROPPED_BODY = "[body dropped: the in-memory CRM keeps its newest contents only, within <memory><contentLimit>]";
 }

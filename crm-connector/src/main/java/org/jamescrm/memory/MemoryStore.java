@@ -27,10 +27,54 @@ final class MemoryStore {
     final Map<String, Company> companies = new LinkedHashMap<>();
     final Map<String, Deal> deals = new LinkedHashMap<>();
     final Map<String, Activity> activities = new LinkedHashMap<>();
+    private final long contentLimit;
+    private long contentBytes;
     private long nextId = 1;
 
-    MemoryStore(Clock clock) {
+    /**
+     * @param contentLimit the most bytes of bodies and attachment contents kept; the oldest are dropped
+     *                     past it, their records kept
+     */
+    MemoryStore(Clock clock, long contentLimit) {
         this.clock = clock;
+        this.contentLimit = contentLimit;
+    }
+
+    /**
+     * Stores an activity, then drops the oldest contents until the store is within its limit: the
+     * attachments' contents first, then bodies; every record is kept and marked. Called under the lock.
+     */
+    void addActivity(Activity activity) {
+        activities.put(activity.id(), activity);
+        contentBytes += activity.contentBytes();
+        for (Activity oldest : List.copyOf(activities.values())) {
+            if (contentBytes <= contentLimit) {
+                return;
+            }
+            if (oldest.holdsAttachments()) {
+                replace(oldest, oldest.withoutAttachments());
+            }
+        }
+        for (Activity oldest : List.copyOf(activities.values())) {
+            if (contentBytes <= contentLimit) {
+                return;
+            }
+            if (!oldest.email().textBody().equals(MemoryRecords.DROPPED_BODY)) {
+                replace(oldest, oldest.withoutContent());
+            }
+        }
+    }
+
+    private void replace(Activity activity, Activity lighter) {
+        activities.put(activity.id(), lighter);
+        contentBytes += lighter.contentBytes() - activity.contentBytes();
+    }
+
+    /** The bytes of content held now. */
+    long contentBytes() {
+        synchronized (lock) {
+            return contentBytes;
+        }
     }
 
     /** Adds a CRM user; an existing user with the same address is returned unchanged. */

@@ -32,7 +32,7 @@ public final class MemoryCrmAdmin {
 
     /** A new, empty in-memory CRM on {@code clock} and its administration. */
     public static MemoryCrmAdmin create(Clock clock) {
-        return new MemoryCrmAdmin(new InMemoryCrm(clock, List.of()));
+        return new MemoryCrmAdmin(new InMemoryCrm(clock, List.of(), MemorySettings.DEFAULT_CONTENT_LIMIT));
     }
 
     /** The CRM administered, as the capture sees it. */

@@ -156,4 +156,23 @@ class ClientMailCaptureEndToEndTest {
     static String message(String from, String to, String messageId, String extraHeaders, String subject, String body) {
         return TestMessages.plain(from, to, messageId, extraHeaders, subject, body);
     }
+
+    @Test
+    void theCaptureRoutesShouldAnswerJsonNoBrowserSniffsAndEchoNoRawInput() {
+        for (String path : List.of("/crm/status", "/crm/memory", "/crm/decisions", "/crm/decisions?messageId=%3Cx%40y%3E")) {
+            java.net.http.HttpResponse<String> response = webAdmin.raw(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
+            assertThat(response.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        }
+
+        String hostile = "<script>alert(1)</script>" + "A".repeat(500);
+        java.net.http.HttpResponse<String> refused = webAdmin.raw("/crm/decisions?limit="
+            + java.net.URLEncoder.encode(hostile, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(refused.body()).doesNotContain("<script>").contains("\\\\u003cscript").doesNotContain("A".repeat(100))
+            .contains("allowed values: a whole number of at least 1");
+    }
 }

@@ -73,6 +73,18 @@ final class WebAdminClient {
             .orElseThrow(() -> new AssertionError("no CRM user " + email));
     }
 
+    /** The whole answer to {@code GET path}: status, headers and body, whatever the status. */
+    HttpResponse<String> raw(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     private JsonNode get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),

@@ -38,6 +38,7 @@ public class CrmCaptureRoutes implements Routes {
     public static final String STATUS = BASE_PATH + "/status";
     private static final int DEFAULT_LIMIT = 100;
     private static final int BAD_REQUEST = 400;
+    private static final int EXCERPT = 40;
 
     private final DecisionLog decisions;
     private final CrmConnector connector;
@@ -64,6 +65,8 @@ public class CrmCaptureRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        // JSON only: a browser must never sniff a stored mail subject or body into HTML
+        service.afterAfter(BASE_PATH + "/*", (request, response) -> response.header("X-Content-Type-Options", "nosniff"));
         service.get(DECISIONS, this::decisions);
         if (connector instanceof ConnectorView view) {
             service.get(BASE_PATH + "/" + view.viewName(), (request, response) -> json(response, json.write(view.view())));
@@ -109,8 +112,24 @@ public class CrmCaptureRoutes implements Routes {
         throw ErrorResponder.builder()
             .statusCode(BAD_REQUEST)
             .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message("Invalid 'limit' query parameter '%s': allowed values: a whole number of at least 1", value)
+            .message("Invalid 'limit' query parameter '%s': allowed values: a whole number of at least 1", excerpt(value))
             .haltError();
+    }
+
+    /**
+     * What an error may echo of a request's value: at most {@value #EXCERPT} characters, anything but
+     * printable ASCII escaped, so an error never carries markup, control characters or a long payload.
+     */
+    static String excerpt(String value) {
+        StringBuilder excerpt = new StringBuilder();
+        value.codePoints().limit(EXCERPT).forEach(c -> {
+            if (c >= 0x20 && c < 0x7F && c != '<' && c != '>' && c != '&' && c != '"' && c != '\'') {
+                excerpt.appendCodePoint(c);
+            } else {
+                excerpt.append(String.format("\\u%04x", c));
+            }
+        });
+        return value.codePointCount(0, value.length()) > EXCERPT ? excerpt + "…" : excerpt.toString();
     }
 
     private static String json(Response response, String body) {
