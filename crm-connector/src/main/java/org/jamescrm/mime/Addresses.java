@@ -27,8 +27,15 @@ import org.jamescrm.model.MailParty;
  * are replaced by their text after.
  */
 final class Addresses {
+    /** A bare address followed by a comment, alone between commas: {@code joe@x.example (Joe Bloggs)}. */
+    private static final Pattern COMMENT_NAME = Pattern.compile("(?:^|,)\\s*([^\\s,<>()\"@]+@[^\\s,<>()\"]+)\\s*\\(([^()]*)\\)\\s*(?=,|$)");
 
     private Addresses() {
+    }
+
+    /** A comment's text as a name: stripped of the quotes and blanks mailers put around it. */
+    private static String commentName(String comment) {
+        return comment.strip().replaceAll("^\"|\"$", "").strip();
     }
 
     /** The parties of a raw (unfolded) address field value, groups flattened; entries without a valid address skipped. */
@@ -53,7 +60,9 @@ final class Addresses {
     private static Optional<MailParty> party(Mailbox mailbox, Tokens tokens) {
         try {
             EmailAddress address = EmailAddress.of(tokens.restored(mailbox.getAddress()));
-            return Optional.of(new MailParty(address, Optional.ofNullable(mailbox.getName()).map(tokens::restored)));
+            Optional<String> name = Optional.ofNullable(mailbox.getName()).map(tokens::restored)
+                .or(() -> Optional.ofNullable(tokens.commentNames.get(address.value())));
+            return Optional.of(new MailParty(address, name));
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // an address without a domain names no CRM party
         }
@@ -61,6 +70,11 @@ final class Addresses {
 
     /** A field with its encoded words and non-ASCII text swapped for ASCII tokens, and the way back. */
     private static final class Tokens {
+        /**
+         * The names old mailers write as a comment after a bare address ({@code joe@x.example (Joe Bloggs)},
+         * RFC 822's form), by the address, lower case: the parser drops comments, the CRM wants the name.
+         */
+        private final java.util.Map<String, String> commentNames = new java.util.HashMap<>();
         private final List<String> texts = new ArrayList<>();
         private final String marker;
         private final Pattern token;
@@ -75,6 +89,12 @@ final class Addresses {
             marker = candidate;
             token = Pattern.compile(Pattern.quote(marker) + "(\\d+)k");
             tokenized = tokenize(field);
+            for (Matcher part = COMMENT_NAME.matcher(field); part.find(); ) {
+                String name = commentName(EncodedWords.decode(part.group(2)));
+                if (!name.isEmpty()) {
+                    commentNames.putIfAbsent(part.group(1).toLowerCase(java.util.Locale.ROOT), name);
+                }
+            }
         }
 
         String tokenized() {

@@ -180,8 +180,6 @@ class MimeCorpusThroughCaptureTest {
     }
 
     @Test
-    @Disabled("defect: the message parser drops the RFC 822 comment form of a name, 'From: deuschle@mnh.telekom.de (Guenter Deuschle)', "
-        + "so the new lead is named 'deuschle' (capture-rules §4.5: name from the display name)")
     void aNameInACommentAfterTheAddressShouldNameTheNewLead() throws Exception {
         try (Pipeline pipeline = new Pipeline()) {
             pipeline.capture(corpusFile("mimetools-testmsgs__german.msg"));
