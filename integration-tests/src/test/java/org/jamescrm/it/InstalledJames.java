@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -27,13 +29,15 @@ import org.apache.james.utils.WebAdminGuiceProbe;
  * Installs the product into a fresh James working directory exactly as the README tells an
  * administrator: the product's {@code conf/} files and the 3.8 jar in {@code extensions-jars/}, both
  * taken from the layout {@code james-config} builds. The only changes: servers bind to free ports,
- * and a test may edit a configuration file (a smarthost, other capture settings).
+ * a test may edit a configuration file (a smarthost, other capture settings) and add a jar beside the
+ * product's (a CRM connector plug-in).
  */
 final class InstalledJames {
     /** The layout built by james-config: conf/ and extensions-jars/ as installed for the main job. */
     static final Path INSTALLATION = Path.of(System.getProperty("product.installation", "../james-config/target/james"));
 
     private final Map<String, UnaryOperator<String>> edits = new LinkedHashMap<>();
+    private final List<Path> extensionJars = new ArrayList<>();
 
     private InstalledJames() {
         edit("smtpserver.xml", xml -> replaceOnce(xml, "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>"));
@@ -74,6 +78,32 @@ final class InstalledJames {
               </bitrix24>
             </crmcapture>
             """.formatted(portal, webhookUser, webhookCode));
+    }
+
+    /**
+     * Also puts {@code jar} in {@code extensions-jars/} beside the product's jar, as an administrator
+     * adds a CRM connector: James loads the folder's jars in one class loader.
+     */
+    InstalledJames extensionJar(Path jar) {
+        extensionJars.add(jar);
+        return this;
+    }
+
+    /**
+     * Adds the recording CRM's jar ({@link RecordingCrmJar}) and selects it, recording its writes in
+     * {@code writes}; Alice and Bob are its users {@code u-alice} and {@code u-bob}; all else default.
+     */
+    InstalledJames recordingCrm(Path writes) {
+        return extensionJar(RecordingCrmJar.jar()).captureSettings("""
+            <crmcapture>
+              <connector>recording</connector>
+              <recording>
+                <file>%s</file>
+                <user id="u-alice" email="alice@company.example" name="Alice Adams"/>
+                <user id="u-bob" email="bob@company.example" name="Bob Brown"/>
+              </recording>
+            </crmcapture>
+            """.formatted(writes));
     }
 
     /** A James 3.8.1 memory server with this installation, one per test class. */
@@ -118,6 +148,9 @@ final class InstalledJames {
                 for (Path jar : jars.toList()) {
                     Files.copy(jar, extensions.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
+            }
+            for (Path jar : extensionJars) {
+                Files.copy(jar, extensions.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the product from " + INSTALLATION.toAbsolutePath()

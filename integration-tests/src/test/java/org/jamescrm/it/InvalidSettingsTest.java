@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CRM administrator's typo in conf/crm-capture.xml stops James's start, and the error names the
- * file, the key and the allowed values: no silent capture with defaults.
+ * file, the key and the allowed values: no silent capture with defaults. The same holds with a CRM
+ * connector plug-in installed (the recording CRM, {@link RecordingCrmJar}): it is among the connectors
+ * offered, the settings are checked against what it can hold, and its own element is read strictly.
  */
 class InvalidSettingsTest {
     @TempDir
@@ -36,9 +38,52 @@ class InvalidSettingsTest {
                 + "distribution, responsible, queue, body, attachmentLimit, skipAutomated, filter");
     }
 
+    @Test
+    void unknownConnectorShouldStopTheStartListingThePluginAmongTheConnectorsFound() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml",
+                xml -> replace(xml, "<connector>recording</connector>", "<connector>salesforse</connector>")),
+            "crm-capture.xml: key 'connector' has value 'salesforse'; allowed values: bitrix24, memory, recording");
+    }
+
+    @Test
+    void leadsAskedOfAPluginCrmWithoutLeadsShouldStopTheStartNamingKeyAndReason() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml",
+                xml -> replace(xml, "</crmcapture>", "  <defaults><leadless>false</leadless></defaults>\n</crmcapture>")),
+            "crm-capture.xml: key 'defaults.leadless' has value 'false', which needs leads, and the CRM 'recording' has none; "
+                + "allowed values: true");
+    }
+
+    @Test
+    void repeatLeadsAskedOfAPluginCrmWithoutLeadsForOneMailboxShouldStopTheStartNamingKeyAndReason() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml", xml -> replace(xml, "</crmcapture>",
+                "  <mailbox address=\"alice@company.example\"><repeatSale>lead</repeatSale></mailbox>\n</crmcapture>")),
+            "crm-capture.xml: key 'mailbox.repeatSale' has value 'lead', which needs leads, and the CRM 'recording' has none; "
+                + "allowed values: off, deal");
+    }
+
+    @Test
+    void mistakeInThePluginsOwnElementShouldStopTheStartNamingItsKeyPath() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml", xml -> replace(xml,
+                "<user id=\"u-bob\" email=\"bob@company.example\"", "<user id=\"u-bob\" email=\"bob.company.example\"")),
+            "crm-capture.xml: key 'recording.user@email' has value 'bob.company.example'; allowed values: an e-mail address");
+    }
+
+    @Test
+    void unknownKeyInThePluginsOwnElementShouldStopTheStartListingItsKeys() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml", xml -> replace(xml, "<user id=\"u-bob\"", "<usr id=\"u-bob\"")),
+            "crm-capture.xml: unknown key 'recording.usr'; allowed keys: file, user");
+    }
+
+    private InstalledJames withRecordingCrm() {
+        return InstalledJames.withProductConfiguration().recordingCrm(workingDirectory.toPath().resolve("writes.jsonl"));
+    }
+
     private void assertStartFailsWith(UnaryOperator<String> typo, String expectedMessage) {
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(
-            InstalledJames.withProductConfiguration().edit("crm-capture.xml", typo).install(workingDirectory));
+        assertStartFailsWith(InstalledJames.withProductConfiguration().edit("crm-capture.xml", typo), expectedMessage);
+    }
+
+    private void assertStartFailsWith(InstalledJames installation, String expectedMessage) {
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(installation.install(workingDirectory));
         try {
             assertThatThrownBy(server::start)
                 .satisfies(failure -> assertThat(messages(failure)).anySatisfy(message -> assertThat(message)
