@@ -2,13 +2,11 @@ package org.jamescrm.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
-import org.jamescrm.model.MailParty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,23 +16,15 @@ import org.junit.jupiter.api.Test;
  * the connector and a fixture over the same, empty CRM.
  */
 public interface CrmConnectorContract {
-    EmailAddress CAROL = EmailAddress.of("carol@client.example");
+    EmailAddress CAROL = ContractMail.CAROL;
     EmailAddress DAVE = EmailAddress.of("dave@other.example");
-    EmailAddress ALICE = EmailAddress.of("alice@company.example");
+    EmailAddress ALICE = ContractMail.ALICE;
 
     /** The connector under test, over an empty CRM. */
     CrmConnector connector();
 
     /** The administration of the same CRM. */
     CrmFixture fixture();
-
-    private NewEmailActivity activity(ActivityDirection direction, List<ItemRef> bindings, Optional<String> responsible, String key,
-                                      boolean completed) {
-        return new NewEmailActivity(direction, "Quote", MailParty.of("carol@client.example", "Carol Client"),
-            List.of(MailParty.of(ALICE)), List.of(), "Hello", Optional.of("<p>Hello</p>"), List.of(), bindings, responsible,
-            completed, Optional.of(Instant.parse("2026-11-22T07:15:00Z")), Instant.parse("2026-11-22T09:00:00Z"),
-            Instant.parse("2026-11-22T09:00:02Z"), Optional.of(key), key, List.of(CAROL));
-    }
 
     private CrmLookupResult lookUp(Set<String> originKeys, Set<String> threads, Set<EmailAddress> clients,
                                    Set<EmailAddress> employees) throws CrmException {
@@ -75,7 +65,7 @@ public interface CrmConnectorContract {
             "<k1@x>"));
         String contact = fixture().addContact("Dave", DAVE, Optional.of(alice));
         String deal = fixture().addDeal("Chairs", contact, Optional.of(alice));
-        String activity = written(connector().write(List.of(new WritePlan("<k2@x>", List.of(), activity(ActivityDirection.INCOMING,
+        String activity = written(connector().write(List.of(new WritePlan("<k2@x>", List.of(), ContractMail.activity(ActivityDirection.INCOMING,
             List.of(new ItemRef(ItemType.DEAL, deal)), Optional.of(alice), "<k2@x>", false)))).get(0)).activityId();
 
         CrmLookupResult found = lookUp(Set.of("<k1@x>", "<k2@x>", "<k3@x>"), Set.of("<k2@x>", "<old@x>"),
@@ -116,11 +106,11 @@ public interface CrmConnectorContract {
         String alice = fixture().addUser(ALICE, "Alice Adams");
         WritePlan newLead = new WritePlan("<p1@x>",
             List.of(new NewLead("Quote", "Carol", CAROL, "EMAIL", Optional.of(alice), false, "<p1@x>")),
-            activity(ActivityDirection.INCOMING, List.of(), Optional.of(alice), "<p1@x>", false));
+            ContractMail.activity(ActivityDirection.INCOMING, List.of(), Optional.of(alice), "<p1@x>", false));
         WritePlan newContactAndDeal = new WritePlan("<p2@x>",
             List.of(new NewContact("Dave", DAVE, Optional.of(alice), "<p2@x>"),
                 new NewDeal("Offer", Optional.empty(), Optional.empty(), Optional.of(alice), false, "<p2@x>")),
-            activity(ActivityDirection.OUTGOING, List.of(), Optional.of(alice), "<p2@x>", true));
+            ContractMail.activity(ActivityDirection.OUTGOING, List.of(), Optional.of(alice), "<p2@x>", true));
 
         List<WriteResult> results = connector().write(List.of(newLead, newContactAndDeal));
 
@@ -144,9 +134,9 @@ public interface CrmConnectorContract {
     default void aPlanTheCrmRefusesShouldFailAloneAndLeaveTheOthersWritten() throws CrmException {
         String contact = fixture().addContact("Carol Client", CAROL, Optional.empty());
         WritePlan good = new WritePlan("<g@x>", List.of(),
-            activity(ActivityDirection.INCOMING, List.of(new ItemRef(ItemType.CONTACT, contact)), Optional.empty(), "<g@x>", false));
+            ContractMail.activity(ActivityDirection.INCOMING, List.of(new ItemRef(ItemType.CONTACT, contact)), Optional.empty(), "<g@x>", false));
         WritePlan unbound = new WritePlan("<u@x>", List.of(),
-            activity(ActivityDirection.INCOMING, List.of(), Optional.empty(), "<u@x>", false));
+            ContractMail.activity(ActivityDirection.INCOMING, List.of(), Optional.empty(), "<u@x>", false));
 
         List<WriteResult> results = connector().write(List.of(unbound, good));
 

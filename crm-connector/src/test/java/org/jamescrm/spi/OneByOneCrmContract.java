@@ -2,14 +2,12 @@ package org.jamescrm.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
-import org.jamescrm.model.MailParty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,22 +17,14 @@ import org.junit.jupiter.api.Test;
  * empty CRM.
  */
 public interface OneByOneCrmContract {
-    EmailAddress CAROL = EmailAddress.of("carol@client.example");
-    EmailAddress ALICE = EmailAddress.of("alice@company.example");
+    EmailAddress CAROL = ContractMail.CAROL;
+    EmailAddress ALICE = ContractMail.ALICE;
 
     /** The operations under test, over an empty CRM. */
     OneByOneCrm crm();
 
     /** The administration of the same CRM. */
     CrmFixture fixture();
-
-    private NewEmailActivity activity(ActivityDirection direction, List<ItemRef> bindings, Optional<String> responsible, String key,
-                                      boolean completed) {
-        return new NewEmailActivity(direction, "Quote", MailParty.of("carol@client.example", "Carol Client"),
-            List.of(MailParty.of(ALICE)), List.of(), "Hello", Optional.of("<p>Hello</p>"), List.of(), bindings, responsible,
-            completed, Optional.of(Instant.parse("2026-11-22T07:15:00Z")), Instant.parse("2026-11-22T09:00:00Z"),
-            Instant.parse("2026-11-22T09:00:02Z"), Optional.of(key), key, List.of(CAROL));
-    }
 
     @Test
     default void usersShouldBeFoundByEmailAddress() throws CrmException {
@@ -108,7 +98,7 @@ public interface OneByOneCrmContract {
         String alice = fixture().addUser(ALICE, "Alice Adams");
         ItemRef lead = crm().createLead(new NewLead("Quote", "Carol", CAROL, "EMAIL", Optional.of(alice), false, "<m1@x>"));
 
-        String id = crm().createEmailActivity(activity(ActivityDirection.INCOMING, List.of(lead), Optional.of(alice), "<m1@x>", false));
+        String id = crm().createEmailActivity(ContractMail.activity(ActivityDirection.INCOMING, List.of(lead), Optional.of(alice), "<m1@x>", false));
 
         assertThat(crm().findActivityByOriginKey("<m1@x>")).contains(id);
         assertThat(crm().findThreadItems(List.of("<unknown@x>", "<m1@x>"))).containsExactly(lead);
@@ -121,7 +111,7 @@ public interface OneByOneCrmContract {
         String deal = fixture().addDeal("Chairs", contact, Optional.empty());
         List<ItemRef> bindings = List.of(new ItemRef(ItemType.DEAL, deal), new ItemRef(ItemType.CONTACT, contact));
 
-        String id = crm().createEmailActivity(activity(ActivityDirection.OUTGOING, bindings, Optional.empty(), "<m2@x>", true));
+        String id = crm().createEmailActivity(ContractMail.activity(ActivityDirection.OUTGOING, bindings, Optional.empty(), "<m2@x>", true));
 
         assertThat(fixture().activityCompleted(id)).isTrue();
         assertThat(crm().findThreadItems(List.of("<m2@x>"))).containsExactlyInAnyOrderElementsOf(bindings);

@@ -30,18 +30,7 @@ final class MailClient {
         smtp.connect("127.0.0.1", smtpPort);
         try {
             check(smtp, SMTPReply.isPositiveCompletion(smtp.helo("client.test")), "HELO");
-            check(smtp, smtp.setSender(sender), "MAIL FROM");
-            for (String recipient : recipients) {
-                check(smtp, smtp.addRecipient(recipient), "RCPT TO " + recipient);
-            }
-            try (Writer data = smtp.sendMessageData()) {
-                if (data == null) {
-                    throw new IOException("DATA refused: " + smtp.getReplyString());
-                }
-                data.write(message);
-            }
-            check(smtp, smtp.completePendingCommand(), "end of DATA");
-            smtp.logout();
+            transfer(smtp, sender, recipients, message);
         } finally {
             smtp.disconnect();
         }
@@ -61,21 +50,26 @@ final class MailClient {
             } catch (java.security.GeneralSecurityException e) {
                 throw new IOException("AUTH PLAIN cannot be computed", e);
             }
-            check(smtp, smtp.setSender(sender), "MAIL FROM");
-            for (String recipient : recipients) {
-                check(smtp, smtp.addRecipient(recipient), "RCPT TO " + recipient);
-            }
-            try (Writer data = smtp.sendMessageData()) {
-                if (data == null) {
-                    throw new IOException("DATA refused: " + smtp.getReplyString());
-                }
-                data.write(message);
-            }
-            check(smtp, smtp.completePendingCommand(), "end of DATA");
-            smtp.logout();
+            transfer(smtp, sender, recipients, message);
         } finally {
             smtp.disconnect();
         }
+    }
+
+    /** One mail transaction on a greeted connection, then QUIT. */
+    private static void transfer(SMTPClient smtp, String sender, List<String> recipients, String message) throws IOException {
+        check(smtp, smtp.setSender(sender), "MAIL FROM");
+        for (String recipient : recipients) {
+            check(smtp, smtp.addRecipient(recipient), "RCPT TO " + recipient);
+        }
+        try (Writer data = smtp.sendMessageData()) {
+            if (data == null) {
+                throw new IOException("DATA refused: " + smtp.getReplyString());
+            }
+            data.write(message);
+        }
+        check(smtp, smtp.completePendingCommand(), "end of DATA");
+        smtp.logout();
     }
 
     private static void check(SMTPClient smtp, boolean ok, String step) throws IOException {
