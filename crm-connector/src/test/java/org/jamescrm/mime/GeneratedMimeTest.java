@@ -33,7 +33,7 @@ import net.jqwik.api.Provide;
  * bytes in headers and bodies, hostile HTML, then truncated or damaged. Whatever the message, the
  * parser returns complete facts, with clean header text and safe HTML, and does not throw.
  */
-class GeneratedMimeTest {
+public class GeneratedMimeTest {
     private static final Pattern NOT_A_CLEAN_LINE = Pattern.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]");
     private static final List<String> CHARSETS = List.of("UTF-8", "utf-8", "ISO-8859-1", "windows-1252", "KOI8-R", "Shift_JIS",
         "UTF-16", "x-no-such-charset", "", "UTF-8*en", "utf-7", "bad charset", "ISO-2022-JP", "GB18030");
@@ -79,8 +79,11 @@ class GeneratedMimeTest {
         assertThat(NOT_A_CLEAN_LINE.matcher(text).find()).as("control character in '%s'", text).isFalse();
     }
 
-    /** A random message written by mime4j, then, one time in two, damaged. */
-    static byte[] generate(Random random) {
+    /**
+     * A random message written by mime4j, then, one time in two, damaged: the generator of this
+     * property, also used by other modules' tests of whole pipelines.
+     */
+    public static byte[] generate(Random random) {
         byte[] written;
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
