@@ -1,4 +1,4 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 /**
  * How a stored field is written, compared in filters and ordered: the portal compares integer

@@ -1,6 +1,6 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
-import static org.jamescrm.it.bitrix24.Php.NODES;
+import static org.jamescrm.emulator.bitrix24.Php.NODES;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,8 +1,8 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.jamescrm.it.bitrix24.EmulatorHttp.email;
+import static org.jamescrm.emulator.bitrix24.EmulatorHttp.email;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jamescrm.it.bitrix24.Bitrix24Emulator.CallFailedException;
-import org.jamescrm.it.bitrix24.EmulatorHttp.Reply;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.CallFailedException;
+import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,9 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.jamescrm.it.bitrix24.Bitrix24Emulator.Fault;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator.RecordedRequest;
-import org.jamescrm.it.bitrix24.EmulatorHttp.Reply;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.Fault;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.RecordedRequest;
+import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

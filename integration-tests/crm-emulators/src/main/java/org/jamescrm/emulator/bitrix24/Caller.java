@@ -1,4 +1,4 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 /**
  * Who calls: the portal user the webhook or the OAuth token acts as, and the credential (webhook or

@@ -1,9 +1,9 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.jamescrm.it.bitrix24.EmulatorHttp.enc;
-import static org.jamescrm.it.bitrix24.EmulatorHttp.form;
+import static org.jamescrm.emulator.bitrix24.EmulatorHttp.enc;
+import static org.jamescrm.emulator.bitrix24.EmulatorHttp.form;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -13,9 +13,9 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
-import org.jamescrm.it.bitrix24.Bitrix24Emulator.RecordedRequest;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator.Transport;
-import org.jamescrm.it.bitrix24.EmulatorHttp.Reply;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.RecordedRequest;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.Transport;
+import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.jamescrm.it.bitrix24.EmulatorHttp.enc;
+import static org.jamescrm.emulator.bitrix24.EmulatorHttp.enc;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jamescrm.it.bitrix24.EmulatorHttp.Reply;
+import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,4 +1,4 @@
-package org.jamescrm.it.bitrix24;
+package org.jamescrm.emulator.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jamescrm.it.bitrix24.Bitrix24Emulator.StoredFile;
-import org.jamescrm.it.bitrix24.EmulatorHttp.Reply;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.StoredFile;
+import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
