@@ -3,18 +3,13 @@ package org.jamescrm.emulator.bitrix24;
 import static org.jamescrm.emulator.bitrix24.Php.NODES;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +17,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+
+import org.jamescrm.emulator.Call;
+import org.jamescrm.emulator.CallLog;
+import org.jamescrm.emulator.CrmEndpoint;
+import org.jamescrm.emulator.Emulator;
+import org.jamescrm.emulator.EmulatorRequest;
+import org.jamescrm.emulator.EmulatorServer;
+import org.jamescrm.emulator.FaultPlan;
+import org.jamescrm.emulator.LeakyBucket;
+import org.jamescrm.emulator.Reply;
+import org.jamescrm.emulator.Violation;
+import org.jamescrm.emulator.ViolationLog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -37,8 +37,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A strict, stateful Bitrix24 portal on loopback HTTP, for tests and benchmarks of the Bitrix24
@@ -58,10 +56,14 @@ import com.sun.net.httpserver.HttpServer;
  * <li>paging (§4), {@code batch} (§5), leads, contacts, companies, deals, e-mail activities,
  * {@code crm.duplicate.findbycomm}, users and the helper methods (§6, §7).</li>
  * </ul>
- * Time comes from the configured {@link Clock} (rate limit, token expiry, operating budget, dates), so
- * tests step a clock instead of sleeping. State, counters and faults are queryable and programmable;
- * {@link Bitrix24EmulatorExtension} gives one per test class. Thread-safe: requests are served by a
- * pool of 16 threads and the portal's state is kept under one lock.
+ * Built on the emulator kit ({@code org.jamescrm.emulator}): its {@link EmulatorServer} carries the HTTP
+ * side and the faults, its {@link LeakyBucket} is the portal's rate limit, its {@link CallLog} and
+ * {@link ViolationLog} the records tests assert on (an outgoing e-mail the portal would send again is a
+ * {@link Violation.Kind#EMAIL_SENT_TO_CLIENT} violation). Time comes from the configured {@link Clock}
+ * (rate limit, token expiry, operating budget, dates), so tests step a clock instead of sleeping.
+ * State, counters and faults are queryable and programmable; {@link Bitrix24EmulatorExtension} gives
+ * one per test class. Thread-safe: requests are served by a pool of 16 threads and the portal's state
+ * is kept under one lock.
  *
  * <pre>{@code
  * try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(50, 2.0).start()) {
@@ -71,7 +73,7 @@ import com.sun.net.httpserver.HttpServer;
  * }
  * }</pre>
  */
-public final class Bitrix24Emulator implements AutoCloseable {
+public final class Bitrix24Emulator implements Emulator {
     private static final int THREADS = 16;
     private static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(180);
 
@@ -80,23 +82,15 @@ public final class Bitrix24Emulator implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final SecureRandom random = new SecureRandom();
     private final PortalTime time;
-    private final HttpServer server;
-    private final ExecutorService workers;
-    private final ScheduledExecutorService timer;
+    private final EmulatorServer server;
     private final URI portalUrl;
+    private final ViolationLog violations;
     private final Portal portal;
-    private final PortalRateLimit bucket;
+    private final LeakyBucket bucket;
     private final OperatingBudget budget;
     private final RestApi api;
     private final Map<String, Instant> accessTokens = new LinkedHashMap<>();
     private final Map<String, Instant> refreshTokens = new LinkedHashMap<>();
-    private final List<RecordedRequest> recorded = new ArrayList<>();
-    private final Deque<Fault> faults = new ArrayDeque<>();
-    private final Map<HttpExchange, Flight> held = new LinkedHashMap<>();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
-    private volatile boolean closed;
 
     /** How a request carried its parameters. */
     public enum Transport {
@@ -167,101 +161,97 @@ public final class Bitrix24Emulator implements AutoCloseable {
 
     /**
      * What the next requests get instead of (or before) their normal answer; see
-     * {@link #faultNext(int, Fault)}.
+     * {@link #faultNext(int, Fault)}. The kit's faults ({@link org.jamescrm.emulator.Fault}) answered in
+     * the portal's shapes, plus the portal's own limits; {@link #kitFault()} gives the kit's fault for
+     * the rules of {@link #faults()} ("every request matching ...").
      */
-    public sealed interface Fault {
+    public static final class Fault {
+        private final org.jamescrm.emulator.Fault kitFault;
+
+        private Fault(org.jamescrm.emulator.Fault kitFault) {
+            this.kitFault = kitFault;
+        }
 
         /** Answer normally, after {@code delay} of real time. */
-        static Fault latency(Duration delay) {
-            return new Latency(requirePositive(delay, "delay"));
+        public static Fault latency(Duration delay) {
+            return new Fault(org.jamescrm.emulator.Fault.latency(delay));
         }
 
         /** Answer HTTP {@code status} (5xx) with {@code INTERNAL_SERVER_ERROR}. */
-        static Fault status(int status) {
-            if (status < 500 || status > 599) {
-                throw new IllegalArgumentException("status must be a 5xx status, got " + status);
-            }
-            return new Status(status);
+        public static Fault status(int status) {
+            return new Fault(org.jamescrm.emulator.Fault.status(status));
         }
 
         /** Answer exactly this, e.g. an HTML 502 page of a proxy in front of the portal. */
-        static Fault response(int status, String contentType, String body) {
-            return new Raw(status, Objects.requireNonNull(contentType, "contentType"), Objects.requireNonNull(body, "body"));
+        public static Fault response(int status, String contentType, String body) {
+            return new Fault(org.jamescrm.emulator.Fault.response(status, contentType, body));
         }
 
         /** Accept the request and never answer: the connection is held 60 s (or until reset/close), then closed. */
-        static Fault timeout() {
-            return new Timeout(Duration.ofSeconds(60));
+        public static Fault timeout() {
+            return new Fault(org.jamescrm.emulator.Fault.timeout());
         }
 
         /** Accept the request and never answer; the connection is closed after {@code hold}. */
-        static Fault timeout(Duration hold) {
-            return new Timeout(requirePositive(hold, "hold"));
+        public static Fault timeout(Duration hold) {
+            return new Fault(org.jamescrm.emulator.Fault.timeout(hold));
         }
 
         /** Close the connection without any answer. */
-        static Fault drop() {
-            return new Drop();
+        public static Fault drop() {
+            return new Fault(org.jamescrm.emulator.Fault.drop());
         }
 
         /** Answer 401 {@code expired_token}, whatever the credentials. */
-        static Fault expiredToken() {
-            return new ExpiredToken();
+        public static Fault expiredToken() {
+            return new Fault(org.jamescrm.emulator.Fault.expiredToken());
         }
 
-        /** Answer 503 {@code QUERY_LIMIT_EXCEEDED}. */
-        static Fault queryLimit() {
-            return new QueryLimit();
+        /** Answer 503 {@code QUERY_LIMIT_EXCEEDED}, without touching the portal's bucket. */
+        public static Fault queryLimit() {
+            return new Fault(new QueryLimit());
         }
 
         /** Answer 429 {@code OPERATION_TIME_LIMIT} with {@code operating_reset_at} ten minutes ahead. */
-        static Fault operationTimeLimit() {
-            return new OperationTimeLimit(Duration.ofMinutes(10));
+        public static Fault operationTimeLimit() {
+            return operationTimeLimit(Duration.ofMinutes(10));
         }
 
         /** Answer 429 {@code OPERATION_TIME_LIMIT} with {@code operating_reset_at} {@code resetIn} ahead. */
-        static Fault operationTimeLimit(Duration resetIn) {
-            return new OperationTimeLimit(requirePositive(resetIn, "resetIn"));
-        }
-
-        private static Duration requirePositive(Duration duration, String name) {
-            if (duration == null || duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        public static Fault operationTimeLimit(Duration resetIn) {
+            if (resetIn == null || resetIn.isNegative() || resetIn.isZero()) {
+                throw new IllegalArgumentException("resetIn must be positive, got " + resetIn);
             }
-            return duration;
+            return new Fault(new OperationTimeLimit(resetIn));
         }
 
-        /** A normal answer after a delay of real time; see {@link #latency(Duration)}. */
-        record Latency(Duration delay) implements Fault {
+        /** The kit's fault this one is. */
+        public org.jamescrm.emulator.Fault kitFault() {
+            return kitFault;
         }
 
-        /** A 5xx answer with {@code INTERNAL_SERVER_ERROR}; see {@link #status(int)}. */
-        record Status(int status) implements Fault {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Fault fault && fault.kitFault.equals(kitFault);
         }
 
-        /** A verbatim answer; see {@link #response(int, String, String)}. */
-        record Raw(int status, String contentType, String body) implements Fault {
+        @Override
+        public int hashCode() {
+            return kitFault.hashCode();
         }
 
-        /** No answer, the connection held for {@code hold}; see {@link #timeout()}. */
-        record Timeout(Duration hold) implements Fault {
+        @Override
+        public String toString() {
+            return kitFault.toString();
         }
+    }
 
-        /** The connection closed without an answer; see {@link #drop()}. */
-        record Drop() implements Fault {
-        }
+    /** The portal's 503 {@code QUERY_LIMIT_EXCEEDED}; see {@link Fault#queryLimit()}. */
+    private record QueryLimit() implements org.jamescrm.emulator.Fault.Custom {
+    }
 
-        /** 401 {@code expired_token}; see {@link #expiredToken()}. */
-        record ExpiredToken() implements Fault {
-        }
-
-        /** 503 {@code QUERY_LIMIT_EXCEEDED}; see {@link #queryLimit()}. */
-        record QueryLimit() implements Fault {
-        }
-
-        /** 429 {@code OPERATION_TIME_LIMIT} released {@code resetIn} later; see {@link #operationTimeLimit()}. */
-        record OperationTimeLimit(Duration resetIn) implements Fault {
-        }
+    /** The portal's 429 {@code OPERATION_TIME_LIMIT}, released {@code resetIn} later; see {@link Fault#operationTimeLimit()}. */
+    private record OperationTimeLimit(Duration resetIn) implements org.jamescrm.emulator.Fault.Custom {
     }
 
     /** The emulator's configuration, frozen at {@link Builder#start()}. */
@@ -416,37 +406,27 @@ public final class Bitrix24Emulator implements AutoCloseable {
     private Bitrix24Emulator(Settings settings) {
         this.settings = settings;
         this.time = new PortalTime(settings.clock());
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot bind the Bitrix24 emulator on 127.0.0.1", e);
-        }
-        this.portalUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-        this.portal = new Portal(time, settings.webhookUserId(), settings.simpleMode(), settings.maxFileBytes(), portalUrl.toString());
-        this.bucket = new PortalRateLimit(settings.burst(), settings.drainPerSecond());
+        this.server = EmulatorServer.builder(new Endpoint()).name("bitrix24-emulator").threads(THREADS).clock(settings.clock()).start();
+        this.portalUrl = server.baseUrl();
+        this.violations = new ViolationLog(settings.clock());
+        this.portal = new Portal(time, settings.webhookUserId(), settings.simpleMode(), settings.maxFileBytes(), portalUrl.toString(),
+            violations);
+        this.bucket = new LeakyBucket(settings.burst(), settings.drainPerSecond(), settings.clock());
         this.budget = new OperatingBudget(settings.operatingBudget());
         this.api = new RestApi(portal, budget, time, settings.methodCost());
         resetTokens();
-        this.workers = Executors.newFixedThreadPool(THREADS, threads("bitrix24-emulator-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(threads("bitrix24-emulator-timer-"));
-        server.createContext("/", this::handle);
-        server.setExecutor(workers);
-        server.start();
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     // ------------------------------------------------------------------ addresses
 
     /** The portal's base URL, {@code http://127.0.0.1:PORT/}. */
     public URI portalUrl() {
+        return portalUrl;
+    }
+
+    /** The portal's base URL, as {@link #portalUrl()}. */
+    @Override
+    public URI baseUrl() {
         return portalUrl;
     }
 
@@ -687,7 +667,7 @@ public final class Bitrix24Emulator implements AutoCloseable {
      * stays empty.
      */
     public List<Map<String, Object>> resentOutgoingEmails() {
-        return snapshots(Portal::resentOutgoing);
+        return violations.of(Violation.Kind.EMAIL_SENT_TO_CLIENT).stream().map(Violation::evidence).toList();
     }
 
     private List<Map<String, Object>> snapshots(Function<Portal, List<ObjectNode>> source) {
@@ -707,14 +687,12 @@ public final class Bitrix24Emulator implements AutoCloseable {
 
     /** The HTTP requests received, including refused, faulted and token requests. */
     public long requestCount() {
-        return received.get();
+        return server.requestCount();
     }
 
     /** How many requests were answered with {@code errorCode} (e.g. {@code QUERY_LIMIT_EXCEEDED}). */
     public long refusedCount(String errorCode) {
-        synchronized (lock) {
-            return recorded.stream().filter(request -> errorCode.equals(request.errorCode())).count();
-        }
+        return server.calls().countErrors(errorCode);
     }
 
     /**
@@ -722,62 +700,67 @@ public final class Bitrix24Emulator implements AutoCloseable {
      * its answer is sent, so a client holding an answer always finds its request here.
      */
     public List<RecordedRequest> requests() {
-        synchronized (lock) {
-            return List.copyOf(recorded);
-        }
+        return server.calls().all().stream().map(Bitrix24Emulator::recorded).toList();
+    }
+
+    private static RecordedRequest recorded(Call call) {
+        CallNote note = call.detail(CallNote.class).orElse(new CallNote(Transport.FORM, 0));
+        return new RecordedRequest(call.operation(), note.transport(), call.status(), call.errorCode(), call.arrivedAt(), note.batchCommands());
     }
 
     /** The highest number of requests in flight at once. */
     public int maxConcurrentRequests() {
-        return maxInFlight.get();
+        return server.maxConcurrentRequests();
     }
 
     /** The next {@code count} HTTP requests (REST and token) get {@code fault}, after any faults queued before. */
     public void faultNext(int count, Fault fault) {
         Objects.requireNonNull(fault, "fault");
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be at least 1, got " + count);
-        }
-        synchronized (lock) {
-            for (int i = 0; i < count; i++) {
-                faults.add(fault);
-            }
-        }
+        server.faults().next(count, fault.kitFault());
+    }
+
+    /**
+     * The kit's fault plan, for rules {@link #faultNext} does not cover ("every {@code crm.activity.add}");
+     * a request's operation is its REST method in lower case ({@code oauth/token} for the token endpoint).
+     */
+    @Override
+    public FaultPlan faults() {
+        return server.faults();
+    }
+
+    /** The kit's call log: every request with its REST method, timing, status and error code. */
+    @Override
+    public CallLog calls() {
+        return server.calls();
+    }
+
+    /** What a real portal would have done that a user would regret, e.g. an outgoing e-mail sent again. */
+    @Override
+    public ViolationLog violations() {
+        return violations;
     }
 
     /**
      * Back to the state just after {@link Builder#start()}: no data but the webhook owner, id sequences
-     * at 1, counters and records cleared, faults dropped, held connections closed, the bucket and the
-     * operating budget empty, OAuth back to the initial refresh token.
+     * at 1, counters, records and violations cleared, faults dropped, held connections closed, the bucket
+     * and the operating budget empty, OAuth back to the initial refresh token.
      */
+    @Override
     public void reset() {
-        List<HttpExchange> release;
         synchronized (lock) {
             portal.reset();
             bucket.reset();
             budget.reset();
-            faults.clear();
-            recorded.clear();
+            violations.clear();
             resetTokens();
-            release = new ArrayList<>(held.keySet());
         }
-        release.forEach(this::release);
-        received.set(0);
-        maxInFlight.set(0);
+        server.reset();
     }
 
     /** Stops serving and closes held connections. */
     @Override
     public void close() {
-        closed = true;
-        List<HttpExchange> release;
-        synchronized (lock) {
-            release = new ArrayList<>(held.keySet());
-        }
-        release.forEach(this::release);
-        server.stop(0);
-        timer.shutdownNow();
-        workers.shutdownNow();
+        server.close();
     }
 
     // ------------------------------------------------------------------ HTTP
@@ -787,94 +770,54 @@ public final class Bitrix24Emulator implements AutoCloseable {
                            boolean https, Instant arrivedAt) {
     }
 
+    /** What the call log keeps of a request besides the kit's fields: how its parameters came, the size of a batch. */
+    private record CallNote(Transport transport, int batchCommands) {
+    }
+
     private enum Route {
         WEBHOOK, OAUTH, TOKEN, BAD_REST, XML, OTHER
     }
 
-    /** An answer ready to send. */
-    private record Answer(int status, byte[] body, String contentType, String errorCode) {
-    }
+    /** The portal behind the kit's server: parses each request once, answers it and the faults in the portal's shapes. */
+    private final class Endpoint implements CrmEndpoint {
 
-    /** One request in flight; it lands once, when its answer is about to leave (or its connection closes). */
-    private final class Flight {
-        private final java.util.concurrent.atomic.AtomicBoolean landed = new java.util.concurrent.atomic.AtomicBoolean();
-
-        Flight() {
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        @Override
+        public void prepare(EmulatorRequest raw) {
+            Request request = read(raw);
+            raw.attach(Request.class, request);
+            raw.describe(request.method(), new CallNote(request.transport(), batchCommands(request)));
         }
 
-        void land() {
-            if (landed.compareAndSet(false, true)) {
-                inFlight.decrementAndGet();
-            }
+        @Override
+        public Reply answer(EmulatorRequest raw) {
+            return Bitrix24Emulator.this.answer(parsed(raw));
         }
-    }
 
-    private void handle(HttpExchange exchange) {
-        received.incrementAndGet();
-        Flight flight = new Flight();
-        boolean keep = false;
-        try {
-            keep = serve(exchange, flight);
-        } catch (IOException e) {
-            // the client went away: nothing to answer
-        } catch (RuntimeException e) {
-            // an emulator bug must show up in the test, as a 500 naming it
+        @Override
+        public Reply answerFault(org.jamescrm.emulator.Fault fault, EmulatorRequest raw) {
+            return faultAnswer(fault, parsed(raw));
+        }
+
+        /** An emulator bug must show up in the test, as a 500 naming it. */
+        @Override
+        public Reply failure(RuntimeException bug, EmulatorRequest request) {
             ObjectNode body = NODES.objectNode();
             body.put("error", "INTERNAL_SERVER_ERROR");
-            body.put("error_description", "emulator failure: " + e);
-            try {
-                send(exchange, new Answer(500, bytes(body), "application/json; charset=utf-8", "INTERNAL_SERVER_ERROR"));
-            } catch (IOException ignored) {
-                // the client went away
-            }
-        } finally {
-            if (!keep) {
-                flight.land();
-                exchange.close();
-            }
+            body.put("error_description", "emulator failure: " + bug);
+            return json(500, body, "INTERNAL_SERVER_ERROR");
+        }
+
+        private Request parsed(EmulatorRequest raw) {
+            return raw.attachment(Request.class).orElseThrow(() -> new IllegalStateException("request not prepared: " + raw));
         }
     }
 
-    /** Serves one exchange; true when the exchange is held open (timeout fault). */
-    private boolean serve(HttpExchange exchange, Flight flight) throws IOException {
-        Request request = read(exchange);
-        Fault fault;
-        synchronized (lock) {
-            fault = faults.poll();
-        }
-        if (fault instanceof Fault.Latency) {
-            sleep(((Fault.Latency) fault).delay());
-        } else if (fault instanceof Fault.Timeout) {
-            record(request, 0, null);
-            hold(exchange, flight, ((Fault.Timeout) fault).hold());
-            return true;
-        } else if (fault instanceof Fault.Drop) {
-            record(request, 0, null);
-            return false; // closed by the caller without an answer
-        } else if (fault != null) {
-            Answer answer = faultAnswer(fault, request);
-            // recorded before the answer leaves: a client that has its answer finds its request recorded
-            record(request, answer.status(), answer.errorCode());
-            flight.land();
-            send(exchange, answer);
-            return false;
-        }
-        Answer answer = answer(request);
-        record(request, answer.status(), answer.errorCode());
-        flight.land();
-        send(exchange, answer);
-        return false;
-    }
-
-    private Request read(HttpExchange exchange) throws IOException {
-        Instant arrivedAt = time.now();
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        String path = exchange.getRequestURI().getPath();
-        ObjectNode params = Php.parseStr(exchange.getRequestURI().getRawQuery());
-        boolean post = exchange.getRequestMethod().equalsIgnoreCase("POST");
-        String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("")
-            .replaceAll(";.*$", "").strip().toLowerCase(Locale.ROOT);
+    private Request read(EmulatorRequest raw) {
+        byte[] body = raw.body();
+        String path = raw.path();
+        ObjectNode params = Php.parseStr(raw.rawQuery().orElse(null));
+        boolean post = raw.httpMethod().equals("POST");
+        String contentType = raw.mediaType();
         Transport transport = post && contentType.equals("application/json") ? Transport.JSON : Transport.FORM;
         boolean unsupported = false;
         if (post && body.length > 0) {
@@ -887,7 +830,7 @@ public final class Bitrix24Emulator implements AutoCloseable {
                 params.setAll(Php.parseStr(new String(body, StandardCharsets.ISO_8859_1)));
             }
         }
-        boolean https = "https".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("X-Forwarded-Proto"));
+        boolean https = raw.header("X-Forwarded-Proto").map("https"::equalsIgnoreCase).orElse(false);
         Route route;
         String method;
         if (path.equals("/oauth/token") || path.equals("/oauth/token/")) {
@@ -919,7 +862,7 @@ public final class Bitrix24Emulator implements AutoCloseable {
             route = Route.OTHER;
             method = path;
         }
-        return new Request(path, method, route, transport, params, unsupported, https, arrivedAt);
+        return new Request(path, method, route, transport, params, unsupported, https, raw.arrivedAt());
     }
 
     /** A JSON body replaces the query's top-level keys; a body that is not JSON gives no parameters, as in PHP. */
@@ -938,7 +881,7 @@ public final class Bitrix24Emulator implements AutoCloseable {
         }
     }
 
-    private Answer answer(Request request) {
+    private Reply answer(Request request) {
         synchronized (lock) {
             switch (request.route()) {
                 case TOKEN:
@@ -1002,7 +945,7 @@ public final class Bitrix24Emulator implements AutoCloseable {
     }
 
     /** The emulated {@code oauth.bitrix.info/oauth/token/}: refresh grants only, refresh tokens single-use. */
-    private Answer token(Request request) {
+    private Reply token(Request request) {
         ObjectNode params = request.params();
         String grant = Php.string(params.get("grant_type"));
         if (settings.oauth().isEmpty()) {
@@ -1045,49 +988,51 @@ public final class Bitrix24Emulator implements AutoCloseable {
         return json(200, body, null);
     }
 
-    private Answer tokenError(int status, String error, String description) {
+    private Reply tokenError(int status, String error, String description) {
         ObjectNode body = NODES.objectNode();
         body.put("error", error);
         body.put("error_description", description);
         return json(status, body, error);
     }
 
-    private Answer faultAnswer(Fault fault, Request request) {
-        if (fault instanceof Fault.Status) {
-            return error(((Fault.Status) fault).status(), "INTERNAL_SERVER_ERROR", "Internal server error");
+    /** The portal's shapes of the faults the kit marks (the transport faults the kit carries out itself). */
+    private Reply faultAnswer(org.jamescrm.emulator.Fault fault, Request request) {
+        if (fault instanceof org.jamescrm.emulator.Fault.Status status) {
+            return error(status.status(), "INTERNAL_SERVER_ERROR", "Internal server error");
         }
-        if (fault instanceof Fault.Raw) {
-            Fault.Raw raw = (Fault.Raw) fault;
-            return new Answer(raw.status(), raw.body().getBytes(StandardCharsets.UTF_8), raw.contentType(), null);
-        }
-        if (fault instanceof Fault.ExpiredToken) {
+        if (fault instanceof org.jamescrm.emulator.Fault.ExpiredToken) {
             return error(401, "expired_token", "The access token provided has expired.");
         }
-        if (fault instanceof Fault.QueryLimit) {
+        if (fault instanceof QueryLimit) {
             return error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
         }
-        Fault.OperationTimeLimit limit = (Fault.OperationTimeLimit) fault;
+        if (!(fault instanceof OperationTimeLimit limit)) {
+            throw new IllegalStateException("the Bitrix24 emulator does not answer the fault " + fault);
+        }
         ObjectNode body = NODES.objectNode();
         body.put("error", "OPERATION_TIME_LIMIT");
         body.put("error_description", "Method is blocked due to operation time limit.");
         long resetAt = request.arrivedAt().plus(limit.resetIn()).getEpochSecond();
         body.put("operating_reset_at", resetAt);
-        ObjectNode timeBlock = api.timeBlock(request.arrivedAt(), "fault", request.method(), false);
+        ObjectNode timeBlock;
+        synchronized (lock) {
+            timeBlock = api.timeBlock(request.arrivedAt(), "fault", request.method(), false);
+        }
         timeBlock.put("operating_reset_at", resetAt);
         body.set("time", timeBlock);
         return json(429, body, "OPERATION_TIME_LIMIT");
     }
 
-    private Answer error(int status, String code, String description) {
+    private Reply error(int status, String code, String description) {
         return error(new RestError(status, code, description));
     }
 
-    private Answer error(RestError error) {
+    private Reply error(RestError error) {
         return json(error.status(), error.body(), error.code());
     }
 
-    private Answer json(int status, ObjectNode body, String errorCode) {
-        return new Answer(status, bytes(body), "application/json; charset=utf-8", errorCode);
+    private Reply json(int status, ObjectNode body, String errorCode) {
+        return Reply.json(status, bytes(body), errorCode);
     }
 
     private byte[] bytes(JsonNode body) {
@@ -1098,17 +1043,8 @@ public final class Bitrix24Emulator implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, Answer answer) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", answer.contentType());
-        exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
-        if (answer.body().length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer.body());
-            }
-        }
-    }
-
-    private void record(Request request, int status, String errorCode) {
+    /** The number of commands of a {@code batch}, 0 for any other method: the call log keeps it. */
+    private static int batchCommands(Request request) {
         int commands = 0;
         if (request.method().equals("batch")) {
             for (Map.Entry<String, JsonNode> entry : iterable(request.params())) {
@@ -1117,47 +1053,10 @@ public final class Bitrix24Emulator implements AutoCloseable {
                 }
             }
         }
-        synchronized (lock) {
-            recorded.add(new RecordedRequest(request.method(), request.transport(), status, errorCode, request.arrivedAt(), commands));
-        }
+        return commands;
     }
 
     private static Iterable<Map.Entry<String, JsonNode>> iterable(ObjectNode node) {
         return node::fields;
-    }
-
-    private void hold(HttpExchange exchange, Flight flight, Duration hold) {
-        synchronized (lock) {
-            held.put(exchange, flight);
-        }
-        if (closed) {
-            release(exchange);
-            return;
-        }
-        try {
-            timer.schedule(() -> release(exchange), hold.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            release(exchange);
-        }
-    }
-
-    /** Closes a held exchange without an answer, once. */
-    private void release(HttpExchange exchange) {
-        Flight flight;
-        synchronized (lock) {
-            flight = held.remove(exchange);
-        }
-        if (flight != null) {
-            flight.land();
-            exchange.close();
-        }
-    }
-
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

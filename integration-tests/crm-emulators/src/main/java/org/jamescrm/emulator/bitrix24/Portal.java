@@ -24,7 +24,12 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
+import org.jamescrm.emulator.Violation;
+import org.jamescrm.emulator.ViolationLog;
+
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -37,6 +42,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Portal {
     /** The multifield types of leads, contacts and companies. */
     static final List<String> MULTI_TYPES = List.of("PHONE", "EMAIL", "WEB", "IM", "LINK");
+    /** Turns an activity into a violation's evidence, as {@link Bitrix24Emulator#activities()} shows it. */
+    private static final ObjectMapper EVIDENCE = new ObjectMapper();
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s.]+$");
     private static final Map<String, String> EMAIL_LABELS = Map.of("WORK", "Work e-mail", "HOME", "Private e-mail", "MAILING",
         "E-mail for newsletters", "OTHER", "Other e-mail");
@@ -132,13 +139,13 @@ final class Portal {
     private final boolean simpleMode;
     private final long maxFileBytes;
     private final String baseUrl;
+    private final ViolationLog violations;
     private final Map<String, Handler> methods = new HashMap<>();
 
     private final Map<EntityType, TreeMap<Long, Entity>> entities = new EnumMap<>(EntityType.class);
     private final Map<EntityType, Long> lastIds = new EnumMap<>(EntityType.class);
     private final TreeMap<Long, ObjectNode> users = new TreeMap<>();
     private final TreeMap<Long, Activity> activities = new TreeMap<>();
-    private final List<ObjectNode> resentOutgoing = new ArrayList<>();
     private final List<ObjectNode> comments = new ArrayList<>();
     private long lastActivityId;
     private long lastMultiFieldId;
@@ -150,8 +157,10 @@ final class Portal {
      * @param simpleMode   the leadless CRM mode (REST leads are converted into deals at once)
      * @param maxFileBytes the largest file an activity may carry
      * @param baseUrl      the portal's base URL, ending with {@code /}
+     * @param violations   where the portal's regrettable deeds go (an outgoing e-mail sent again)
      */
-    Portal(PortalTime time, long ownerId, boolean simpleMode, long maxFileBytes, String baseUrl) {
+    Portal(PortalTime time, long ownerId, boolean simpleMode, long maxFileBytes, String baseUrl, ViolationLog violations) {
+        this.violations = violations;
         this.time = time;
         this.ownerId = ownerId;
         this.simpleMode = simpleMode;
@@ -169,7 +178,6 @@ final class Portal {
         }
         users.clear();
         activities.clear();
-        resentOutgoing.clear();
         comments.clear();
         lastActivityId = 0;
         lastMultiFieldId = 0;
@@ -972,7 +980,10 @@ final class Portal {
         boolean completed = row.get("COMPLETED").asText().equals("Y");
         if (completed && typeId == 4 && row.get("DIRECTION").asText().equals("2")) {
             // a real portal now sends this e-mail to the communication addresses (CCrmActivityEmailSender::TrySendEmail)
-            resentOutgoing.add(snapshotActivity(activity));
+            violations.record(Violation.Kind.EMAIL_SENT_TO_CLIENT, "crm.activity.add",
+                "an outgoing e-mail activity created with COMPLETED=Y: the portal sends the e-mail to the client again",
+                EVIDENCE.convertValue(snapshotActivity(activity), new TypeReference<LinkedHashMap<String, Object>>() {
+                }));
         }
         return id;
     }
@@ -1318,11 +1329,6 @@ final class Portal {
         return activity == null ? List.of() : List.copyOf(activity.files);
     }
 
-    List<ObjectNode> resentOutgoing() {
-        List<ObjectNode> copies = new ArrayList<>();
-        resentOutgoing.forEach(node -> copies.add(node.deepCopy()));
-        return copies;
-    }
 
     // ------------------------------------------------------------------ timeline comments
 

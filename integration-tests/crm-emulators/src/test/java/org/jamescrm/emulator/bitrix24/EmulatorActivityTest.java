@@ -1,6 +1,7 @@
 package org.jamescrm.emulator.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jamescrm.emulator.Violation;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.StoredFile;
 import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,6 +117,13 @@ class EmulatorActivityTest {
 
         assertThat(portal.resentOutgoingEmails()).hasSize(1);
         assertThat(portal.resentOutgoingEmails().get(0).get("SUBJECT")).isEqualTo("Re: offer");
+        assertThat(portal.violations().all()).singleElement().satisfies(violation -> {
+            assertThat(violation.kind()).isEqualTo(Violation.Kind.EMAIL_SENT_TO_CLIENT);
+            assertThat(violation.operation()).isEqualTo("crm.activity.add");
+            assertThat(violation.at()).isEqualTo(CLOCK.instant());
+        });
+        assertThatThrownBy(() -> portal.violations().assertNone()).isInstanceOf(AssertionError.class)
+            .hasMessageContaining("EMAIL_SENT_TO_CLIENT by crm.activity.add");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jamescrm.emulator.MutableClock;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.CallFailedException;
 import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
 import org.junit.jupiter.api.AfterEach;

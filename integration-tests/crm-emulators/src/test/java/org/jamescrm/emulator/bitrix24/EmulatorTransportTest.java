@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
+import org.jamescrm.emulator.MutableClock;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.RecordedRequest;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator.Transport;
 import org.jamescrm.emulator.bitrix24.EmulatorHttp.Reply;
