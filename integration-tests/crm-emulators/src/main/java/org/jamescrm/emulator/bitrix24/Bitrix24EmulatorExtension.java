@@ -29,4 +29,10 @@ public final class Bitrix24EmulatorExtension extends EmulatorExtension<Bitrix24E
     public Bitrix24EmulatorExtension() {
         this(Bitrix24Emulator.builder());
     }
+
+    /** The emulator, started on first use (declared again so its erasure stays {@link Bitrix24Emulator} for compiled callers). */
+    @Override
+    public synchronized Bitrix24Emulator emulator() {
+        return super.emulator();
+    }
 }
