@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 
 /**
  * The Bitrix24 load benchmark of docs/BENCHMARKS.md: the mixed mail of {@link MixedMail} offered at

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jamescrm.capture.CaptureRequest;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.SettingsParser;
 import org.jamescrm.testing.CaptureRequests;

@@ -24,7 +24,7 @@ import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.it.bench.CaptureLoad;
 import org.jamescrm.it.bench.MixedMail;
-import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jamescrm.it.bitrix24.Bitrix24Emulator;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.CrmFixture;
 import org.jamescrm.spi.NewLead;
