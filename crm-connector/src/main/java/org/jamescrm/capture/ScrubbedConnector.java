@@ -3,6 +3,8 @@ package org.jamescrm.capture;
 import java.util.List;
 import java.util.Map;
 
+import org.jamescrm.settings.ConnectorChoice;
+import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmCapabilities;
 import org.jamescrm.spi.CrmConnector;
@@ -26,6 +28,14 @@ public class ScrubbedConnector implements CrmConnector {
     ScrubbedConnector(CrmConnector connector, SecretScrubber scrubber) {
         this.connector = connector;
         this.scrubber = scrubber;
+    }
+
+    /**
+     * The connector the settings select, made by its provider, behind a scrubber of its secrets: how
+     * the product opens every CRM.
+     */
+    public static CrmConnector open(ConnectorChoice choice, ConnectorContext context) {
+        return of(choice.provider().create(choice.settings(), context), new SecretScrubber(choice.settings().secrets()));
     }
 
     /** {@code connector} behind the scrubber, a {@link ConnectorView} when {@code connector} is one. */

@@ -13,11 +13,9 @@ import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.settings.CaptureSettingsSource;
-import org.jamescrm.settings.ConnectorChoice;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.CrmConnector;
-import org.jamescrm.spi.SecretScrubber;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -83,9 +81,7 @@ public class CrmCaptureModule extends AbstractModule {
     @Provides
     @Singleton
     CrmConnector connector(CaptureSettingsSource settings, Clock clock) {
-        ConnectorChoice choice = settings.current().connector();
-        return ScrubbedConnector.of(choice.provider().create(choice.settings(), new ConnectorContext(clock)),
-            new SecretScrubber(choice.settings().secrets()));
+        return ScrubbedConnector.open(settings.current().connector(), new ConnectorContext(clock));
     }
 
     /** Checked once in the background at start: James never waits for the CRM. */

@@ -1,4 +1,4 @@
-package org.jamescrm.it.contract;
+package org.jamescrm.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,10 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.jamescrm.bitrix24.Bitrix24Auth;
-import org.jamescrm.bitrix24.Bitrix24Client;
-import org.jamescrm.bitrix24.Bitrix24Configuration;
-import org.jamescrm.bitrix24.Bitrix24Connector;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.jamescrm.emulator.bitrix24.Bitrix24EmulatorExtension;
 import org.jamescrm.model.AttachmentInfo;

@@ -1,4 +1,4 @@
-package org.jamescrm.it.contract;
+package org.jamescrm.bitrix24;
 
 import java.util.LinkedHashMap;
 import java.util.List;

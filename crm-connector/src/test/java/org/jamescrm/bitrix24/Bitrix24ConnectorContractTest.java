@@ -1,31 +1,28 @@
-package org.jamescrm.it.contract;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package org.jamescrm.bitrix24;
 
 import java.time.Clock;
 
-import org.jamescrm.bitrix24.Bitrix24Auth;
-import org.jamescrm.bitrix24.Bitrix24Client;
-import org.jamescrm.bitrix24.Bitrix24Configuration;
-import org.jamescrm.bitrix24.Bitrix24Connector;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.jamescrm.emulator.bitrix24.Bitrix24EmulatorExtension;
 import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmConnectorContract;
 import org.jamescrm.spi.CrmFixture;
+import org.jamescrm.spi.OneByOneCrm;
+import org.jamescrm.spi.OneByOneCrmContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Bitrix24 connector keeps the connector contract against the strict Bitrix24 emulator, over
- * real HTTP, with a webhook and with OAuth; no test may make the portal re-send an outgoing mail.
+ * The Bitrix24 connector keeps the connector contract, and that of its one-by-one operations, against
+ * the strict Bitrix24 emulator over real HTTP, with a webhook and with OAuth; no test may leave a
+ * violation (the portal re-sending an outgoing mail to the client).
  */
 class Bitrix24ConnectorContractTest {
 
     /** The contract over one way of authenticating; each test on a fresh, empty portal. */
-    abstract static class OverAuth implements CrmConnectorContract {
+    abstract static class OverAuth implements CrmConnectorContract, OneByOneCrmContract {
         @RegisterExtension
         final Bitrix24EmulatorExtension b24 = new Bitrix24EmulatorExtension(portal());
         private Bitrix24Connector connector;
@@ -45,12 +42,17 @@ class Bitrix24ConnectorContractTest {
         }
 
         @AfterEach
-        void noOutgoingMailWasSentAgain() {
-            assertThat(b24.emulator().resentOutgoingEmails()).isEmpty();
+        void noViolation() {
+            b24.emulator().violations().assertNone();
         }
 
         @Override
         public CrmConnector connector() {
+            return connector;
+        }
+
+        @Override
+        public OneByOneCrm crm() {
             return connector;
         }
 
