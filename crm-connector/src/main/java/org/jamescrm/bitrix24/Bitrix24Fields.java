@@ -14,7 +14,7 @@ import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewLead;
-import org.jamescrm.mime.SafeHtml;
+import org.jamescrm.model.SafeHtml;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

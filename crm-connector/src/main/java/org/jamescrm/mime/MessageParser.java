@@ -33,6 +33,7 @@ import org.jamescrm.model.MessageHeaders;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.TextNode;
+import org.jamescrm.model.SafeHtml;
 
 /**
  * Turns a raw RFC 5322 message into {@link MessageFacts}. Lenient by design: real mail is often

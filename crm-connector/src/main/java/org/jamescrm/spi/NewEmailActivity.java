@@ -18,7 +18,7 @@ import org.jamescrm.model.MailParty;
  * @param to            the To addresses
  * @param cc            the Cc addresses
  * @param textBody      the plain text body; empty in headers-only mode
- * @param htmlBody      the HTML body as sent; connectors sanitize it before writing
+ * @param htmlBody      the HTML body, already sanitized by the core's one policy ({@link org.jamescrm.model.SafeHtml})
  * @param attachments   attachments; those over the size limit have no content and are listed only
  * @param bindings      every CRM item the mail belongs to
  * @param responsibleId the responsible of the item it is attached to

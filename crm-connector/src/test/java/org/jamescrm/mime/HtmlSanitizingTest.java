@@ -15,6 +15,7 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.jamescrm.model.SafeHtml;
 
 /**
  * The core's HTML policy against a corpus of filter-evasion vectors (after OWASP's XSS filter evasion

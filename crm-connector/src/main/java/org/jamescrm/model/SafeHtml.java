@@ -1,4 +1,4 @@
-package org.jamescrm.mime;
+package org.jamescrm.model;
 
 import java.util.Locale;
 
