@@ -281,8 +281,8 @@ class CaptureToCrmTest {
         assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
                 .setProperty("roundWait", "a moment").build()))
             .isInstanceOf(MessagingException.class)
-            .hasMessage("CaptureToCrm: parameter <roundWait> has value 'a moment'; allowed values: a duration such as '500 ms', "
-                + "'2 seconds'");
+            .hasMessage("CaptureToCrm: parameter <roundWait> has value 'a moment'; allowed values: a duration such as 500 ms, "
+                + "3 seconds, 30 minutes, 2 hours, 1 day");
         assertThatThrownBy(() -> another.init(FakeMailetConfig.builder().mailetName("CaptureToCrm")
                 .setProperty("roundSize", "0").build()))
             .isInstanceOf(MessagingException.class)

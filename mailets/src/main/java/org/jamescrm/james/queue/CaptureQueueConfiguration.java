@@ -1,6 +1,7 @@
 package org.jamescrm.james.queue;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -11,8 +12,10 @@ import jakarta.mail.MessagingException;
 
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.james.queue.api.MailQueueName;
-import org.apache.james.util.DurationParser;
 import org.apache.mailet.MailetConfig;
+import org.jamescrm.spi.settings.Durations;
+import org.jamescrm.spi.settings.SettingsProblem;
+import org.jamescrm.spi.settings.SettingsValues;
 
 /**
  * The capture queue parameters of the {@code CaptureToCrm} mailet, parsed once and validated: an
@@ -78,24 +81,19 @@ public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, Lis
     private static int number(MailetConfig config, String name, String defaultValue, int minimum) throws MessagingException {
         String value = parameter(config, name, defaultValue);
         try {
-            int number = Integer.parseInt(value);
-            if (number >= minimum) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            return SettingsValues.wholeNumber(name, value, minimum);
+        } catch (SettingsProblem problem) {
+            throw refused(config, problem);
         }
-        throw new MessagingException(config.getMailetName() + ": parameter <" + name + "> has value '" + value
-            + "'; allowed values: a whole number of at least " + minimum);
     }
 
+    /** A duration in the product's one grammar (James's), a bare number in milliseconds as James reads one. */
     private static Duration duration(MailetConfig config, String name, String defaultValue) throws MessagingException {
         String value = parameter(config, name, defaultValue);
         try {
-            return DurationParser.parse(value);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new MessagingException(config.getMailetName() + ": parameter <" + name + "> has value '" + value
-                + "'; allowed values: a duration such as '500 ms', '2 seconds'");
+            return Durations.parse(name, value, ChronoUnit.MILLIS, Duration.ZERO);
+        } catch (SettingsProblem problem) {
+            throw refused(config, problem);
         }
     }
 
@@ -104,12 +102,17 @@ public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, Lis
         List<Duration> delays = new ArrayList<>();
         for (String part : Arrays.stream(value.split(",")).map(String::strip).toList()) {
             try {
-                delays.add(DurationParser.parse(part));
-            } catch (IllegalArgumentException | IllegalStateException e) {
+                delays.add(Durations.parse("retryDelays", part, ChronoUnit.MILLIS, Duration.ZERO));
+            } catch (SettingsProblem problem) {
                 throw new MessagingException(config.getMailetName() + ": parameter <retryDelays> has the delay '" + part
                     + "'; allowed values: durations such as '30 seconds', '2 minutes', '1 hour', comma separated");
             }
         }
         return delays;
+    }
+
+    /** The settings toolkit's problem, worded as a mailet parameter's: {@code CaptureToCrm: parameter <roundSize> has value ...}. */
+    private static MessagingException refused(MailetConfig config, SettingsProblem problem) {
+        return new MessagingException(config.getMailetName() + ": " + problem.getMessage().replaceFirst("^key '([^']+)'", "parameter <$1>"));
     }
 }
