@@ -22,7 +22,8 @@ import org.jamescrm.spi.settings.SettingsProblem;
  * <pre>
  * &lt;bitrix24&gt;
  *   &lt;portal&gt;https://company.bitrix24.com&lt;/portal&gt;
- *   &lt;webhook user="1" code="${env:BITRIX24_WEBHOOK}"/&gt;   &lt;!-- or --&gt;
+ *   &lt;webhook user="1" code="${env:BITRIX24_WEBHOOK}"/&gt;   &lt;!-- or the URL Bitrix24 shows, whole: --&gt;
+ *   &lt;webhook&gt;https://company.bitrix24.com/rest/1/abc123def/&lt;/webhook&gt;   &lt;!-- (then no portal needed) or --&gt;
  *   &lt;oauth clientId="local.abc" clientSecret="${env:B24_SECRET}" refreshToken="${env:B24_REFRESH}"/&gt;
  *   &lt;rate perSecond="2" burst="50"/&gt;                     &lt;!-- the plan's limits; Enterprise: 5 and 250 --&gt;
  *   &lt;timeout&gt;30 seconds&lt;/timeout&gt;
@@ -52,17 +53,25 @@ public final class Bitrix24Provider implements CrmConnectorProvider {
             "the <bitrix24> element with the portal and a webhook or OAuth application (required by connector bitrix24)"));
         bitrix24.allowAttributes();
         String portal = null;
+        String webhookPortal = null;
         Bitrix24Auth auth = null;
         double perSecond = 2;
         int burst = 50;
         Duration timeout = Duration.ofSeconds(30);
         for (SettingsElement child : bitrix24.children()) {
             switch (child.name()) {
-                case "portal" -> portal = url(child.key(), child.text(), EXAMPLE_PORTAL);
+                case "portal" -> portal = portal(child);
                 case "webhook" -> {
-                    child.allowAttributes("user", "code");
-                    auth = authOnce(auth, child, new Bitrix24Auth.Webhook(
-                        wholeNumber(child.attributeKey("user"), child.attribute("user").orElse(""), 1), child.secretAttribute("code")));
+                    if (child.hasText()) {
+                        // the URL Bitrix24 shows for an inbound webhook, pasted whole
+                        WebhookUrl pasted = WebhookUrl.parse(child);
+                        webhookPortal = pasted.portal();
+                        auth = authOnce(auth, child, new Bitrix24Auth.Webhook(pasted.userId(), pasted.code()));
+                    } else {
+                        child.allowAttributes("user", "code");
+                        auth = authOnce(auth, child, new Bitrix24Auth.Webhook(
+                            wholeNumber(child.attributeKey("user"), child.attribute("user").orElse(""), 1), child.secretAttribute("code")));
+                    }
                 }
                 case "oauth" -> {
                     child.allowAttributes("clientId", "clientSecret", "refreshToken", "tokenEndpoint");
@@ -80,6 +89,11 @@ public final class Bitrix24Provider implements CrmConnectorProvider {
                 default -> throw bitrix24.unknownChild(child, "portal", "webhook", "oauth", "rate", "timeout");
             }
         }
+        if (portal != null && webhookPortal != null && !sameHost(portal, webhookPortal)) {
+            throw new SettingsProblem("key 'bitrix24.webhook' names the portal " + WebhookUrl.host(webhookPortal) + " and key 'bitrix24.portal' "
+                + WebhookUrl.host(portal) + "; allowed values: one portal (the webhook URL alone is enough)");
+        }
+        portal = portal != null ? portal : webhookPortal;
         if (portal == null) {
             throw SettingsProblem.missing("bitrix24.portal", "the portal's URL, e.g. " + EXAMPLE_PORTAL);
         }
@@ -88,6 +102,21 @@ public final class Bitrix24Provider implements CrmConnectorProvider {
                 + "<webhook user=\"1\" code=\"...\"/> or <oauth clientId=\"...\" clientSecret=\"...\" refreshToken=\"...\"/>");
         }
         return new Bitrix24Configuration(portal, auth, perSecond, burst, timeout, "james-crm-capture");
+    }
+
+    /** The portal's URL; a webhook path in it is refused without echoing the code it holds. */
+    private static String portal(SettingsElement element) {
+        String portal = url(element.key(), element.text(), EXAMPLE_PORTAL);
+        if (portal.contains("/rest/")) {
+            throw new SettingsProblem("key '" + element.key() + "' holds a webhook path (" + WebhookUrl.host(portal)
+                + "/rest/…); allowed values: the portal's URL alone, e.g. " + EXAMPLE_PORTAL
+                + ", and the webhook as <webhook user=\"…\" code=\"…\"/> or the whole webhook URL in <webhook>");
+        }
+        return portal;
+    }
+
+    private static boolean sameHost(String one, String other) {
+        return WebhookUrl.host(one).equalsIgnoreCase(WebhookUrl.host(other));
     }
 
     private static Bitrix24Auth authOnce(Bitrix24Auth existing, SettingsElement element, Bitrix24Auth auth) {

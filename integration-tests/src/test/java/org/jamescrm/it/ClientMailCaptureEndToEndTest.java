@@ -175,4 +175,24 @@ class ClientMailCaptureEndToEndTest {
         assertThat(refused.body()).doesNotContain("<script>").contains("\\\\u003cscript").doesNotContain("A".repeat(100))
             .contains("allowed values: a whole number of at least 1");
     }
+
+    /** Every WebAdmin URL the README and the docs give a reader answers on the installed server. */
+    @Test
+    void everyWebAdminUrlOfTheDocumentationShouldAnswer() throws Exception {
+        java.util.regex.Pattern documented = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:8000(/[^'\"\\s)`]*)");
+        List<String> paths = new java.util.ArrayList<>();
+        for (String document : List.of("README.md", "docs/configuration.md", "docs/connectors.md", "docs/BENCHMARKS.md")) {
+            java.util.regex.Matcher url = documented.matcher(java.nio.file.Files.readString(java.nio.file.Path.of("..", document)));
+            while (url.find()) {
+                paths.add(url.group(1));
+            }
+        }
+
+        assertThat(paths).isNotEmpty();
+        for (String path : paths) {
+            // a PATCH's path is read with GET: the route exists and the repository is found
+            String get = path.replaceAll("\\?action=.*$", "").replace("<", "%3C").replace(">", "%3E").replace("@", "%40");
+            assertThat(webAdmin.raw(get).statusCode()).as(path).isEqualTo(200);
+        }
+    }
 }

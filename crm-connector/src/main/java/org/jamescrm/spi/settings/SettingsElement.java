@@ -69,6 +69,11 @@ public final class SettingsElement {
         return element.getTextContent().strip();
     }
 
+    /** Whether this element holds text (a value) rather than only attributes or elements. */
+    public boolean hasText() {
+        return !element.getTextContent().isBlank();
+    }
+
     /** The value of this element as a secret: the text, or the environment variable it names. */
     public String secretText() {
         return secret(key, text());
