@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,45 +15,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
-import org.apache.james.lifecycle.api.LifecycleUtil;
-import org.apache.james.mailrepository.api.MailRepository;
-import org.apache.james.mailrepository.api.MailRepositoryStore;
-import org.apache.james.queue.api.MailQueue;
-import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Mail;
-import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
-import org.apache.mailet.base.test.FakeMailetConfig;
-import org.jamescrm.capture.CaptureRounds;
-import org.jamescrm.capture.CaptureService;
-import org.jamescrm.capture.MissingCrmUsers;
-import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.DecisionRecord;
-import org.jamescrm.decisions.JsonViews;
-import org.jamescrm.james.mail.MailClassifier;
-import org.jamescrm.james.mail.ManualSaveReplies;
-import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureOutcome;
-import org.jamescrm.james.queue.ManualSaves;
-import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.memory.MemoryCrmAdmin;
 import org.jamescrm.memory.MemoryRecords.Activity;
 import org.jamescrm.mime.MessageParser;
@@ -75,8 +51,6 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import reactor.core.publisher.Flux;
 
 /**
  * Every message of the shared corpus of real and broken MIME goes through the capture mailet as a
@@ -118,7 +92,7 @@ class MimeCorpusThroughCaptureTest {
     void everyCorpusMessageShouldBeDeliveredUnchangedAndDecidedAsItsTableSays(Path file) throws Exception {
         ReasonCode expected = EXPECTED.getOrDefault(file.getFileName().toString(), PLAIN);
 
-        try (Pipeline pipeline = new Pipeline()) {
+        try (CapturePipeline pipeline = new CapturePipeline(SETTINGS, CLOCK)) {
             Mail mail = mail(file);
             byte[] before = bytes(mail);
 
@@ -166,8 +140,8 @@ class MimeCorpusThroughCaptureTest {
 
     @Test
     void anEncodedDisplayNameShouldBeTheNameOfTheNewLead() throws Exception {
-        try (Pipeline pipeline = new Pipeline()) {
-            pipeline.capture(corpusFile("mimetools-testmsgs__german-qp.msg"));
+        try (CapturePipeline pipeline = new CapturePipeline(SETTINGS, CLOCK)) {
+            pipeline.capture(mail(corpusFile("mimetools-testmsgs__german-qp.msg")));
 
             assertThat(pipeline.crm.leads()).singleElement().satisfies(lead -> {
                 assertThat(lead.name()).isEqualTo("Jörn Reder");
@@ -181,8 +155,8 @@ class MimeCorpusThroughCaptureTest {
 
     @Test
     void aNameInACommentAfterTheAddressShouldNameTheNewLead() throws Exception {
-        try (Pipeline pipeline = new Pipeline()) {
-            pipeline.capture(corpusFile("mimetools-testmsgs__german.msg"));
+        try (CapturePipeline pipeline = new CapturePipeline(SETTINGS, CLOCK)) {
+            pipeline.capture(mail(corpusFile("mimetools-testmsgs__german.msg")));
 
             assertThat(pipeline.crm.leads()).singleElement().satisfies(lead -> assertThat(lead.name()).isEqualTo("Guenter Deuschle"));
         }
@@ -190,9 +164,9 @@ class MimeCorpusThroughCaptureTest {
 
     @Test
     void twoCorpusMessagesWithTheSameMessageIdShouldBeCapturedOnceInOneCrm() throws Exception {
-        try (Pipeline pipeline = new Pipeline()) {
-            pipeline.capture(corpusFile("mimetools-testmsgs__uu-junk.msg"));
-            pipeline.capture(corpusFile("mimetools-testmsgs__uu-junk-target.msg"));
+        try (CapturePipeline pipeline = new CapturePipeline(SETTINGS, CLOCK)) {
+            pipeline.capture(mail(corpusFile("mimetools-testmsgs__uu-junk.msg")));
+            pipeline.capture(mail(corpusFile("mimetools-testmsgs__uu-junk-target.msg")));
 
             assertThat(pipeline.decisions.find("<200004251134.GAA10264@webmail.uwohali.com>")).extracting(DecisionRecord::reason)
                 .containsExactly(ReasonCode.DUPLICATE, ReasonCode.NEW_LEAD); // newest first
@@ -211,8 +185,8 @@ class MimeCorpusThroughCaptureTest {
 
     @Test
     void aMessageWithoutFromShouldBeCapturedForTheEnvelopeSender() throws Exception {
-        try (Pipeline pipeline = new Pipeline()) {
-            pipeline.capture(corpusFile("mimetools-testmsgs__attachment-filename-encoding-Latin1.msg"));
+        try (CapturePipeline pipeline = new CapturePipeline(SETTINGS, CLOCK)) {
+            pipeline.capture(mail(corpusFile("mimetools-testmsgs__attachment-filename-encoding-Latin1.msg")));
 
             assertThat(pipeline.crm.leads()).singleElement()
                 .satisfies(lead -> assertThat(lead.email()).isEqualTo(EmailAddress.of(ENVELOPE_SENDER.asString())));
@@ -257,8 +231,8 @@ class MimeCorpusThroughCaptureTest {
     }
 
     private static Activity capturedActivity(String fileName) throws Exception {
-        try (Pipeline pipeline = new Pipeline()) {
-            pipeline.capture(corpusFile(fileName));
+        try (CapturePipeline pipeline = new CapturePipeline(SETTINGS, CLOCK)) {
+            pipeline.capture(mail(corpusFile(fileName)));
             assertThat(pipeline.crm.activities()).hasSize(1);
             return pipeline.crm.activities().get(0);
         }
@@ -266,65 +240,6 @@ class MimeCorpusThroughCaptureTest {
 
     private static Path corpusFile(String fileName) throws IOException {
         return corpus().filter(named -> named.getName().equals(fileName)).findFirst().orElseThrow().getPayload();
-    }
-
-    /**
-     * One corpus file's way through the capture mailet and its capture, on a CRM of its own. The
-     * mailet's own queue consumer gets nothing; the test takes the consumer's place, so that it
-     * sees each outcome.
-     */
-    private static final class Pipeline implements AutoCloseable {
-        final MemoryCrmAdmin crm = MemoryCrmAdmin.create(CLOCK);
-        final DecisionLog decisions = new DecisionLog(10, new JsonViews());
-        final CaptureService service = new CaptureService(crm.connector(), () -> SETTINGS, decisions, new MissingCrmUsers(), CLOCK);
-        final MailRepository errorRepository = mock(MailRepository.class);
-        final MailetContext context = mock(MailetContext.class);
-        final MailClassifier classifier;
-        final List<Mail> queued = new ArrayList<>();
-        final CaptureToCrm mailet;
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Pipeline() throws Exception {
-            CaptureSettingsSource source = mock(CaptureSettingsSource.class);
-            when(source.current()).thenReturn(SETTINGS);
-            classifier = new MailClassifier(source);
-            when(context.isLocalServer(any())).thenAnswer(call -> call.getArgument(0).equals(Domain.of("company.example")));
-            MailQueue queue = mock(MailQueue.class);
-            when(queue.deQueue()).thenReturn(Flux.never());
-            doAnswer(call -> queued.add(((Mail) call.getArgument(0)).duplicate())).when(queue).enQueue(any());
-            MailQueueFactory queues = mock(MailQueueFactory.class);
-            when(queues.createQueue(any())).thenReturn(queue);
-            MailRepositoryStore repositories = mock(MailRepositoryStore.class);
-            when(repositories.select(any())).thenReturn(errorRepository);
-            mailet = new CaptureToCrm((MailQueueFactory<?>) queues, repositories, service, classifier, CLOCK);
-            mailet.init(FakeMailetConfig.builder().mailetName("CaptureToCrm").mailetContext(context).build());
-        }
-
-        /** The mail of {@code file} through the mailet, and what it queued captured. */
-        void capture(Path file) throws Exception {
-            mailet.service(mail(file));
-            assertThat(captureQueued()).singleElement().isInstanceOf(CaptureOutcome.Decided.class);
-        }
-
-        /** Delivers every capture queued so far, as the queue's consumer would, and returns the outcomes. */
-        List<CaptureOutcome> captureQueued() throws Exception {
-            List<CaptureOutcome> outcomes = new ArrayList<>();
-            try (CaptureRounds rounds = new CaptureRounds(service, 10, Duration.ZERO, Thread::new)) {
-                CaptureDeliverer deliverer = new CaptureDeliverer(rounds, new ManualSaves(classifier, context, new ManualSaveReplies(context)));
-                for (Mail capture : queued) {
-                    outcomes.add(deliverer.deliver(capture).get(10, TimeUnit.SECONDS));
-                }
-            }
-            queued.forEach(LifecycleUtil::dispose);
-            queued.clear();
-            return outcomes;
-        }
-
-        @Override
-        public void close() {
-            mailet.destroy();
-            queued.forEach(LifecycleUtil::dispose);
-        }
     }
 
     private static Mail mail(Path file) throws Exception {
