@@ -51,6 +51,7 @@ public final class CaptureService {
     private final MissingCrmUsers missingUsers;
     private final RoundRobinPositions positions;
     private final FloodGuard flood;
+    private final CaptureMetrics metrics;
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
     private final ActivityComposer composer = new ActivityComposer();
@@ -62,17 +63,25 @@ public final class CaptureService {
      * @param decisions    where decisions are recorded
      * @param missingUsers where employees without a CRM user are reported
      * @param positions    the round-robin positions of the mailboxes
+     * @param metrics      what the capture counts (decisions, rounds, CRM requests)
      * @param clock        the clock of the capture times and the flood window
      */
     public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
-                          MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
         this.connector = connector;
         this.settings = settings;
         this.decisions = decisions;
         this.missingUsers = missingUsers;
         this.positions = positions;
         this.flood = new FloodGuard(clock);
+        this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** A capture service that counts nothing. */
+    public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
+        this(connector, settings, decisions, missingUsers, positions, CaptureMetrics.NONE, clock);
     }
 
     /** A capture service whose round-robin positions live in memory. */
@@ -97,6 +106,7 @@ public final class CaptureService {
             classification.clients(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
             List.of(), Optional.empty(), Optional.empty(), Map.of(), clock.instant());
         decisions.record(record);
+        metrics.decided(record.reason());
         return record;
     }
 
@@ -127,6 +137,32 @@ public final class CaptureService {
         }
     }
 
+    /** The CRM's lookup, timed. */
+    private CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
+        CaptureMetrics.Timing timing = metrics.crmRequest(connector.name(), CaptureMetrics.CrmOperation.LOOKUP);
+        boolean failed = true;
+        try {
+            CrmLookupResult result = connector.lookUp(lookup);
+            failed = false;
+            return result;
+        } finally {
+            timing.ended(failed);
+        }
+    }
+
+    /** The CRM's writes, timed; failed when one plan failed. */
+    private List<WriteResult> written(List<WritePlan> plans) {
+        CaptureMetrics.Timing timing = metrics.crmRequest(connector.name(), CaptureMetrics.CrmOperation.WRITE);
+        boolean failed = true;
+        try {
+            List<WriteResult> results = connector.write(plans);
+            failed = results.stream().anyMatch(WriteResult.Failed.class::isInstance);
+            return results;
+        } finally {
+            timing.ended(failed);
+        }
+    }
+
     /** One round: its requests, the CRM's answer and the plans made of it. */
     private final class Round {
         private final List<CaptureRequest> requests;
@@ -140,6 +176,7 @@ public final class CaptureService {
         }
 
         List<RoundOutcome> run() {
+            metrics.roundRan(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 CaptureRequest request = requests.get(i);
                 if (!request.classification().capturable()) {
@@ -151,7 +188,7 @@ public final class CaptureService {
             }
             if (!pending.isEmpty()) {
                 try {
-                    decideAndWrite(connector.lookUp(lookup()));
+                    decideAndWrite(lookUp(lookup()));
                 } catch (CrmException e) {
                     pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
                 }
@@ -277,7 +314,7 @@ public final class CaptureService {
                 return;
             }
             List<Integer> indexes = List.copyOf(plans.keySet());
-            List<WriteResult> results = connector.write(indexes.stream().map(index -> plans.get(index).plan).toList());
+            List<WriteResult> results = written(indexes.stream().map(index -> plans.get(index).plan).toList());
             for (int i = 0; i < indexes.size(); i++) {
                 int index = indexes.get(i);
                 Planned planned = plans.get(index);
@@ -371,6 +408,7 @@ public final class CaptureService {
             drivingSettings,
             clock.instant());
         decisions.record(record);
+        metrics.decided(record.reason());
         return record;
     }
 

@@ -4,6 +4,9 @@ import java.io.FileNotFoundException;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.FileRoundRobinPositions;
@@ -12,6 +15,8 @@ import org.jamescrm.capture.RoundRobinPositions;
 import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.metrics.JamesCaptureMetrics;
+import org.jamescrm.james.metrics.QueueDepths;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
@@ -95,10 +100,23 @@ public class CrmCaptureModule extends AbstractModule {
         return health;
     }
 
+    /** The capture's metrics, published through James's own {@code MetricFactory} (WebAdmin {@code GET /metrics}). */
+    @Provides
+    @Singleton
+    CaptureMetrics captureMetrics(MetricFactory metrics, GaugeRegistry gauges) {
+        return new JamesCaptureMetrics(metrics, gauges);
+    }
+
+    @Provides
+    @Singleton
+    QueueDepths queueDepths(GaugeRegistry gauges) {
+        return new QueueDepths(gauges);
+    }
+
     @Provides
     @Singleton
     CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
-                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
-        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, clock);
+                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
+        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock);
     }
 }
