@@ -15,12 +15,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * Operating the capture without reading logs, on a real James 3.8.1 server with the product's demo
- * configuration: the capture's metrics on James's {@code GET /metrics}.
+ * configuration: the capture's metrics on James's {@code GET /metrics}, its health on
+ * {@code GET /healthcheck}.
  */
 class OperationsEndToEndTest {
     static final String ALICE = "alice@company.example";
@@ -79,6 +82,17 @@ class OperationsEndToEndTest {
 
         assertThat(names).contains("crm_capture_retries_total", "crm_capture_parked_total", "crm_capture_round_size_last");
         assertThat(names).allSatisfy(name -> assertThat(shown).as(name).containsPattern("(?m)^" + name + " "));
+    }
+
+    @Test
+    void theCaptureShouldBeHealthyOnJamesHealthCheckRoute() throws Exception {
+        var response = webAdmin.raw("/healthcheck");
+        JsonNode health = new ObjectMapper().readTree(response.body());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(health.path("status").asText()).isEqualTo("healthy");
+        assertThat(health.path("checks").findValuesAsText("componentName")).contains("CRM capture");
+        assertThat(webAdmin.raw("/healthcheck/checks/CRM%20capture").body()).contains("\"status\":\"healthy\"");
     }
 
     /** A sample of {@code GET /metrics} (Prometheus text); 0 when James does not show it yet. */
