@@ -1,5 +1,7 @@
 package org.jamescrm.capture;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,12 +12,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.Envelope;
+import org.jamescrm.model.MailParty;
+import org.jamescrm.model.MessageFacts;
 import org.jamescrm.rules.ActivityComposer;
 import org.jamescrm.rules.CaptureDecision;
 import org.jamescrm.rules.Classification;
+import org.jamescrm.rules.Classifier;
+import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.rules.CrmSnapshot;
 import org.jamescrm.rules.LinkingRules;
 import org.jamescrm.rules.ReasonCode;
@@ -135,6 +144,77 @@ public final class CaptureService {
         } finally {
             roundLock.unlock();
         }
+    }
+
+    /**
+     * What the capture would decide for {@code request} now, touching nothing: no CRM write, no
+     * decision recorded, no round-robin turn taken, no flood count spent. With {@code lookups} the
+     * CRM is asked (one lookup, read only); without, the CRM is taken as knowing nobody.
+     *
+     * @param request a request as the capture queue hands it over (a manual save already resolved)
+     * @throws CrmException when the lookup fails
+     */
+    public DryRun dryRun(CaptureRequest request, boolean lookups) throws CrmException {
+        CaptureSettings current = settings.get();
+        Classification classification = request.classification();
+        Optional<EmailAddress> mailbox = classification.mailbox();
+        Optional<MailboxSettings> mailboxSettings = mailbox.map(address -> classification.manualSave()
+            ? current.forMailbox(address).forManualSave() : current.forMailbox(address));
+        Map<String, String> driving = new LinkedHashMap<>();
+        mailbox.ifPresent(address -> driving.putAll(drivingSettings(address, mailboxSettings.get(), current)));
+        if (classification.manualSave()) {
+            driving.put("manualSave", "true");
+        }
+        if (classification.exclusion().isPresent()) {
+            return new DryRun(request, CaptureDecision.skip(classification.exclusion().get()), driving, false);
+        }
+        MailboxSettings chosen = mailboxSettings.orElseThrow();
+        CrmLookupResult found = lookups ? lookUp(lookupOf(request, chosen)) : NOTHING_FOUND;
+        String key = request.facts().captureKey();
+        if (found.activity(key).isPresent()) {
+            return new DryRun(request, CaptureDecision.skip(ReasonCode.DUPLICATE, "already captured as activity " + found.activity(key).get()),
+                driving, lookups);
+        }
+        Optional<EmailAddress> flooding = classification.clients().stream().filter(client -> flood.over(client, current.flood())).findFirst();
+        if (flooding.isPresent()) {
+            return new DryRun(request, CaptureDecision.skip(ReasonCode.FLOOD, flooding.get() + " has " + current.flood().captures()
+                + " captures within " + current.flood().window() + ": parked for review"), driving, lookups);
+        }
+        CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()), found.users(),
+            found.openItems(), positions.current(mailbox.orElseThrow()));
+        return new DryRun(request, rules.decide(request.facts(), classification, snapshot, chosen), driving, lookups);
+    }
+
+    /**
+     * What the capture would decide for a raw message with {@code envelope}, classified and parsed as
+     * the mail server and the capture queue do (a manual save resolved), with the settings in force;
+     * touching nothing ({@link #dryRun(CaptureRequest, boolean)}).
+     *
+     * @param raw           the message (RFC 5322)
+     * @param envelope      the SMTP envelope it would arrive with
+     * @param serverDomains whether a domain is one of the mail server's own
+     * @throws IOException  when the message cannot be read
+     * @throws CrmException when the lookup fails
+     */
+    public DryRun dryRun(byte[] raw, Envelope envelope, Predicate<String> serverDomains, boolean lookups) throws IOException, CrmException {
+        CaptureSettings current = settings.get();
+        MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(raw));
+        MessageSummary summary = new MessageSummary(envelope, facts.from().map(MailParty::address), facts.headers(), false);
+        CaptureRequest request = new CaptureRequest(facts, new Classifier().classify(summary, serverDomains, current), clock.instant());
+        return dryRun(new ManualSaveRequests().resolve(request, serverDomains, current), lookups);
+    }
+
+    /** What a CRM that knows nobody answers. */
+    private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** The lookup of one capture: its key, thread, clients, employees, and the queue counted for least-busy. */
+    private static CrmLookup lookupOf(CaptureRequest request, MailboxSettings settings) {
+        Set<EmailAddress> employees = new LinkedHashSet<>(request.classification().employees());
+        employees.addAll(settings.queue());
+        settings.responsible().ifPresent(employees::add);
+        Set<EmailAddress> counted = settings.distribution() == DistributionRule.LEAST_BUSY ? new LinkedHashSet<>(settings.queue()) : Set.of();
+        return new CrmLookup(Set.of(request.facts().captureKey()), new LinkedHashSet<>(request.facts().threadIds()),
+            new LinkedHashSet<>(request.classification().clients()), employees, counted);
     }
 
     /** The CRM's lookup, timed. */
