@@ -4,9 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jamescrm.capture.CaptureRequest;
+import org.jamescrm.capture.DryRun;
+import org.jamescrm.rules.CaptureDecision;
 import org.jamescrm.spi.ItemRef;
+import org.jamescrm.spi.NewContact;
+import org.jamescrm.spi.NewDeal;
+import org.jamescrm.spi.NewItem;
+import org.jamescrm.spi.NewLead;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -16,7 +25,103 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * place instead of following the Java field names.
  */
 public final class JsonViews {
+    /** The most characters of a text taken from a request that a view shows. */
+    public static final int EXCERPT = 200;
+
     private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private final ObjectMapper safeMapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    public JsonViews() {
+        safeMapper.getFactory().setCharacterEscapes(new MarkupEscapes());
+        safeMapper.getFactory().configure(com.fasterxml.jackson.core.JsonGenerator.Feature.ESCAPE_NON_ASCII, true);
+    }
+
+    /**
+     * JSON text of a view holding text taken from a request: markup characters ({@code < > & ' "})
+     * and anything outside printable ASCII are written as JSON unicode escapes, so no browser or
+     * log viewer ever reads markup in it.
+     */
+    public String writeSafe(Object view) {
+        try {
+            return safeMapper.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a view of maps and lists always serializes", e);
+        }
+    }
+
+    /** At most {@value #EXCERPT} characters of a text taken from a request, an ellipsis marking a cut. */
+    public static String excerpt(String text) {
+        return text.codePointCount(0, text.length()) <= EXCERPT ? text
+            : text.substring(0, text.offsetByCodePoints(0, EXCERPT)) + "…";
+    }
+
+    /** The view of a dry-run: the decision the settings in force would make, and what drove it. */
+    public Map<String, Object> dryRun(DryRun dryRun) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        CaptureRequest request = dryRun.request();
+        CaptureDecision decision = dryRun.decision();
+        view.put("dryRun", true);
+        view.put("lookups", dryRun.lookedUp());
+        view.put("messageId", request.facts().messageId().map(JsonViews::excerpt).orElse(null));
+        view.put("captureKey", excerpt(request.facts().captureKey()));
+        view.put("direction", request.classification().direction().name());
+        view.put("sender", request.facts().from().map(party -> excerpt(party.address().value())).orElse(null));
+        view.put("clients", request.classification().clients().stream().map(address -> excerpt(address.value())).toList());
+        view.put("employees", request.classification().employees().stream().map(address -> excerpt(address.value())).toList());
+        view.put("mailbox", request.classification().mailbox().map(address -> excerpt(address.value())).orElse(null));
+        view.put("reason", excerpt(decision.label()));
+        view.put("captured", decision.captured());
+        view.put("explanation", decision.reason().explanation());
+        view.put("detail", excerpt(decision.detail()));
+        view.put("bind", items(decision.bindings()));
+        view.put("create", decision.creations().stream().map(JsonViews::creation).toList());
+        view.put("responsibleId", decision.responsibleId().orElse(null));
+        view.put("settings", new java.util.TreeMap<>(dryRun.settings()));
+        return view;
+    }
+
+    private static Map<String, Object> creation(NewItem item) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("type", item.type().name());
+        if (item instanceof NewLead lead) {
+            view.put("title", excerpt(lead.title()));
+            view.put("name", excerpt(lead.name()));
+            view.put("email", excerpt(lead.email().value()));
+            view.put("source", excerpt(lead.source()));
+            view.put("returnCustomer", lead.returnCustomer());
+            view.put("responsibleId", lead.responsibleId().orElse(null));
+        } else if (item instanceof NewContact contact) {
+            view.put("name", excerpt(contact.name()));
+            view.put("email", excerpt(contact.email().value()));
+            view.put("responsibleId", contact.responsibleId().orElse(null));
+        } else if (item instanceof NewDeal deal) {
+            view.put("title", excerpt(deal.title()));
+            view.put("returnCustomer", deal.returnCustomer());
+            view.put("responsibleId", deal.responsibleId().orElse(null));
+        }
+        return view;
+    }
+
+    /** Jackson's JSON escapes, and markup characters and non-ASCII as JSON unicode escapes. */
+    private static final class MarkupEscapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        MarkupEscapes() {
+            for (char c : new char[] {'<', '>', '&', '\'', '"'}) {
+                ascii[c] = CharacterEscapes.ESCAPE_STANDARD;
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null; // ESCAPE_STANDARD: a JSON unicode escape for the marked ones
+        }
+    }
 
     /** JSON text of a view made of maps, lists, strings, numbers and booleans. */
     public String write(Object view) {
@@ -38,6 +143,7 @@ public final class JsonViews {
         view.put("mailbox", record.mailbox().map(Object::toString).orElse(null));
         view.put("reason", record.label());
         view.put("captured", record.captured());
+        view.put("explanation", record.reason().explanation());
         view.put("detail", record.detail());
         view.put("items", items(record.items()));
         view.put("activityId", record.activityId().orElse(null));

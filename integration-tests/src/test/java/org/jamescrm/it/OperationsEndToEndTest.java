@@ -35,7 +35,13 @@ class OperationsEndToEndTest {
         .withPerMethodLifecycle(false);
 
     @RegisterExtension
-    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3027).extension();
+    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3027)
+        .edit("crm-capture.xml", xml -> xml.replace("</crmcapture>", """
+              <mailbox address="bob@company.example">
+                <leadless>true</leadless>
+              </mailbox>
+            </crmcapture>"""))
+        .extension();
 
     static MailClient mail;
     static WebAdminClient webAdmin;
@@ -93,6 +99,81 @@ class OperationsEndToEndTest {
         assertThat(health.path("status").asText()).isEqualTo("healthy");
         assertThat(health.path("checks").findValuesAsText("componentName")).contains("CRM capture");
         assertThat(webAdmin.raw("/healthcheck/checks/CRM%20capture").body()).contains("\"status\":\"healthy\"");
+    }
+
+    @Test
+    void theDryRunShouldAgreeWithTheCaptureOfANewClientAndWriteNothing() throws Exception {
+        String first = message("Eve Client <eve@client.example>", ALICE, "<dry-1@client.example>", "", "Desks", "20 desks.");
+
+        JsonNode dryRun = webAdmin.dryRun("eve@client.example", List.of(ALICE), first);
+
+        assertThat(dryRun.path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(dryRun.path("explanation").asText()).isEqualTo("saved on a new lead: the CRM does not know the client");
+        assertThat(dryRun.path("direction").asText()).isEqualTo("INBOUND");
+        assertThat(dryRun.path("create").get(0).path("type").asText()).isEqualTo("LEAD");
+        assertThat(dryRun.path("create").get(0).path("email").asText()).isEqualTo("eve@client.example");
+        assertThat(dryRun.path("settings").path("createLeadForIncoming").asText()).isEqualTo("true");
+        assertThat(webAdmin.decisions("<dry-1@client.example>")).as("no decision recorded").isEmpty();
+        assertThat(webAdmin.memory("leads", lead -> lead.path("email").asText().equals("eve@client.example"))).as("nothing written").isEmpty();
+
+        mail.send("eve@client.example", List.of(ALICE), first);
+        JsonNode captured = webAdmin.awaitDecision("<dry-1@client.example>");
+
+        assertThat(captured.path("reason").asText()).isEqualTo("NEW_LEAD");
+        assertThat(captured.path("responsibleId")).isEqualTo(dryRun.path("responsibleId"));
+        assertThat(captured.path("settings")).isEqualTo(dryRun.path("settings"));
+    }
+
+    @Test
+    void theDryRunShouldAgreeWithTheCaptureOfMailAmongEmployees() throws Exception {
+        String memo = message(ALICE, BOB, "<dry-2@company.example>", "", "Memo", "Internal.");
+
+        JsonNode dryRun = webAdmin.dryRun(ALICE, List.of(BOB), memo);
+        mail.send(ALICE, List.of(BOB), memo);
+
+        assertThat(dryRun.path("reason").asText()).isEqualTo("INTERNAL");
+        assertThat(dryRun.path("explanation").asText()).isEqualTo("not saved: every party is a company address");
+        assertThat(webAdmin.awaitDecision("<dry-2@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
+    }
+
+    @Test
+    void theDryRunShouldAgreeWithTheCaptureOfAKnownClientWithADeal() throws Exception {
+        mail.send("dan@client.example", List.of(BOB), message("Dan Client <dan@client.example>", BOB, "<dry-3@client.example>", "",
+            "Chairs", "40 chairs."));
+        assertThat(webAdmin.awaitDecision("<dry-3@client.example>").path("reason").asText()).isEqualTo("NEW_CONTACT_AND_DEAL");
+        String next = message("Dan Client <dan@client.example>", BOB, "<dry-4@client.example>", "", "Delivery", "When?");
+
+        JsonNode dryRun = webAdmin.dryRun("dan@client.example", List.of(BOB), next);
+        mail.send("dan@client.example", List.of(BOB), next);
+        JsonNode captured = webAdmin.awaitDecision("<dry-4@client.example>");
+
+        assertThat(dryRun.path("reason").asText()).isEqualTo("ACTIVE_DEAL");
+        assertThat(dryRun.path("bind").findValuesAsText("type")).contains("DEAL");
+        assertThat(dryRun.path("create")).isEmpty();
+        assertThat(captured.path("reason").asText()).isEqualTo("ACTIVE_DEAL");
+        assertThat(captured.path("items")).isEqualTo(dryRun.path("bind"));
+        assertThat(captured.path("responsibleId")).isEqualTo(dryRun.path("responsibleId"));
+    }
+
+    @Test
+    void theDryRunRouteShouldAnswerJsonNoBrowserSniffsAndEchoNoRawInput() throws Exception {
+        String hostile = message("<script>alert(1)</script> <mallory@client.example>", ALICE, "<dry-5@client.example>", "",
+            "<img src=x onerror=alert(1)>" + "A".repeat(500), "Hi.");
+
+        var answered = webAdmin.post("/crm/dry-run?sender=mallory%40client.example&recipient=alice%40company.example&lookups=false", hostile);
+        var refused = webAdmin.post("/crm/dry-run?sender=%3Cscript%3E", hostile);
+
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(answered.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(answered.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(answered.body()).doesNotContain("<").doesNotContain("A".repeat(201)).contains("\\u003Cimg");
+        JsonNode dryRun = new ObjectMapper().readTree(answered.body());
+        assertThat(dryRun.path("lookups").asBoolean()).isFalse();
+        assertThat(dryRun.path("create").get(0).path("title").asText()).startsWith("<img src=x onerror=alert(1)>").endsWith("…");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(refused.body()).doesNotContain("<script>").contains("Invalid 'sender' query parameter");
+        assertThat(webAdmin.decisions("<dry-5@client.example>")).isEmpty();
     }
 
     /** A sample of {@code GET /metrics} (Prometheus text); 0 when James does not show it yet. */

@@ -1,5 +1,6 @@
 package org.jamescrm.james.webadmin;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,7 +8,13 @@ import jakarta.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
+import org.jamescrm.capture.DryRun;
+import org.jamescrm.spi.CrmException;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;
@@ -30,12 +37,20 @@ import spark.Service;
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
  * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
+ *     with a raw message as the body: the decision the settings in force would make, touching
+ *     nothing (no CRM write, no decision recorded, no round-robin turn).</li>
  * </ul>
  */
 public class CrmCaptureRoutes implements Routes {
     public static final String BASE_PATH = "/crm";
     public static final String DECISIONS = BASE_PATH + "/decisions";
     public static final String STATUS = BASE_PATH + "/status";
+    public static final String DRY_RUN = BASE_PATH + "/dry-run";
+    /** The largest message a dry-run reads. */
+    static final int MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+    private static final int TOO_LARGE = 413;
+    private static final int CRM_UNAVAILABLE = 503;
     private static final int DEFAULT_LIMIT = 100;
     private static final int BAD_REQUEST = 400;
     private static final int EXCERPT = 40;
@@ -46,11 +61,16 @@ public class CrmCaptureRoutes implements Routes {
     private final MissingCrmUsers missingUsers;
     private final JsonViews json;
     private final ConnectorHealth health;
+    private final CaptureService capture;
+    private final DomainList domains;
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
-                            MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health) {
+                            MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health, CaptureService capture,
+                            DomainList domains) {
         this.health = health;
+        this.capture = capture;
+        this.domains = domains;
         this.decisions = decisions;
         this.connector = connector;
         this.settings = settings;
@@ -72,6 +92,54 @@ public class CrmCaptureRoutes implements Routes {
             service.get(BASE_PATH + "/" + view.viewName(), (request, response) -> json(response, json.write(view.view())));
         }
         service.get(STATUS, this::status);
+        service.post(DRY_RUN, this::dryRun);
+    }
+
+    /**
+     * The decision the settings in force would make for the message in the body (raw, as an .eml
+     * file) with the envelope of the query ({@link DryRunQuery}), touching nothing.
+     */
+    private String dryRun(Request request, Response response) {
+        DryRunQuery query;
+        try {
+            query = DryRunQuery.parse(request::queryParamsValues);
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+        if (request.contentLength() > MAX_MESSAGE_BYTES) {
+            throw ErrorResponder.builder().statusCode(TOO_LARGE).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+                .message("The message is larger than %d bytes", MAX_MESSAGE_BYTES).haltError();
+        }
+        byte[] message = request.bodyAsBytes();
+        if (message == null || message.length == 0) {
+            throw badRequest("Missing message: the request body must be the raw message (an .eml file)");
+        }
+        if (message.length > MAX_MESSAGE_BYTES) {
+            throw ErrorResponder.builder().statusCode(TOO_LARGE).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+                .message("The message is larger than %d bytes", MAX_MESSAGE_BYTES).haltError();
+        }
+        try {
+            DryRun dryRun = capture.dryRun(message, query.envelope(), this::isLocalDomain, query.lookups());
+            return json(response, json.writeSafe(json.dryRun(dryRun)));
+        } catch (IOException | RuntimeException e) {
+            throw badRequest("The request body cannot be read as a message");
+        } catch (CrmException e) {
+            throw ErrorResponder.builder().statusCode(CRM_UNAVAILABLE).type(ErrorResponder.ErrorType.SERVER_ERROR)
+                .message("The CRM did not answer the lookup (%s); lookups=false decides without it", excerpt(e.getMessage())).haltError();
+        }
+    }
+
+    private boolean isLocalDomain(String domain) {
+        try {
+            return domains.containsDomain(Domain.of(domain));
+        } catch (DomainListException | IllegalArgumentException e) {
+            return false; // not one of ours, as the mail pipeline decides
+        }
+    }
+
+    private static spark.HaltException badRequest(String message) {
+        return ErrorResponder.builder().statusCode(BAD_REQUEST).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+            .message("%s", message).haltError();
     }
 
     private String decisions(Request request, Response response) {
