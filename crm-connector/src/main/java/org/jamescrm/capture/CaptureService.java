@@ -112,7 +112,7 @@ public final class CaptureService {
         Classification.Exclusion exclusion = classification.exclusion()
             .orElseThrow(() -> new IllegalArgumentException("the classification of " + captureKey + " is capturable"));
         DecisionRecord record = new DecisionRecord(messageId, captureKey, classification.direction(), sender,
-            classification.clients(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
+            classification.clients(), classification.employees(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
             List.of(), Optional.empty(), Optional.empty(), Map.of(), clock.instant());
         decisions.record(record);
         metrics.decided(record.reason());
@@ -478,6 +478,7 @@ public final class CaptureService {
             classification.direction(),
             request.facts().from().map(party -> party.address()),
             classification.clients(),
+            classification.employees(),
             classification.mailbox(),
             decision.reason(),
             decision.label(),

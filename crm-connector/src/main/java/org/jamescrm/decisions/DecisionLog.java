@@ -43,13 +43,27 @@ public final class DecisionLog {
 
     /** The decisions about the message with this Message-ID or capture key, newest first. */
     public List<DecisionRecord> find(String messageIdOrKey) {
+        synchronized (records) {
+            return records.stream().filter(record -> isAbout(record, messageIdOrKey)).toList();
+        }
+    }
+
+    /** Whether {@code record} is about the message with this Message-ID (with or without angle brackets) or capture key. */
+    static boolean isAbout(DecisionRecord record, String messageIdOrKey) {
         String wanted = messageIdOrKey.strip();
         String bracketed = wanted.startsWith("<") ? wanted : "<" + wanted + ">";
+        return record.captureKey().equals(wanted) || record.messageId().map(id -> id.equals(bracketed)).orElse(false);
+    }
+
+    /** The page of the decisions kept that {@code query} asks for, newest first. */
+    public DecisionQuery.Page search(DecisionQuery query) {
+        List<DecisionRecord> matching;
         synchronized (records) {
-            return records.stream()
-                .filter(record -> record.captureKey().equals(wanted) || record.messageId().map(id -> id.equals(bracketed)).orElse(false))
-                .toList();
+            matching = records.stream().filter(query::matches).toList();
         }
+        int from = Math.min(query.offset(), matching.size());
+        int to = (int) Math.min((long) from + query.limit(), matching.size());
+        return new DecisionQuery.Page(matching.subList(from, to), matching.size());
     }
 
     /** The newest decision about a message, if it is still kept. */

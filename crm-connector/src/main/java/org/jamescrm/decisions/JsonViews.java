@@ -140,6 +140,7 @@ public final class JsonViews {
         view.put("direction", record.direction().name());
         view.put("sender", record.sender().map(Object::toString).orElse(null));
         view.put("clients", record.clients().stream().map(Object::toString).toList());
+        view.put("employees", record.employees().stream().map(Object::toString).toList());
         view.put("mailbox", record.mailbox().map(Object::toString).orElse(null));
         view.put("reason", record.label());
         view.put("captured", record.captured());

@@ -176,6 +176,31 @@ class OperationsEndToEndTest {
         assertThat(webAdmin.decisions("<dry-5@client.example>")).isEmpty();
     }
 
+    @Test
+    void decisionsShouldBeFoundBySenderRecipientReasonAndPagedNewestFirstWithTheirExplanation() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            mail.send("zed@client.example", List.of(ALICE), message("zed@client.example", ALICE, "<search-" + i + "@client.example>", "",
+                "Order " + i, "Item " + i));
+            webAdmin.awaitDecision("<search-" + i + "@client.example>");
+        }
+        mail.send("zed@client.example", List.of(ALICE), message("zed@client.example", ALICE, "<search-4@client.example>",
+            "Auto-Submitted: auto-replied\r\n", "Out of office", "Away."));
+        webAdmin.awaitDecision("<search-4@client.example>");
+
+        var page = webAdmin.raw("/crm/decisions?sender=zed%40client.example&limit=2&offset=1");
+        JsonNode decisions = new ObjectMapper().readTree(page.body());
+
+        assertThat(page.headers().firstValue("X-Total-Count")).contains("4");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(decisions.findValuesAsText("messageId")).containsExactly("<search-3@client.example>", "<search-2@client.example>");
+        assertThat(decisions.get(0).path("explanation").asText()).isEqualTo("saved on the client's lead");
+        JsonNode skipped = new ObjectMapper().readTree(webAdmin.raw("/crm/decisions?recipient=alice%40company.example&captured=false"
+            + "&reason=AUTOMATED&from=2020-01-01").body());
+        assertThat(skipped.findValuesAsText("messageId")).containsExactly("<search-4@client.example>");
+        assertThat(skipped.get(0).path("explanation").asText()).startsWith("not saved: it is automated mail");
+        assertThat(webAdmin.raw("/crm/decisions?reason=%3Cb%3E").body()).contains("Invalid 'reason' query parameter").doesNotContain("<b>");
+    }
+
     /** A sample of {@code GET /metrics} (Prometheus text); 0 when James does not show it yet. */
     static double metric(String name) {
         var response = webAdmin.raw("/metrics");

@@ -110,6 +110,7 @@ public class CaptureToCrm extends GenericMailet {
         queue = queues.createQueue(configuration.queue());
         queueDepths.watch(queue, QueueDepths.BACKING_UP_ROUNDS * configuration.roundSize());
         parker = new CaptureParker(repositories, configuration.errorRepository(), metrics);
+        parker.prepare();
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
         rounds = new CaptureRounds(captureService, configuration.roundSize(), configuration.roundWait(), runnable -> {
             Thread thread = new Thread(runnable, "crm-capture-rounds-" + configuration.queue().asString());

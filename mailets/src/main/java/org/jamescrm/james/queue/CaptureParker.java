@@ -33,6 +33,18 @@ public class CaptureParker {
     }
 
     /**
+     * Creates the error repository when it does not exist yet, so that James's WebAdmin lists it (and
+     * answers its URL with no mail) before the first capture is parked.
+     */
+    public void prepare() throws MessagingException {
+        try {
+            repositories.select(errorRepository);
+        } catch (MailRepositoryStore.MailRepositoryStoreException e) {
+            throw new MessagingException("cannot open the capture error repository " + errorRepository.asString(), e);
+        }
+    }
+
+    /**
      * Parks a copy of {@code mail} for {@code reason}, under a new name: a replay that fails again must
      * not be removed with the entry the replay came from.
      */

@@ -17,6 +17,7 @@ import org.jamescrm.capture.DryRun;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.DecisionQuery;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorView;
@@ -32,8 +33,9 @@ import spark.Service;
  * extensions.routes=org.jamescrm.james.webadmin.CrmCaptureRoutes
  * </pre>
  * <ul>
- * <li>{@code GET /crm/decisions?messageId=<id>}: why this message was (not) saved, newest decision
- *     first; without {@code messageId}, the most recent decisions ({@code limit}, default 100).</li>
+ * <li>{@code GET /crm/decisions?messageId=&sender=&recipient=&mailbox=&reason=&captured=&from=&to=&limit=&offset=}:
+ *     the decisions kept that match every criterion given, newest first, each with its explanation;
+ *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
  * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
@@ -51,7 +53,6 @@ public class CrmCaptureRoutes implements Routes {
     static final int MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
     private static final int TOO_LARGE = 413;
     private static final int CRM_UNAVAILABLE = 503;
-    private static final int DEFAULT_LIMIT = 100;
     private static final int BAD_REQUEST = 400;
     private static final int EXCERPT = 40;
 
@@ -142,13 +143,17 @@ public class CrmCaptureRoutes implements Routes {
             .message("%s", message).haltError();
     }
 
+    /** The decisions kept that the query asks for ({@link DecisionSearchQuery}), newest first; the count of all matching in {@code X-Total-Count}. */
     private String decisions(Request request, Response response) {
-        String messageId = request.queryParams("messageId");
-        if (messageId != null && !messageId.isBlank()) {
-            return json(response, decisions.toJson(messageId));
+        DecisionQuery query;
+        try {
+            query = DecisionSearchQuery.parse(request::queryParams);
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
         }
-        int limit = limit(request.queryParams("limit"));
-        return json(response, json.write(decisions.recent(limit).stream().map(json::decision).toList()));
+        DecisionQuery.Page page = decisions.search(query);
+        response.header("X-Total-Count", String.valueOf(page.total()));
+        return json(response, json.write(page.decisions().stream().map(json::decision).toList()));
     }
 
     private String status(Request request, Response response) {
@@ -163,25 +168,6 @@ public class CrmCaptureRoutes implements Routes {
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
         return json(response, json.write(view));
-    }
-
-    private static int limit(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value.strip());
-            if (limit > 0) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ErrorResponder.builder()
-            .statusCode(BAD_REQUEST)
-            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message("Invalid 'limit' query parameter '%s': allowed values: a whole number of at least 1", excerpt(value))
-            .haltError();
     }
 
     /**
