@@ -58,6 +58,14 @@ class Bitrix24UnreachableHealthEndToEndTest {
     }
 
     @Test
+    void theEffectiveSettingsShouldNameTheCrmWithoutItsSecret() {
+        var response = webAdmin.raw("/crm/settings?mailbox=alice%40company.example");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"connector\":\"bitrix24\"").doesNotContain(CODE);
+    }
+
+    @Test
     void mailShouldStillBeDelivered() throws Exception {
         mail.send("carol@client.example", List.of(ALICE), message("carol@client.example", ALICE, "<down@client.example>", "", "Order",
             "12 tables."));

@@ -34,14 +34,15 @@ class OperationsEndToEndTest {
     static GreenMailExtension clientMailServer = new GreenMailExtension(new ServerSetup(3027, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
         .withPerMethodLifecycle(false);
 
-    @RegisterExtension
-    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3027)
+    static final InstalledJames INSTALLATION = InstalledJames.withProductConfiguration().smarthost(3027)
         .edit("crm-capture.xml", xml -> xml.replace("</crmcapture>", """
               <mailbox address="bob@company.example">
                 <leadless>true</leadless>
               </mailbox>
-            </crmcapture>"""))
-        .extension();
+            </crmcapture>"""));
+
+    @RegisterExtension
+    static JamesServerExtension james = INSTALLATION.extension();
 
     static MailClient mail;
     static WebAdminClient webAdmin;
@@ -199,6 +200,40 @@ class OperationsEndToEndTest {
         assertThat(skipped.findValuesAsText("messageId")).containsExactly("<search-4@client.example>");
         assertThat(skipped.get(0).path("explanation").asText()).startsWith("not saved: it is automated mail");
         assertThat(webAdmin.raw("/crm/decisions?reason=%3Cb%3E").body()).contains("Invalid 'reason' query parameter").doesNotContain("<b>");
+    }
+
+    @Test
+    void theEffectiveSettingsOfAMailboxShouldMergeItsElementWithTheDefaults() throws Exception {
+        var response = webAdmin.raw("/crm/settings?mailbox=bob%40company.example");
+        JsonNode bob = new ObjectMapper().readTree(response.body());
+        JsonNode alice = new ObjectMapper().readTree(webAdmin.raw("/crm/settings?mailbox=alice%40company.example").body());
+
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(bob.path("source").asText()).isEqualTo("mailbox");
+        assertThat(bob.path("settings").path("leadless").asBoolean()).isTrue();
+        assertThat(bob.path("settings").path("createLeadForIncoming").asBoolean()).as("from the defaults").isTrue();
+        assertThat(bob.path("differsFromDefaults").toString()).isEqualTo("[\"leadless\"]");
+        assertThat(alice.path("source").asText()).isEqualTo("defaults");
+        assertThat(alice.path("global").path("captureAddress").asText()).isEqualTo("crm@company.example");
+        assertThat(webAdmin.raw("/crm/settings?mailbox=%3Cb%3E").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aRefusedSettingsChangeShouldShowOnTheStatusAndHealthWithoutAnyMail() throws Exception {
+        java.nio.file.Path file = INSTALLATION.confFile("crm-capture.xml");
+        String good = java.nio.file.Files.readString(file);
+        try {
+            java.nio.file.Files.writeString(file, good.replace("<integration>on</integration>", "<integration>maybe</integration>"));
+
+            await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.status().path("refusedSettingsChange").asText())
+                .contains("key 'defaults.integration' has value 'maybe'"));
+            assertThat(webAdmin.raw("/healthcheck/checks/CRM%20capture").body()).contains("\"status\":\"degraded\"")
+                .contains("the last change of the capture settings was refused");
+        } finally {
+            java.nio.file.Files.writeString(file, good);
+            java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(1)));
+            await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.status().path("refusedSettingsChange").isNull()).isTrue());
+        }
     }
 
     /** A sample of {@code GET /metrics} (Prometheus text); 0 when James does not show it yet. */

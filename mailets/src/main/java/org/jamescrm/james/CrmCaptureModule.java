@@ -52,7 +52,9 @@ public class CrmCaptureModule extends AbstractModule {
     @Provides
     @Singleton
     CaptureSettingsSource settingsSource(FileSystem fileSystem, ConnectorProviders providers, Clock clock) {
-        return new CaptureSettingsSource(fileSystem, providers, clock);
+        CaptureSettingsSource source = new CaptureSettingsSource(fileSystem, providers, clock);
+        source.watch(); // stopped with James (@PreDestroy); a daemon thread in any case
+        return source;
     }
 
     @Provides

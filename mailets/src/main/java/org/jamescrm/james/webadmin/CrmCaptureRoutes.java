@@ -14,7 +14,11 @@ import org.apache.james.domainlist.api.DomainListException;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.DryRun;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.EffectiveSettings;
 import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.SecretScrubber;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.DecisionQuery;
@@ -39,6 +43,8 @@ import spark.Service;
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
  * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * <li>{@code GET /crm/settings?mailbox=…}: the settings the mailbox's mail is captured with, defaults
+ *     and its own element merged, the CRM's secrets never shown.</li>
  * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
  *     with a raw message as the body: the decision the settings in force would make, touching
  *     nothing (no CRM write, no decision recorded, no round-robin turn).</li>
@@ -49,6 +55,7 @@ public class CrmCaptureRoutes implements Routes {
     public static final String DECISIONS = BASE_PATH + "/decisions";
     public static final String STATUS = BASE_PATH + "/status";
     public static final String DRY_RUN = BASE_PATH + "/dry-run";
+    public static final String SETTINGS = BASE_PATH + "/settings";
     /** The largest message a dry-run reads. */
     static final int MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
     private static final int TOO_LARGE = 413;
@@ -94,6 +101,31 @@ public class CrmCaptureRoutes implements Routes {
         }
         service.get(STATUS, this::status);
         service.post(DRY_RUN, this::dryRun);
+        service.get(SETTINGS, this::settings);
+    }
+
+    /**
+     * The settings {@code mailbox}'s mail is captured with, defaults and its own element merged; without
+     * {@code mailbox}, the defaults and the mailboxes with their own element. No secret of the CRM is
+     * shown: its settings by name only, and anything equal to one of its secrets masked.
+     */
+    private String settings(Request request, Response response) {
+        String mailbox = request.queryParams("mailbox");
+        CaptureSettings current = settings.current();
+        Map<String, Object> view;
+        if (mailbox == null || mailbox.isBlank()) {
+            view = EffectiveSettings.overview(current);
+        } else {
+            try {
+                view = EffectiveSettings.of(current, EmailAddress.of(mailbox.strip()));
+            } catch (IllegalArgumentException e) {
+                throw badRequest("Invalid 'mailbox' query parameter '" + excerpt(mailbox) + "': allowed values: an e-mail address");
+            }
+        }
+        view = new LinkedHashMap<>(view);
+        view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
+        SecretScrubber scrubber = new SecretScrubber(current.connector().settings().secrets());
+        return json(response, scrubber.scrub(json.writeSafe(view)));
     }
 
     /**
