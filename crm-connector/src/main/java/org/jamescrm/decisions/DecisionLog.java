@@ -20,19 +20,37 @@ public final class DecisionLog {
     private final int capacity;
     private final JsonViews json;
     private final Deque<DecisionRecord> records = new ArrayDeque<>();
+    private final DecisionStore store;
 
     /** @param capacity how many decisions are kept; older ones are only in the log */
     public DecisionLog(int capacity, JsonViews json) {
+        this(capacity, json, DecisionStore.NONE);
+    }
+
+    /**
+     * @param capacity how many decisions are kept; older ones are only in the log
+     * @param store    where the decisions are kept beyond the running server; read back now
+     */
+    public DecisionLog(int capacity, JsonViews json, DecisionStore store) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
         this.json = json;
+        this.store = store;
+        for (DecisionRecord kept : store.load()) {
+            keep(kept);
+        }
     }
 
     /** Keeps and logs a decision. */
     public void record(DecisionRecord record) {
         LOGGER.info("capture decision {}", json.write(json.decision(record)));
+        keep(record);
+        store.append(record);
+    }
+
+    private void keep(DecisionRecord record) {
         synchronized (records) {
             records.addFirst(record);
             if (records.size() > capacity) {

@@ -1,13 +1,20 @@
 package org.jamescrm.decisions;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.DryRun;
+import org.jamescrm.model.EmailAddress;
 import org.jamescrm.rules.CaptureDecision;
+import org.jamescrm.rules.Direction;
+import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.spi.ItemRef;
+import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewItem;
@@ -16,6 +23,7 @@ import org.jamescrm.spi.NewLead;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -152,6 +160,42 @@ public final class JsonViews {
         view.put("settings", new java.util.TreeMap<>(record.settings()));
         view.put("decidedAt", record.decidedAt().toString());
         return view;
+    }
+
+    /**
+     * The decision record of a decision view ({@link #decision}), as a {@link FileDecisionStore} reads
+     * it back.
+     *
+     * @throws IllegalArgumentException when {@code line} is not a decision view
+     */
+    public DecisionRecord readDecision(String line) {
+        try {
+            JsonNode view = mapper.readTree(line);
+            String label = view.path("reason").asText();
+            ReasonCode reason = ReasonCode.valueOf(label.startsWith("FILTERED:") ? "FILTERED" : label);
+            List<ItemRef> items = new ArrayList<>();
+            view.path("items").forEach(item -> items.add(new ItemRef(ItemType.valueOf(item.path("type").asText()), item.path("id").asText())));
+            Map<String, String> settings = new LinkedHashMap<>();
+            view.path("settings").fields().forEachRemaining(entry -> settings.put(entry.getKey(), entry.getValue().asText()));
+            return new DecisionRecord(text(view, "messageId"), view.path("captureKey").asText(),
+                Direction.valueOf(view.path("direction").asText()), text(view, "sender").map(EmailAddress::of),
+                addresses(view.path("clients")), addresses(view.path("employees")), text(view, "mailbox").map(EmailAddress::of),
+                reason, label, view.path("detail").asText(), items, text(view, "activityId"), text(view, "responsibleId"), settings,
+                Instant.parse(view.path("decidedAt").asText()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not a decision: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> text(JsonNode view, String field) {
+        JsonNode value = view.path(field);
+        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static List<EmailAddress> addresses(JsonNode list) {
+        List<EmailAddress> addresses = new ArrayList<>();
+        list.forEach(address -> addresses.add(EmailAddress.of(address.asText())));
+        return addresses;
     }
 
     /** The view of item references: {@code [{"type":"LEAD","id":"1"}]}. */

@@ -1,6 +1,7 @@
 package org.jamescrm.james;
 
 import java.io.FileNotFoundException;
+import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
@@ -14,6 +15,7 @@ import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.capture.RoundRobinPositions;
 import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.metrics.JamesCaptureMetrics;
 import org.jamescrm.james.metrics.QueueDepths;
@@ -37,8 +39,11 @@ import com.google.inject.Singleton;
  * James's own.
  */
 public class CrmCaptureModule extends AbstractModule {
-    /** How many decisions the decision log keeps for the WebAdmin route; older ones stay in the log file. */
+    /** How many decisions the decision log keeps for the WebAdmin route (also across restarts); older ones stay in the log file. */
     static final int KEPT_DECISIONS = 10_000;
+
+    /** Where the decisions kept are written, under James's working directory, so the search survives a restart. */
+    static final String DECISIONS_FILE = "var/crm-capture/decisions.jsonl";
 
     /** Where the round-robin positions are kept, under James's working directory. */
     static final String ROUND_ROBIN_FILE = "var/crm-capture/round-robin.properties";
@@ -71,8 +76,9 @@ public class CrmCaptureModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DecisionLog decisionLog(JsonViews json) {
-        return new DecisionLog(KEPT_DECISIONS, json);
+    DecisionLog decisionLog(JsonViews json, FileSystem fileSystem) throws FileNotFoundException {
+        Path file = fileSystem.getBasedir().toPath().resolve(DECISIONS_FILE);
+        return new DecisionLog(KEPT_DECISIONS, json, new FileDecisionStore(file, KEPT_DECISIONS, json));
     }
 
     @Provides
