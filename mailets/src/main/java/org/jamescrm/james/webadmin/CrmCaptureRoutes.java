@@ -27,6 +27,9 @@ import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmConnector;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -51,6 +54,7 @@ import spark.Service;
  * </ul>
  */
 public class CrmCaptureRoutes implements Routes {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CrmCaptureRoutes.class);
     public static final String BASE_PATH = "/crm";
     public static final String DECISIONS = BASE_PATH + "/decisions";
     public static final String STATUS = BASE_PATH + "/status";
@@ -154,7 +158,10 @@ public class CrmCaptureRoutes implements Routes {
         try {
             DryRun dryRun = capture.dryRun(message, query.envelope(), this::isLocalDomain, query.lookups());
             return json(response, json.writeSafe(json.dryRun(dryRun)));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            throw badRequest("The request body cannot be read as a message");
+        } catch (RuntimeException e) {
+            LOGGER.warn("A dry-run could not decide on the message posted", e); // a defect of ours, or a message no parser takes
             throw badRequest("The request body cannot be read as a message");
         } catch (CrmException e) {
             throw ErrorResponder.builder().statusCode(CRM_UNAVAILABLE).type(ErrorResponder.ErrorType.SERVER_ERROR)
