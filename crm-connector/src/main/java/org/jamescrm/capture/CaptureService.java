@@ -1,5 +1,7 @@
 package org.jamescrm.capture;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,12 +12,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.Envelope;
+import org.jamescrm.model.MailParty;
+import org.jamescrm.model.MessageFacts;
 import org.jamescrm.rules.ActivityComposer;
 import org.jamescrm.rules.CaptureDecision;
 import org.jamescrm.rules.Classification;
+import org.jamescrm.rules.Classifier;
+import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.rules.CrmSnapshot;
 import org.jamescrm.rules.LinkingRules;
 import org.jamescrm.rules.ReasonCode;
@@ -51,6 +60,7 @@ public final class CaptureService {
     private final MissingCrmUsers missingUsers;
     private final RoundRobinPositions positions;
     private final FloodGuard flood;
+    private final CaptureMetrics metrics;
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
     private final ActivityComposer composer = new ActivityComposer();
@@ -62,17 +72,25 @@ public final class CaptureService {
      * @param decisions    where decisions are recorded
      * @param missingUsers where employees without a CRM user are reported
      * @param positions    the round-robin positions of the mailboxes
+     * @param metrics      what the capture counts (decisions, rounds, CRM requests)
      * @param clock        the clock of the capture times and the flood window
      */
     public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
-                          MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
         this.connector = connector;
         this.settings = settings;
         this.decisions = decisions;
         this.missingUsers = missingUsers;
         this.positions = positions;
         this.flood = new FloodGuard(clock);
+        this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** A capture service that counts nothing. */
+    public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
+        this(connector, settings, decisions, missingUsers, positions, CaptureMetrics.NONE, clock);
     }
 
     /** A capture service whose round-robin positions live in memory. */
@@ -94,9 +112,10 @@ public final class CaptureService {
         Classification.Exclusion exclusion = classification.exclusion()
             .orElseThrow(() -> new IllegalArgumentException("the classification of " + captureKey + " is capturable"));
         DecisionRecord record = new DecisionRecord(messageId, captureKey, classification.direction(), sender,
-            classification.clients(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
+            classification.clients(), classification.employees(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
             List.of(), Optional.empty(), Optional.empty(), Map.of(), clock.instant());
         decisions.record(record);
+        metrics.decided(record.reason());
         return record;
     }
 
@@ -127,6 +146,103 @@ public final class CaptureService {
         }
     }
 
+    /**
+     * What the capture would decide for {@code request} now, touching nothing: no CRM write, no
+     * decision recorded, no round-robin turn taken, no flood count spent. With {@code lookups} the
+     * CRM is asked (one lookup, read only); without, the CRM is taken as knowing nobody.
+     *
+     * @param request a request as the capture queue hands it over (a manual save already resolved)
+     * @throws CrmException when the lookup fails
+     */
+    public DryRun dryRun(CaptureRequest request, boolean lookups) throws CrmException {
+        CaptureSettings current = settings.get();
+        Classification classification = request.classification();
+        Optional<EmailAddress> mailbox = classification.mailbox();
+        Optional<MailboxSettings> mailboxSettings = mailbox.map(address -> classification.manualSave()
+            ? current.forMailbox(address).forManualSave() : current.forMailbox(address));
+        Map<String, String> driving = new LinkedHashMap<>();
+        mailbox.ifPresent(address -> driving.putAll(drivingSettings(address, mailboxSettings.get(), current)));
+        if (classification.manualSave()) {
+            driving.put("manualSave", "true");
+        }
+        if (classification.exclusion().isPresent()) {
+            return new DryRun(request, CaptureDecision.skip(classification.exclusion().get()), driving, false);
+        }
+        MailboxSettings chosen = mailboxSettings.orElseThrow();
+        CrmLookupResult found = lookups ? lookUp(lookupOf(request, chosen)) : NOTHING_FOUND;
+        String key = request.facts().captureKey();
+        if (found.activity(key).isPresent()) {
+            return new DryRun(request, CaptureDecision.skip(ReasonCode.DUPLICATE, "already captured as activity " + found.activity(key).get()),
+                driving, lookups);
+        }
+        Optional<EmailAddress> flooding = classification.clients().stream().filter(client -> flood.over(client, current.flood())).findFirst();
+        if (flooding.isPresent()) {
+            return new DryRun(request, CaptureDecision.skip(ReasonCode.FLOOD, flooding.get() + " has " + current.flood().captures()
+                + " captures within " + current.flood().window() + ": parked for review"), driving, lookups);
+        }
+        CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()), found.users(),
+            found.openItems(), positions.current(mailbox.orElseThrow()));
+        return new DryRun(request, rules.decide(request.facts(), classification, snapshot, chosen), driving, lookups);
+    }
+
+    /**
+     * What the capture would decide for a raw message with {@code envelope}, classified and parsed as
+     * the mail server and the capture queue do (a manual save resolved), with the settings in force;
+     * touching nothing ({@link #dryRun(CaptureRequest, boolean)}).
+     *
+     * @param raw           the message (RFC 5322)
+     * @param envelope      the SMTP envelope it would arrive with
+     * @param serverDomains whether a domain is one of the mail server's own
+     * @throws IOException  when the message cannot be read
+     * @throws CrmException when the lookup fails
+     */
+    public DryRun dryRun(byte[] raw, Envelope envelope, Predicate<String> serverDomains, boolean lookups) throws IOException, CrmException {
+        CaptureSettings current = settings.get();
+        MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(raw));
+        MessageSummary summary = new MessageSummary(envelope, facts.from().map(MailParty::address), facts.headers(), false);
+        CaptureRequest request = new CaptureRequest(facts, new Classifier().classify(summary, serverDomains, current), clock.instant());
+        return dryRun(new ManualSaveRequests().resolve(request, serverDomains, current), lookups);
+    }
+
+    /** What a CRM that knows nobody answers. */
+    private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** The lookup of one capture: its key, thread, clients, employees, and the queue counted for least-busy. */
+    private static CrmLookup lookupOf(CaptureRequest request, MailboxSettings settings) {
+        Set<EmailAddress> employees = new LinkedHashSet<>(request.classification().employees());
+        employees.addAll(settings.queue());
+        settings.responsible().ifPresent(employees::add);
+        Set<EmailAddress> counted = settings.distribution() == DistributionRule.LEAST_BUSY ? new LinkedHashSet<>(settings.queue()) : Set.of();
+        return new CrmLookup(Set.of(request.facts().captureKey()), new LinkedHashSet<>(request.facts().threadIds()),
+            new LinkedHashSet<>(request.classification().clients()), employees, counted);
+    }
+
+    /** The CRM's lookup, timed. */
+    private CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
+        CaptureMetrics.Timing timing = metrics.crmRequest(connector.name(), CaptureMetrics.CrmOperation.LOOKUP);
+        boolean failed = true;
+        try {
+            CrmLookupResult result = connector.lookUp(lookup);
+            failed = false;
+            return result;
+        } finally {
+            timing.ended(failed);
+        }
+    }
+
+    /** The CRM's writes, timed; failed when one plan failed. */
+    private List<WriteResult> written(List<WritePlan> plans) {
+        CaptureMetrics.Timing timing = metrics.crmRequest(connector.name(), CaptureMetrics.CrmOperation.WRITE);
+        boolean failed = true;
+        try {
+            List<WriteResult> results = connector.write(plans);
+            failed = results.stream().anyMatch(WriteResult.Failed.class::isInstance);
+            return results;
+        } finally {
+            timing.ended(failed);
+        }
+    }
+
     /** One round: its requests, the CRM's answer and the plans made of it. */
     private final class Round {
         private final List<CaptureRequest> requests;
@@ -140,6 +256,7 @@ public final class CaptureService {
         }
 
         List<RoundOutcome> run() {
+            metrics.roundRan(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 CaptureRequest request = requests.get(i);
                 if (!request.classification().capturable()) {
@@ -151,7 +268,7 @@ public final class CaptureService {
             }
             if (!pending.isEmpty()) {
                 try {
-                    decideAndWrite(connector.lookUp(lookup()));
+                    decideAndWrite(lookUp(lookup()));
                 } catch (CrmException e) {
                     pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
                 }
@@ -277,7 +394,7 @@ public final class CaptureService {
                 return;
             }
             List<Integer> indexes = List.copyOf(plans.keySet());
-            List<WriteResult> results = connector.write(indexes.stream().map(index -> plans.get(index).plan).toList());
+            List<WriteResult> results = written(indexes.stream().map(index -> plans.get(index).plan).toList());
             for (int i = 0; i < indexes.size(); i++) {
                 int index = indexes.get(i);
                 Planned planned = plans.get(index);
@@ -361,6 +478,7 @@ public final class CaptureService {
             classification.direction(),
             request.facts().from().map(party -> party.address()),
             classification.clients(),
+            classification.employees(),
             classification.mailbox(),
             decision.reason(),
             decision.label(),
@@ -371,6 +489,7 @@ public final class CaptureService {
             drivingSettings,
             clock.instant());
         decisions.record(record);
+        metrics.decided(record.reason());
         return record;
     }
 

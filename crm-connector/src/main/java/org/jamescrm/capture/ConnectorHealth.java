@@ -1,6 +1,7 @@
 package org.jamescrm.capture;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,6 +49,18 @@ public final class ConnectorHealth {
         }
         last.set(check);
         return check;
+    }
+
+    /**
+     * The last check when it is at most {@code maxAge} old, else a new one: what a health probe polled
+     * every few seconds asks, without spending the CRM's request budget on every poll.
+     */
+    public Check upToDate(Duration maxAge) {
+        Check check = last.get();
+        if (check != null && !clock.instant().isAfter(check.at().plus(maxAge))) {
+            return check;
+        }
+        return checkNow();
     }
 
     /** The last check, if one ran. */

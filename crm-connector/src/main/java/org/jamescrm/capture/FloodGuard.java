@@ -42,6 +42,18 @@ public final class FloodGuard {
         }
     }
 
+    /** Whether a capture for {@code client} would go over {@code limit} now; counts nothing. */
+    public boolean over(EmailAddress client, FloodLimit limit) {
+        Deque<Instant> times = captures.get(client);
+        if (times == null) {
+            return false;
+        }
+        synchronized (times) {
+            prune(times, limit);
+            return times.size() >= limit.captures();
+        }
+    }
+
     /** Takes back a reservation whose capture did not happen. */
     public void release(Reservation reservation) {
         Deque<Instant> times = captures.get(reservation.client());

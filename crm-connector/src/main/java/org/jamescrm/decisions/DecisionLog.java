@@ -20,19 +20,37 @@ public final class DecisionLog {
     private final int capacity;
     private final JsonViews json;
     private final Deque<DecisionRecord> records = new ArrayDeque<>();
+    private final DecisionStore store;
 
     /** @param capacity how many decisions are kept; older ones are only in the log */
     public DecisionLog(int capacity, JsonViews json) {
+        this(capacity, json, DecisionStore.NONE);
+    }
+
+    /**
+     * @param capacity how many decisions are kept; older ones are only in the log
+     * @param store    where the decisions are kept beyond the running server; read back now
+     */
+    public DecisionLog(int capacity, JsonViews json, DecisionStore store) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
         this.json = json;
+        this.store = store;
+        for (DecisionRecord kept : store.load()) {
+            keep(kept);
+        }
     }
 
     /** Keeps and logs a decision. */
     public void record(DecisionRecord record) {
         LOGGER.info("capture decision {}", json.write(json.decision(record)));
+        keep(record);
+        store.append(record);
+    }
+
+    private void keep(DecisionRecord record) {
         synchronized (records) {
             records.addFirst(record);
             if (records.size() > capacity) {
@@ -43,13 +61,27 @@ public final class DecisionLog {
 
     /** The decisions about the message with this Message-ID or capture key, newest first. */
     public List<DecisionRecord> find(String messageIdOrKey) {
+        synchronized (records) {
+            return records.stream().filter(record -> isAbout(record, messageIdOrKey)).toList();
+        }
+    }
+
+    /** Whether {@code record} is about the message with this Message-ID (with or without angle brackets) or capture key. */
+    static boolean isAbout(DecisionRecord record, String messageIdOrKey) {
         String wanted = messageIdOrKey.strip();
         String bracketed = wanted.startsWith("<") ? wanted : "<" + wanted + ">";
+        return record.captureKey().equals(wanted) || record.messageId().map(id -> id.equals(bracketed)).orElse(false);
+    }
+
+    /** The page of the decisions kept that {@code query} asks for, newest first. */
+    public DecisionQuery.Page search(DecisionQuery query) {
+        List<DecisionRecord> matching;
         synchronized (records) {
-            return records.stream()
-                .filter(record -> record.captureKey().equals(wanted) || record.messageId().map(id -> id.equals(bracketed)).orElse(false))
-                .toList();
+            matching = records.stream().filter(query::matches).toList();
         }
+        int from = Math.min(query.offset(), matching.size());
+        int to = (int) Math.min((long) from + query.limit(), matching.size());
+        return new DecisionQuery.Page(matching.subList(from, to), matching.size());
     }
 
     /** The newest decision about a message, if it is still kept. */

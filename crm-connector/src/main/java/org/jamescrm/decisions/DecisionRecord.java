@@ -20,6 +20,7 @@ import org.jamescrm.spi.ItemRef;
  * @param direction     the direction
  * @param sender        the author
  * @param clients       the client addresses
+ * @param employees     the company addresses taking part (the sender and recipients of the company)
  * @param mailbox       the mailbox whose settings applied
  * @param reason        the reason code
  * @param label         the reason as administrators read it ({@code FILTERED:<rule>} for filters)
@@ -36,6 +37,7 @@ public record DecisionRecord(
         Direction direction,
         Optional<EmailAddress> sender,
         List<EmailAddress> clients,
+        List<EmailAddress> employees,
         Optional<EmailAddress> mailbox,
         ReasonCode reason,
         String label,
@@ -52,6 +54,7 @@ public record DecisionRecord(
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(sender, "sender");
         clients = List.copyOf(clients);
+        employees = List.copyOf(employees);
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(label, "label");
@@ -61,6 +64,14 @@ public record DecisionRecord(
         Objects.requireNonNull(responsibleId, "responsibleId");
         settings = Map.copyOf(settings);
         Objects.requireNonNull(decidedAt, "decidedAt");
+    }
+
+    /** The recipients among the parties: the clients and employees other than the sender. */
+    public List<EmailAddress> recipients() {
+        return java.util.stream.Stream.concat(clients.stream(), employees.stream())
+            .filter(address -> sender.map(author -> !author.equals(address)).orElse(true))
+            .distinct()
+            .toList();
     }
 
     /** Whether the message was written to the CRM. */

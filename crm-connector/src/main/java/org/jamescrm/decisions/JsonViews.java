@@ -1,12 +1,29 @@
 package org.jamescrm.decisions;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import org.jamescrm.capture.CaptureRequest;
+import org.jamescrm.capture.DryRun;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.rules.CaptureDecision;
+import org.jamescrm.rules.Direction;
+import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.spi.ItemRef;
+import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewContact;
+import org.jamescrm.spi.NewDeal;
+import org.jamescrm.spi.NewItem;
+import org.jamescrm.spi.NewLead;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -16,7 +33,103 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * place instead of following the Java field names.
  */
 public final class JsonViews {
+    /** The most characters of a text taken from a request that a view shows. */
+    public static final int EXCERPT = 200;
+
     private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private final ObjectMapper safeMapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    public JsonViews() {
+        safeMapper.getFactory().setCharacterEscapes(new MarkupEscapes());
+        safeMapper.getFactory().configure(com.fasterxml.jackson.core.JsonGenerator.Feature.ESCAPE_NON_ASCII, true);
+    }
+
+    /**
+     * JSON text of a view holding text taken from a request: markup characters ({@code < > & ' "})
+     * and anything outside printable ASCII are written as JSON unicode escapes, so no browser or
+     * log viewer ever reads markup in it.
+     */
+    public String writeSafe(Object view) {
+        try {
+            return safeMapper.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a view of maps and lists always serializes", e);
+        }
+    }
+
+    /** At most {@value #EXCERPT} characters of a text taken from a request, an ellipsis marking a cut. */
+    public static String excerpt(String text) {
+        return text.codePointCount(0, text.length()) <= EXCERPT ? text
+            : text.substring(0, text.offsetByCodePoints(0, EXCERPT)) + "…";
+    }
+
+    /** The view of a dry-run: the decision the settings in force would make, and what drove it. */
+    public Map<String, Object> dryRun(DryRun dryRun) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        CaptureRequest request = dryRun.request();
+        CaptureDecision decision = dryRun.decision();
+        view.put("dryRun", true);
+        view.put("lookups", dryRun.lookedUp());
+        view.put("messageId", request.facts().messageId().map(JsonViews::excerpt).orElse(null));
+        view.put("captureKey", excerpt(request.facts().captureKey()));
+        view.put("direction", request.classification().direction().name());
+        view.put("sender", request.facts().from().map(party -> excerpt(party.address().value())).orElse(null));
+        view.put("clients", request.classification().clients().stream().map(address -> excerpt(address.value())).toList());
+        view.put("employees", request.classification().employees().stream().map(address -> excerpt(address.value())).toList());
+        view.put("mailbox", request.classification().mailbox().map(address -> excerpt(address.value())).orElse(null));
+        view.put("reason", excerpt(decision.label()));
+        view.put("captured", decision.captured());
+        view.put("explanation", decision.reason().explanation());
+        view.put("detail", excerpt(decision.detail()));
+        view.put("bind", items(decision.bindings()));
+        view.put("create", decision.creations().stream().map(JsonViews::creation).toList());
+        view.put("responsibleId", decision.responsibleId().orElse(null));
+        view.put("settings", new java.util.TreeMap<>(dryRun.settings()));
+        return view;
+    }
+
+    private static Map<String, Object> creation(NewItem item) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("type", item.type().name());
+        if (item instanceof NewLead lead) {
+            view.put("title", excerpt(lead.title()));
+            view.put("name", excerpt(lead.name()));
+            view.put("email", excerpt(lead.email().value()));
+            view.put("source", excerpt(lead.source()));
+            view.put("returnCustomer", lead.returnCustomer());
+            view.put("responsibleId", lead.responsibleId().orElse(null));
+        } else if (item instanceof NewContact contact) {
+            view.put("name", excerpt(contact.name()));
+            view.put("email", excerpt(contact.email().value()));
+            view.put("responsibleId", contact.responsibleId().orElse(null));
+        } else if (item instanceof NewDeal deal) {
+            view.put("title", excerpt(deal.title()));
+            view.put("returnCustomer", deal.returnCustomer());
+            view.put("responsibleId", deal.responsibleId().orElse(null));
+        }
+        return view;
+    }
+
+    /** Jackson's JSON escapes, and markup characters and non-ASCII as JSON unicode escapes. */
+    private static final class MarkupEscapes extends CharacterEscapes {
+        private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        MarkupEscapes() {
+            for (char c : new char[] {'<', '>', '&', '\'', '"'}) {
+                ascii[c] = CharacterEscapes.ESCAPE_STANDARD;
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null; // ESCAPE_STANDARD: a JSON unicode escape for the marked ones
+        }
+    }
 
     /** JSON text of a view made of maps, lists, strings, numbers and booleans. */
     public String write(Object view) {
@@ -35,9 +148,11 @@ public final class JsonViews {
         view.put("direction", record.direction().name());
         view.put("sender", record.sender().map(Object::toString).orElse(null));
         view.put("clients", record.clients().stream().map(Object::toString).toList());
+        view.put("employees", record.employees().stream().map(Object::toString).toList());
         view.put("mailbox", record.mailbox().map(Object::toString).orElse(null));
         view.put("reason", record.label());
         view.put("captured", record.captured());
+        view.put("explanation", record.reason().explanation());
         view.put("detail", record.detail());
         view.put("items", items(record.items()));
         view.put("activityId", record.activityId().orElse(null));
@@ -45,6 +160,42 @@ public final class JsonViews {
         view.put("settings", new java.util.TreeMap<>(record.settings()));
         view.put("decidedAt", record.decidedAt().toString());
         return view;
+    }
+
+    /**
+     * The decision record of a decision view ({@link #decision}), as a {@link FileDecisionStore} reads
+     * it back.
+     *
+     * @throws IllegalArgumentException when {@code line} is not a decision view
+     */
+    public DecisionRecord readDecision(String line) {
+        try {
+            JsonNode view = mapper.readTree(line);
+            String label = view.path("reason").asText();
+            ReasonCode reason = ReasonCode.valueOf(label.startsWith("FILTERED:") ? "FILTERED" : label);
+            List<ItemRef> items = new ArrayList<>();
+            view.path("items").forEach(item -> items.add(new ItemRef(ItemType.valueOf(item.path("type").asText()), item.path("id").asText())));
+            Map<String, String> settings = new LinkedHashMap<>();
+            view.path("settings").fields().forEachRemaining(entry -> settings.put(entry.getKey(), entry.getValue().asText()));
+            return new DecisionRecord(text(view, "messageId"), view.path("captureKey").asText(),
+                Direction.valueOf(view.path("direction").asText()), text(view, "sender").map(EmailAddress::of),
+                addresses(view.path("clients")), addresses(view.path("employees")), text(view, "mailbox").map(EmailAddress::of),
+                reason, label, view.path("detail").asText(), items, text(view, "activityId"), text(view, "responsibleId"), settings,
+                Instant.parse(view.path("decidedAt").asText()));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not a decision: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> text(JsonNode view, String field) {
+        JsonNode value = view.path(field);
+        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static List<EmailAddress> addresses(JsonNode list) {
+        List<EmailAddress> addresses = new ArrayList<>();
+        list.forEach(address -> addresses.add(EmailAddress.of(address.asText())));
+        return addresses;
     }
 
     /** The view of item references: {@code [{"type":"LEAD","id":"1"}]}. */

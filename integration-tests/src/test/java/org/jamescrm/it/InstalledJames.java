@@ -38,6 +38,7 @@ final class InstalledJames {
 
     private final Map<String, UnaryOperator<String>> edits = new LinkedHashMap<>();
     private final List<Path> extensionJars = new ArrayList<>();
+    private volatile Path workingDirectory;
 
     private InstalledJames() {
         edit("smtpserver.xml", xml -> replaceOnce(xml, "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>"));
@@ -128,8 +129,17 @@ final class InstalledJames {
             new WebAdminClient(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue()));
     }
 
+    /** {@code conf/<file>} of the installed server, for a test that edits it while James runs. */
+    Path confFile(String file) {
+        if (workingDirectory == null) {
+            throw new IllegalStateException("James is not installed yet");
+        }
+        return workingDirectory.resolve("conf").resolve(file);
+    }
+
     /** Lays the working directory out and returns James's configuration for it. */
     MemoryJamesConfiguration install(File workingDirectory) {
+        this.workingDirectory = workingDirectory.toPath();
         try {
             Path conf = workingDirectory.toPath().resolve("conf");
             Files.createDirectories(conf);

@@ -85,6 +85,34 @@ final class WebAdminClient {
         }
     }
 
+    /** The whole answer to {@code POST path} with {@code body}, whatever the status. */
+    HttpResponse<String> post(String path, String body) {
+        try {
+            return http.send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .header("Content-Type", "message/rfc822").build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("POST " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** {@code POST /crm/dry-run} of {@code message} from {@code sender} to {@code recipients}: the decision it would get. */
+    JsonNode dryRun(String sender, List<String> recipients, String message) {
+        StringBuilder query = new StringBuilder("/crm/dry-run?sender=").append(URLEncoder.encode(sender, StandardCharsets.UTF_8));
+        recipients.forEach(recipient -> query.append("&recipient=").append(URLEncoder.encode(recipient, StandardCharsets.UTF_8)));
+        HttpResponse<String> response = post(query.toString(), message);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("POST " + query + " answered " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return mapper.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private JsonNode get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),

@@ -9,12 +9,15 @@ import jakarta.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
+import org.jamescrm.james.metrics.QueueDepths;
 import org.jamescrm.james.queue.CaptureAttributes;
 import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureParker;
@@ -75,6 +78,8 @@ public class CaptureToCrm extends GenericMailet {
     private final CaptureService captureService;
     private final MailClassifier classifier;
     private final Clock clock;
+    private final CaptureMetrics metrics;
+    private final QueueDepths queueDepths;
     private final MailSummarizer summarizer = new MailSummarizer();
     private MailQueue queue;
     private CaptureParker parker;
@@ -83,26 +88,36 @@ public class CaptureToCrm extends GenericMailet {
 
     @Inject
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
-                        MailClassifier classifier, Clock clock) {
+                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, Clock clock) {
         this.queues = queues;
         this.repositories = repositories;
         this.captureService = captureService;
         this.classifier = classifier;
+        this.metrics = metrics;
+        this.queueDepths = queueDepths;
         this.clock = clock;
+    }
+
+    /** A capture mailet that publishes no metrics. */
+    public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
+                        MailClassifier classifier, Clock clock) {
+        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()), clock);
     }
 
     @Override
     public void init() throws MessagingException {
         CaptureQueueConfiguration configuration = CaptureQueueConfiguration.from(getMailetConfig());
         queue = queues.createQueue(configuration.queue());
-        parker = new CaptureParker(repositories, configuration.errorRepository());
+        queueDepths.watch(queue, QueueDepths.BACKING_UP_ROUNDS * configuration.roundSize());
+        parker = new CaptureParker(repositories, configuration.errorRepository(), metrics);
+        parker.prepare();
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
         rounds = new CaptureRounds(captureService, configuration.roundSize(), configuration.roundWait(), runnable -> {
             Thread thread = new Thread(runnable, "crm-capture-rounds-" + configuration.queue().asString());
             thread.setDaemon(true);
             return thread;
         });
-        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(rounds, manualSaves), parker, configuration);
+        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(rounds, manualSaves), parker, configuration, metrics);
         consumer.start();
     }
 

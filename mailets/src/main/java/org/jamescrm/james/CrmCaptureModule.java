@@ -1,9 +1,13 @@
 package org.jamescrm.james;
 
 import java.io.FileNotFoundException;
+import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.FileRoundRobinPositions;
@@ -11,7 +15,10 @@ import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.capture.RoundRobinPositions;
 import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.metrics.JamesCaptureMetrics;
+import org.jamescrm.james.metrics.QueueDepths;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
@@ -32,8 +39,11 @@ import com.google.inject.Singleton;
  * James's own.
  */
 public class CrmCaptureModule extends AbstractModule {
-    /** How many decisions the decision log keeps for the WebAdmin route; older ones stay in the log file. */
+    /** How many decisions the decision log keeps for the WebAdmin route (also across restarts); older ones stay in the log file. */
     static final int KEPT_DECISIONS = 10_000;
+
+    /** Where the decisions kept are written, under James's working directory, so the search survives a restart. */
+    static final String DECISIONS_FILE = "var/crm-capture/decisions.jsonl";
 
     /** Where the round-robin positions are kept, under James's working directory. */
     static final String ROUND_ROBIN_FILE = "var/crm-capture/round-robin.properties";
@@ -47,7 +57,9 @@ public class CrmCaptureModule extends AbstractModule {
     @Provides
     @Singleton
     CaptureSettingsSource settingsSource(FileSystem fileSystem, ConnectorProviders providers, Clock clock) {
-        return new CaptureSettingsSource(fileSystem, providers, clock);
+        CaptureSettingsSource source = new CaptureSettingsSource(fileSystem, providers, clock);
+        source.watch(); // stopped with James (@PreDestroy); a daemon thread in any case
+        return source;
     }
 
     @Provides
@@ -64,8 +76,9 @@ public class CrmCaptureModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DecisionLog decisionLog(JsonViews json) {
-        return new DecisionLog(KEPT_DECISIONS, json);
+    DecisionLog decisionLog(JsonViews json, FileSystem fileSystem) throws FileNotFoundException {
+        Path file = fileSystem.getBasedir().toPath().resolve(DECISIONS_FILE);
+        return new DecisionLog(KEPT_DECISIONS, json, new FileDecisionStore(file, KEPT_DECISIONS, json));
     }
 
     @Provides
@@ -95,10 +108,23 @@ public class CrmCaptureModule extends AbstractModule {
         return health;
     }
 
+    /** The capture's metrics, published through James's own {@code MetricFactory} (WebAdmin {@code GET /metrics}). */
+    @Provides
+    @Singleton
+    CaptureMetrics captureMetrics(MetricFactory metrics, GaugeRegistry gauges) {
+        return new JamesCaptureMetrics(metrics, gauges);
+    }
+
+    @Provides
+    @Singleton
+    QueueDepths queueDepths(GaugeRegistry gauges) {
+        return new QueueDepths(gauges);
+    }
+
     @Provides
     @Singleton
     CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
-                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, Clock clock) {
-        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, clock);
+                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
+        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock);
     }
 }

@@ -6,6 +6,7 @@ import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
 import org.apache.james.mailrepository.api.MailRepositoryUrl;
 import org.apache.mailet.Mail;
+import org.jamescrm.capture.CaptureMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +20,28 @@ public class CaptureParker {
 
     private final MailRepositoryStore repositories;
     private final MailRepositoryUrl errorRepository;
+    private final CaptureMetrics metrics;
 
-    public CaptureParker(MailRepositoryStore repositories, MailRepositoryUrl errorRepository) {
+    public CaptureParker(MailRepositoryStore repositories, MailRepositoryUrl errorRepository, CaptureMetrics metrics) {
         this.repositories = repositories;
         this.errorRepository = errorRepository;
+        this.metrics = metrics;
+    }
+
+    public CaptureParker(MailRepositoryStore repositories, MailRepositoryUrl errorRepository) {
+        this(repositories, errorRepository, CaptureMetrics.NONE);
+    }
+
+    /**
+     * Creates the error repository when it does not exist yet, so that James's WebAdmin lists it (and
+     * answers its URL with no mail) before the first capture is parked.
+     */
+    public void prepare() throws MessagingException {
+        try {
+            repositories.select(errorRepository);
+        } catch (MailRepositoryStore.MailRepositoryStoreException e) {
+            throw new MessagingException("cannot open the capture error repository " + errorRepository.asString(), e);
+        }
     }
 
     /**
@@ -34,6 +53,7 @@ public class CaptureParker {
         try {
             parked.setErrorMessage(reason);
             repositories.select(errorRepository).store(parked);
+            metrics.parked();
             LOGGER.warn("Capture of mail {} parked in {} as {}: {}", mail.getName(), errorRepository.asString(), parked.getName(), reason);
         } catch (MailRepositoryStore.MailRepositoryStoreException e) {
             throw new MessagingException("cannot park capture " + mail.getName() + " in " + errorRepository.asString(), e);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.mailet.Mail;
+import org.jamescrm.capture.CaptureMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +27,22 @@ public class CaptureQueueConsumer implements AutoCloseable {
     private final CaptureDeliverer deliverer;
     private final CaptureParker parker;
     private final CaptureQueueConfiguration configuration;
+    private final CaptureMetrics metrics;
     private Scheduler scheduler;
     private Disposable subscription;
 
     public CaptureQueueConsumer(MailQueue queue, CaptureDeliverer deliverer, CaptureParker parker,
-                                CaptureQueueConfiguration configuration) {
+                                CaptureQueueConfiguration configuration, CaptureMetrics metrics) {
         this.queue = queue;
         this.deliverer = deliverer;
         this.parker = parker;
         this.configuration = configuration;
+        this.metrics = metrics;
+    }
+
+    public CaptureQueueConsumer(MailQueue queue, CaptureDeliverer deliverer, CaptureParker parker,
+                                CaptureQueueConfiguration configuration) {
+        this(queue, deliverer, parker, configuration, CaptureMetrics.NONE);
     }
 
     /**
@@ -90,6 +98,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
         LOGGER.info("Capture of mail {} retries in {} (retry {} of {}): {}", mail.getName(), delay, retries,
             configuration.maxRetries(), retry.reason());
         queue.enQueue(mail, delay);
+        metrics.retried();
     }
 
     @Override

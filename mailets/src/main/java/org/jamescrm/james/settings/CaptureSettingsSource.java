@@ -10,7 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.annotation.PreDestroy;
 
 import org.apache.james.filesystem.api.FileSystem;
 import org.jamescrm.settings.CaptureSettings;
@@ -27,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * values. Re-read when it changes (checked at most every {@link #CHECK_INTERVAL}), so CRM
  * administrators toggle options without restarting James; a changed file that is invalid is refused
  * with the same message in the log and in {@code GET /crm/status}, and the settings in force stay.
- * The connector choice is read at start only.
+ * The connector choice is read at start only. The Guice module {@link #watch() watches} the file in
+ * the background, so a change shows at once, also on a server that receives no mail.
  */
-public class CaptureSettingsSource {
+public class CaptureSettingsSource implements AutoCloseable {
     /** Where James's file system finds the settings file. */
     public static final String LOCATION = "file://conf/crm-capture.xml";
     /** How often at most the file's modification time is looked at. */
@@ -40,6 +46,7 @@ public class CaptureSettingsSource {
     private final SettingsParser parser;
     private final Clock clock;
     private final AtomicReference<State> state;
+    private volatile ScheduledExecutorService watcher;
 
     /** Reads the file at {@link #LOCATION} of James's file system, with the CRMs of {@code providers}. */
     public CaptureSettingsSource(FileSystem fileSystem, ConnectorProviders providers, Clock clock) {
@@ -94,6 +101,45 @@ public class CaptureSettingsSource {
             String reason = new SecretScrubber(current.settings().connector().settings().secrets()).scrub(e.getMessage());
             LOGGER.error("Changed capture settings refused, the previous ones stay in force: {}", reason);
             return new State(current.settings(), modified, now, Optional.of(reason));
+        }
+    }
+
+    /**
+     * Looks at the file every {@link #CHECK_INTERVAL} in the background, so that a change is in force,
+     * or its refusal shown on {@code GET /crm/status}, as soon as the file changed rather than at the
+     * next mail. Stopped by {@link #close()}.
+     */
+    public void watch() {
+        watch(Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "crm-capture-settings-watch");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    /** {@link #watch()} on {@code scheduler}, which {@link #close()} shuts down. */
+    synchronized void watch(ScheduledExecutorService scheduler) {
+        if (watcher == null) {
+            watcher = scheduler;
+            watcher.scheduleWithFixedDelay(this::lookAtTheFile, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void lookAtTheFile() {
+        try {
+            current();
+        } catch (RuntimeException e) {
+            LOGGER.error("Cannot look at the capture settings file {}", file, e); // the next look tries again
+        }
+    }
+
+    /** Stops the background look at the file. */
+    @PreDestroy
+    @Override
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+            watcher = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jamescrm.james.webadmin;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,13 +8,27 @@ import jakarta.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
+import org.jamescrm.capture.DryRun;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.EffectiveSettings;
+import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.SecretScrubber;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.DecisionQuery;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmConnector;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import spark.Request;
 import spark.Response;
@@ -25,18 +40,30 @@ import spark.Service;
  * extensions.routes=org.jamescrm.james.webadmin.CrmCaptureRoutes
  * </pre>
  * <ul>
- * <li>{@code GET /crm/decisions?messageId=<id>}: why this message was (not) saved, newest decision
- *     first; without {@code messageId}, the most recent decisions ({@code limit}, default 100).</li>
+ * <li>{@code GET /crm/decisions?messageId=&sender=&recipient=&mailbox=&reason=&captured=&from=&to=&limit=&offset=}:
+ *     the decisions kept that match every criterion given, newest first, each with its explanation;
+ *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
  * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * <li>{@code GET /crm/settings?mailbox=…}: the settings the mailbox's mail is captured with, defaults
+ *     and its own element merged, the CRM's secrets never shown.</li>
+ * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
+ *     with a raw message as the body: the decision the settings in force would make, touching
+ *     nothing (no CRM write, no decision recorded, no round-robin turn).</li>
  * </ul>
  */
 public class CrmCaptureRoutes implements Routes {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CrmCaptureRoutes.class);
     public static final String BASE_PATH = "/crm";
     public static final String DECISIONS = BASE_PATH + "/decisions";
     public static final String STATUS = BASE_PATH + "/status";
-    private static final int DEFAULT_LIMIT = 100;
+    public static final String DRY_RUN = BASE_PATH + "/dry-run";
+    public static final String SETTINGS = BASE_PATH + "/settings";
+    /** The largest message a dry-run reads. */
+    static final int MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+    private static final int TOO_LARGE = 413;
+    private static final int CRM_UNAVAILABLE = 503;
     private static final int BAD_REQUEST = 400;
     private static final int EXCERPT = 40;
 
@@ -46,11 +73,16 @@ public class CrmCaptureRoutes implements Routes {
     private final MissingCrmUsers missingUsers;
     private final JsonViews json;
     private final ConnectorHealth health;
+    private final CaptureService capture;
+    private final DomainList domains;
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
-                            MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health) {
+                            MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health, CaptureService capture,
+                            DomainList domains) {
         this.health = health;
+        this.capture = capture;
+        this.domains = domains;
         this.decisions = decisions;
         this.connector = connector;
         this.settings = settings;
@@ -72,15 +104,95 @@ public class CrmCaptureRoutes implements Routes {
             service.get(BASE_PATH + "/" + view.viewName(), (request, response) -> json(response, json.write(view.view())));
         }
         service.get(STATUS, this::status);
+        service.post(DRY_RUN, this::dryRun);
+        service.get(SETTINGS, this::settings);
     }
 
-    private String decisions(Request request, Response response) {
-        String messageId = request.queryParams("messageId");
-        if (messageId != null && !messageId.isBlank()) {
-            return json(response, decisions.toJson(messageId));
+    /**
+     * The settings {@code mailbox}'s mail is captured with, defaults and its own element merged; without
+     * {@code mailbox}, the defaults and the mailboxes with their own element. No secret of the CRM is
+     * shown: its settings by name only, and anything equal to one of its secrets masked.
+     */
+    private String settings(Request request, Response response) {
+        String mailbox = request.queryParams("mailbox");
+        CaptureSettings current = settings.current();
+        Map<String, Object> view;
+        if (mailbox == null || mailbox.isBlank()) {
+            view = EffectiveSettings.overview(current);
+        } else {
+            try {
+                view = EffectiveSettings.of(current, EmailAddress.of(mailbox.strip()));
+            } catch (IllegalArgumentException e) {
+                throw badRequest("Invalid 'mailbox' query parameter '" + excerpt(mailbox) + "': allowed values: an e-mail address");
+            }
         }
-        int limit = limit(request.queryParams("limit"));
-        return json(response, json.write(decisions.recent(limit).stream().map(json::decision).toList()));
+        view = new LinkedHashMap<>(view);
+        view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
+        SecretScrubber scrubber = new SecretScrubber(current.connector().settings().secrets());
+        return json(response, scrubber.scrub(json.writeSafe(view)));
+    }
+
+    /**
+     * The decision the settings in force would make for the message in the body (raw, as an .eml
+     * file) with the envelope of the query ({@link DryRunQuery}), touching nothing.
+     */
+    private String dryRun(Request request, Response response) {
+        DryRunQuery query;
+        try {
+            query = DryRunQuery.parse(request::queryParamsValues);
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+        if (request.contentLength() > MAX_MESSAGE_BYTES) {
+            throw ErrorResponder.builder().statusCode(TOO_LARGE).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+                .message("The message is larger than %d bytes", MAX_MESSAGE_BYTES).haltError();
+        }
+        byte[] message = request.bodyAsBytes();
+        if (message == null || message.length == 0) {
+            throw badRequest("Missing message: the request body must be the raw message (an .eml file)");
+        }
+        if (message.length > MAX_MESSAGE_BYTES) {
+            throw ErrorResponder.builder().statusCode(TOO_LARGE).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+                .message("The message is larger than %d bytes", MAX_MESSAGE_BYTES).haltError();
+        }
+        try {
+            DryRun dryRun = capture.dryRun(message, query.envelope(), this::isLocalDomain, query.lookups());
+            return json(response, json.writeSafe(json.dryRun(dryRun)));
+        } catch (IOException e) {
+            throw badRequest("The request body cannot be read as a message");
+        } catch (RuntimeException e) {
+            LOGGER.warn("A dry-run could not decide on the message posted", e); // a defect of ours, or a message no parser takes
+            throw badRequest("The request body cannot be read as a message");
+        } catch (CrmException e) {
+            throw ErrorResponder.builder().statusCode(CRM_UNAVAILABLE).type(ErrorResponder.ErrorType.SERVER_ERROR)
+                .message("The CRM did not answer the lookup (%s); lookups=false decides without it", excerpt(e.getMessage())).haltError();
+        }
+    }
+
+    private boolean isLocalDomain(String domain) {
+        try {
+            return domains.containsDomain(Domain.of(domain));
+        } catch (DomainListException | IllegalArgumentException e) {
+            return false; // not one of ours, as the mail pipeline decides
+        }
+    }
+
+    private static spark.HaltException badRequest(String message) {
+        return ErrorResponder.builder().statusCode(BAD_REQUEST).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+            .message("%s", message).haltError();
+    }
+
+    /** The decisions kept that the query asks for ({@link DecisionSearchQuery}), newest first; the count of all matching in {@code X-Total-Count}. */
+    private String decisions(Request request, Response response) {
+        DecisionQuery query;
+        try {
+            query = DecisionSearchQuery.parse(request::queryParams);
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+        DecisionQuery.Page page = decisions.search(query);
+        response.header("X-Total-Count", String.valueOf(page.total()));
+        return json(response, json.write(page.decisions().stream().map(json::decision).toList()));
     }
 
     private String status(Request request, Response response) {
@@ -95,25 +207,6 @@ public class CrmCaptureRoutes implements Routes {
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
         return json(response, json.write(view));
-    }
-
-    private static int limit(String value) {
-        if (value == null || value.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value.strip());
-            if (limit > 0) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ErrorResponder.builder()
-            .statusCode(BAD_REQUEST)
-            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message("Invalid 'limit' query parameter '%s': allowed values: a whole number of at least 1", excerpt(value))
-            .haltError();
     }
 
     /**

@@ -60,4 +60,21 @@ class CaptureSettingsSourceTest {
         assertThat(source.current().forMailbox(ALICE).integration()).isFalse();
         assertThat(source.refusedChange()).isEmpty();
     }
+
+    @Test
+    void aRefusedChangeShouldShowWithoutAnyMailOnceWatched() throws Exception {
+        java.util.concurrent.ScheduledExecutorService scheduler = org.mockito.Mockito.mock(java.util.concurrent.ScheduledExecutorService.class);
+        org.mockito.ArgumentCaptor<Runnable> look = org.mockito.ArgumentCaptor.forClass(Runnable.class);
+        source.watch(scheduler);
+        org.mockito.Mockito.verify(scheduler).scheduleWithFixedDelay(look.capture(), org.mockito.Mockito.eq(2000L),
+            org.mockito.Mockito.eq(2000L), org.mockito.Mockito.eq(java.util.concurrent.TimeUnit.MILLISECONDS));
+
+        write("<crmcapture><defaults><integration>maybe</integration></defaults></crmcapture>", 2);
+        clock.step(CaptureSettingsSource.CHECK_INTERVAL);
+        look.getValue().run();
+
+        assertThat(source.refusedChange()).hasValueSatisfying(refusal -> assertThat(refusal).contains("key 'defaults.integration'"));
+        source.close();
+        org.mockito.Mockito.verify(scheduler).shutdownNow();
+    }
 }
