@@ -279,7 +279,9 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     /**
      * {@code POST Email} with {@code status=Archived} (never {@code Sending}), parent the most specific item
      * bound, the attachments uploaded first ({@code POST Attachment}); those without content are listed in
-     * the body. An e-mail bound to nothing is refused: EspoCRM would keep it unlinked.
+     * the body. An e-mail bound to nothing is refused: EspoCRM would keep it unlinked. When EspoCRM already
+     * holds the message (fetched by one of its own mailboxes, Message-ID de-duplicated), that e-mail is
+     * bound instead ({@code PUT Email}): never two e-mails of one message.
      */
     @Override
     public String createEmailActivity(NewEmailActivity activity) throws CrmException {
@@ -302,6 +304,17 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
             .put(CAPTURE_ITEMS, EspoCrmFields.truncate(
                 EspoCrmFields.captureItems(activity.direction() == ActivityDirection.OUTGOING, activity.bindings()), 255));
         activity.responsibleId().ifPresent(id -> email.put("assignedUserId", id));
+        Optional<String> imported = importedByEspoCrm(activity);
+        if (imported.isPresent()) {
+            // EspoCRM fetched the message itself (a personal or group mailbox): bind that e-mail, never a second one
+            ObjectNode binding = client.object();
+            for (String attribute : List.of("parentType", "parentId", CAPTURE_KEY, CAPTURE_ITEMS, "assignedUserId")) {
+                if (email.has(attribute)) {
+                    binding.set(attribute, email.get(attribute));
+                }
+            }
+            return created(EMAIL, new EspoCrmClient.Created(client.update(EMAIL, imported.get(), binding), false));
+        }
         body(email, activity);
         ArrayNode attachments = email.putArray("attachmentsIds");
         for (AttachmentInfo attachment : activity.attachments()) {
@@ -311,6 +324,16 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         }
         EspoCrmClient.Created created = client.create(EMAIL, email, false);
         return created(EMAIL, created);
+    }
+
+    /** The e-mail EspoCRM imported itself with the message's Message-ID, if any (one list request). */
+    private Optional<String> importedByEspoCrm(NewEmailActivity activity) throws CrmException {
+        if (activity.messageId().isEmpty()) {
+            return Optional.empty();
+        }
+        String messageId = activity.messageId().get();
+        ArrayNode where = client.array().add(lookups.in("messageId", List.of(messageId.startsWith("<") ? messageId : "<" + messageId + ">")));
+        return client.list(EMAIL, where, "id,messageId").stream().map(email -> email.path("id").asText()).findFirst();
     }
 
     private void body(ObjectNode email, NewEmailActivity activity) {

@@ -125,7 +125,7 @@ public final class EspoCrmErrors {
         if (reason.isEmpty()) {
             return said;
         }
-        return said.isEmpty() || said.equals(reason) ? reason : reason + " " + said;
+        return said.isEmpty() ? reason : said.startsWith(reason) ? said : reason + " " + said;
     }
 
     private static List<JsonNode> records(String body) {
