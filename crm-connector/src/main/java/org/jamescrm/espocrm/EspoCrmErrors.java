@@ -30,8 +30,6 @@ public final class EspoCrmErrors {
     static final String ALREADY_IMPORTED = "Email is already imported.";
     /** The reason of POST Email for a {@code from} address the API user may not use (no Import scope). */
     static final String FROM_NOT_ALLOWED = "Not allowed 'from' address.";
-    /** How long to wait after a 429 or 503 that named no time. */
-    static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private EspoCrmErrors() {
@@ -78,10 +76,7 @@ public final class EspoCrmErrors {
         if (status == 409 && reason.equalsIgnoreCase(ALREADY_IMPORTED)) {
             return new AlreadyImported(importedId(body));
         }
-        if (status == 429 || status == 503) {
-            return new Failure(new CrmUnavailableException(message, Optional.of(retryAfter.orElse(DEFAULT_WAIT)), null));
-        }
-        if (status >= 500 || status == 408) {
+        if (status >= 500 || status == 408 || status == 429) {
             return new Failure(new CrmUnavailableException(message, retryAfter, null));
         }
         if (status == 401) {
