@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -126,12 +127,24 @@ public final class EspoCrmClient {
      * @param skipDuplicateCheck send {@code X-Skip-Duplicate-Check: true} (only a repeat lead asks for it)
      */
     public Created create(String entityType, ObjectNode attributes, boolean skipDuplicateCheck) throws CrmException {
+        return create(entityType, attributes, skipDuplicateCheck, record -> true);
+    }
+
+    /**
+     * {@code POST entityType}; a 409 duplicate answers the first record the duplicate check found that is
+     * {@code same} as the one to create. When none is (EspoCRM also calls a namesake a duplicate), the
+     * record is created with {@code X-Skip-Duplicate-Check}.
+     */
+    public Created create(String entityType, ObjectNode attributes, boolean skipDuplicateCheck, Predicate<JsonNode> same)
+            throws CrmException {
         Answer answer = send("POST", entityType, url(entityType).build(), attributes, skipDuplicateCheck);
         if (answer.outcome() instanceof EspoCrmErrors.Duplicate duplicate) {
-            if (duplicate.existing().isEmpty()) {
-                throw new CrmRejectedException("EspoCRM POST " + entityType + " answered 409 duplicate without the duplicates");
+            Optional<JsonNode> existing = duplicate.existing().stream().filter(same).findFirst();
+            if (existing.isPresent()) {
+                return new Created(existing.get(), true);
             }
-            return new Created(duplicate.existing().get(0), true);
+            return new Created(expectSuccess("POST " + entityType,
+                send("POST", entityType, url(entityType).build(), attributes, true)), false);
         }
         return new Created(expectSuccess("POST " + entityType, answer), false);
     }

@@ -201,22 +201,25 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     }
 
     /**
-     * {@code POST Lead}; the duplicate check stays on (a 409 answers the existing lead, used instead of a
-     * second) unless the rules asked for a repeat lead of a known client ({@code X-Skip-Duplicate-Check}).
+     * {@code POST Lead}; the duplicate check stays on (a 409 answers the existing lead of the address,
+     * used instead of a second; a namesake of another address is not the client, so the lead is then
+     * created past the check) unless the rules asked for a repeat lead of a known client
+     * ({@code X-Skip-Duplicate-Check}).
      */
     @Override
     public ItemRef createLead(NewLead lead) throws CrmException {
         String[] names = EspoCrmFields.names(lead.name());
         ObjectNode attributes = client.object()
             .put("firstName", names[0])
-            .put("lastName", names[1])
+            .put("lastName", names[1].isEmpty() ? lead.email().localPart() : names[1])
             .put("emailAddress", lead.email().value())
             .put("source", EspoCrmFields.source(lead.source()))
             .put("status", lead.responsibleId().isPresent() ? "Assigned" : "New")
             .put("description", lead.title() + (lead.returnCustomer() ? "\n\nReturning customer." : ""))
             .put(CAPTURE_KEY, lead.originKey());
         lead.responsibleId().ifPresent(id -> attributes.put("assignedUserId", id));
-        return new ItemRef(ItemType.LEAD, created(LEAD, client.create(LEAD, attributes, lead.returnCustomer())));
+        return new ItemRef(ItemType.LEAD, created(LEAD, client.create(LEAD, attributes, lead.returnCustomer(),
+            existing -> EspoCrmFields.hasAddress(existing, lead.email()))));
     }
 
     /**
@@ -235,7 +238,8 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         contact.responsibleId().ifPresent(id -> attributes.put("assignedUserId", id));
         Optional<String> account = companyAccount(contact.email(), contact.responsibleId(), contact.originKey());
         account.ifPresent(id -> attributes.put("accountId", id));
-        return new ItemRef(ItemType.CONTACT, created(CONTACT, client.create(CONTACT, attributes, false)));
+        return new ItemRef(ItemType.CONTACT, created(CONTACT, client.create(CONTACT, attributes, false,
+            existing -> EspoCrmFields.hasAddress(existing, contact.email()))));
     }
 
     private Optional<String> companyAccount(EmailAddress email, Optional<String> responsibleId, String originKey) throws CrmException {

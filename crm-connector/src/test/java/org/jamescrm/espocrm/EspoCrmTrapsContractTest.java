@@ -122,6 +122,16 @@ class EspoCrmTrapsContractTest {
     }
 
     @Test
+    void aNamesakeOfAnotherAddressShouldNotBeTakenForTheClient() throws Exception {
+        String namesake = espo.emulator().add("Lead", Map.of("firstName", "Carol", "lastName", "Client", "emailAddress", "carol@other.example"));
+
+        ItemRef lead = connector().createLead(lead("Carol Client", CAROL, false, "<n@x>"));
+
+        assertThat(lead.id()).isNotEqualTo(namesake);
+        assertThat(espo.emulator().record("Lead", lead.id()).path("emailAddress").asText()).isEqualTo(CAROL.value());
+    }
+
+    @Test
     void onlyARepeatLeadShouldSkipTheDuplicateCheck() throws Exception {
         String first = connector().createLead(lead("Carol Client", CAROL, false, "<r1@x>")).id();
 
