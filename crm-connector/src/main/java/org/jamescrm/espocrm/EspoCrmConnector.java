@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +75,8 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     private final EspoCrmLookups lookups;
     private final ExecutorService plans;
     private final int parallelPlans;
+    /** For the capture keys of the last round's lookup: the e-mail EspoCRM fetched itself with that Message-ID, if any. */
+    private final Map<String, Optional<String>> fetchedByEspoCrm = new ConcurrentHashMap<>();
 
     public EspoCrmConnector(EspoCrmClient client, int requestsInFlight, Clock clock) {
         this.client = client;
@@ -127,7 +130,12 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     /** A round's lookups in list requests with {@code in} filters (about ten requests, whatever the round's size). */
     @Override
     public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
-        Map<String, String> activities = lookups.byCaptureKey(EMAIL, lookup.originKeys());
+        Map<String, String> activities = new LinkedHashMap<>();
+        Map<String, String> imported = new LinkedHashMap<>();
+        lookups.emailsByKey(lookup.originKeys(), activities, imported);
+        // what the round's writes need to know, so that they need not ask again: rounds run one at a time
+        fetchedByEspoCrm.clear();
+        lookup.originKeys().forEach(key -> fetchedByEspoCrm.put(key, Optional.ofNullable(imported.get(key))));
         Map<String, List<ItemRef>> created = new LinkedHashMap<>();
         for (ItemType type : List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.DEAL)) {
             lookups.byCaptureKey(EspoCrmFields.entity(type), lookup.originKeys())
@@ -330,10 +338,18 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         return created(EMAIL, created);
     }
 
-    /** The e-mail EspoCRM imported itself with the message's Message-ID, if any (one list request). */
+    /**
+     * The e-mail EspoCRM imported itself with the message's Message-ID, if any: as the round's lookup
+     * found it, else one list request.
+     */
     private Optional<String> importedByEspoCrm(NewEmailActivity activity) throws CrmException {
         if (activity.messageId().isEmpty()) {
             return Optional.empty();
+        }
+        Optional<String> looked = activity.messageId().equals(Optional.of(activity.originKey()))
+            ? fetchedByEspoCrm.remove(activity.originKey()) : null;
+        if (looked != null) {
+            return looked;
         }
         String messageId = activity.messageId().get();
         ArrayNode where = client.array().add(lookups.in("messageId", List.of(messageId.startsWith("<") ? messageId : "<" + messageId + ">")));

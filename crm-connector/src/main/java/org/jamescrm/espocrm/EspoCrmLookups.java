@@ -101,6 +101,29 @@ final class EspoCrmLookups {
     }
 
     /**
+     * The e-mails of these capture keys: each key's e-mail written by a capture ({@code cCaptureKey}) in
+     * {@code captured}, and the e-mail EspoCRM fetched itself with that Message-ID in {@code imported}, in
+     * one list request per {@value #IN_VALUES} keys.
+     */
+    void emailsByKey(Set<String> keys, Map<String, String> captured, Map<String, String> imported) throws CrmException {
+        List<String> all = List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += IN_VALUES) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_VALUES));
+            ArrayNode where = client.array();
+            where.addObject().put("type", "or").putArray("value").add(in(CAPTURE_KEY, chunk)).add(in("messageId", chunk));
+            for (JsonNode email : client.list(EMAIL, where, "id,messageId," + CAPTURE_KEY)) {
+                String id = email.path("id").asText();
+                String key = email.path(CAPTURE_KEY).asText("");
+                if (keys.contains(key)) {
+                    captured.putIfAbsent(key, id);
+                } else if (keys.contains(email.path("messageId").asText(""))) {
+                    imported.putIfAbsent(email.path("messageId").asText(), id);
+                }
+            }
+        }
+    }
+
+    /**
      * The items each Message-ID's e-mail is bound to: the items the capture recorded in
      * {@value EspoCrmFields#CAPTURE_ITEMS}, or the e-mail's parent for mail EspoCRM imported itself. The
      * Message-ID is EspoCRM's {@code messageId} (importEml, its own mailboxes) or the capture key.

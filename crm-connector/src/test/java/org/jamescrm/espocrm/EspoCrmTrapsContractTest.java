@@ -214,6 +214,23 @@ class EspoCrmTrapsContractTest {
     }
 
     @Test
+    void aRoundShouldFindTheMailEspoCrmFetchedInItsLookupAndBindItWithOneRequest() throws Exception {
+        String contact = espo.emulator().add("Contact", Map.of("lastName", "Carol", "emailAddress", CAROL.value()));
+        String imported = espo.emulator().add("Email", Map.of("name", "Quote", "from", CAROL.value(), "to", "alice@company.example",
+            "messageId", "<round@client.example>", "status", "Archived"));
+        EspoCrmConnector connector = connector();
+        connector.lookUp(new CrmLookup(Set.of("<round@client.example>"), Set.of(), Set.of(CAROL), Set.of(), Set.of()));
+        long before = espo.emulator().requestCount();
+
+        List<WriteResult> results = connector.write(List.of(new WritePlan("<round@client.example>", List.of(),
+            ContractActivity.incoming("<round@client.example>", new ItemRef(ItemType.CONTACT, contact)))));
+
+        assertThat(results).singleElement().isEqualTo(new WriteResult.Written(List.of(), imported));
+        assertThat(espo.emulator().requestCount() - before).as("PUT Email only").isEqualTo(1);
+        assertThat(espo.emulator().records("Email")).hasSize(1);
+    }
+
+    @Test
     void importEmlShouldAnswerTheEmailAlreadyImportedForTheSameMessageId() throws Exception {
         EspoCrmClient client = new EspoCrmClient(EspoCrmConfiguration.apiKey(espo.emulator().baseUrl().toString(), espo.emulator().apiKey()));
         String raw = "Message-ID: <eml@client.example>\r\nFrom: Carol <carol@client.example>\r\nTo: alice@company.example\r\n"
