@@ -155,17 +155,25 @@ public final class EspoCrmClient {
         return expectSuccess("PUT " + entityType, send("PUT", resource, url(entityType).addPathSegment(id).build(), attributes, false));
     }
 
+    /** What {@code POST Email/importEml} made of a message: its e-mail, or the one EspoCRM already held. */
+    public record Imported(Optional<String> emailId, boolean already) {
+    }
+
     /**
      * {@code POST Email/importEml} of an uploaded {@code ImportEml} attachment: the e-mail's id, or that
-     * of the e-mail EspoCRM already holds with the same Message-ID (an idempotent retry).
+     * of the e-mail EspoCRM already holds with the same Message-ID (an idempotent retry); empty when this
+     * EspoCRM has no importEml (before 8.4: 404).
      */
-    public Optional<String> importEml(String fileId) throws CrmException {
+    public Optional<Imported> importEml(String fileId) throws CrmException {
         ObjectNode body = mapper.createObjectNode().put("fileId", fileId);
         Answer answer = send("POST", "Email/importEml", url("Email").addPathSegment("importEml").build(), body, false);
         if (answer.outcome() instanceof EspoCrmErrors.AlreadyImported imported) {
-            return imported.emailId();
+            return Optional.of(new Imported(imported.emailId(), true));
         }
-        return Optional.of(expectSuccess("POST Email/importEml", answer).path("id").asText());
+        if (answer.status() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(new Imported(Optional.of(expectSuccess("POST Email/importEml", answer).path("id").asText()), false));
     }
 
     /** A fresh JSON object. */
@@ -179,7 +187,7 @@ public final class EspoCrmClient {
     }
 
     /** A success, or what EspoCRM's error answer means. */
-    private record Answer(JsonNode body, EspoCrmErrors.Outcome outcome) {
+    private record Answer(int status, JsonNode body, EspoCrmErrors.Outcome outcome) {
     }
 
     private static JsonNode expectSuccess(String operation, Answer answer) throws CrmException {
@@ -220,13 +228,13 @@ public final class EspoCrmClient {
             String text = responseBody == null ? "" : responseBody.string();
             if (response.isSuccessful()) {
                 try {
-                    return new Answer(text.isBlank() ? mapper.nullNode() : mapper.readTree(text), null);
+                    return new Answer(response.code(), text.isBlank() ? mapper.nullNode() : mapper.readTree(text), null);
                 } catch (IOException notJson) {
                     throw new CrmUnavailableException("EspoCRM " + operation + " answered " + response.code() + " with no JSON (a proxy's page?)",
                         Optional.empty(), null);
                 }
             }
-            return new Answer(null, EspoCrmErrors.classify(operation, response.code(),
+            return new Answer(response.code(), null, EspoCrmErrors.classify(operation, response.code(),
                 Optional.ofNullable(response.header("X-Status-Reason")).orElse(""), text, retryAfter(response.header("Retry-After"))));
         } catch (IOException e) {
             throw EspoCrmErrors.noAnswer(operation, e);

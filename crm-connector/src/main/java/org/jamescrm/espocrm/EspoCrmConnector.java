@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.jamescrm.mime.SafeHtml;
@@ -38,15 +39,17 @@ import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
 import org.jamescrm.spi.CrmRejectedException;
+import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.CrmUser;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
+import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.NewLead;
 import org.jamescrm.spi.OneByOneCrm;
-import org.jamescrm.spi.OneCallAtATime;
+import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
@@ -55,15 +58,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The EspoCRM connector. EspoCRM has no batch API: the one-by-one operations ({@link OneByOneCrm})
- * are its writes, carried out plan by plan with {@link OneCallAtATime}, several plans at once but never
- * more than {@code requestsInFlight} requests in flight; a round's lookups are list requests with
- * {@code in} filters over all its values ({@link EspoCrmLookups}).
+ * The EspoCRM connector. EspoCRM has no batch API: the one-by-one operations ({@link OneByOneCrm}) are
+ * its writes, plan by plan, several plans at once but never more than {@code requestsInFlight} requests
+ * in flight; a round's lookups are list requests with {@code in} filters over all its values
+ * ({@link EspoCrmLookups}).
  * <p>
  * Exactly once: every record written carries the capture key in the custom field {@code captureKey}
- * (the duplicate check's 409 answers the existing record instead of a second one). E-mails are archived
- * with {@code POST Email} and {@code status=Archived} (never {@code Sending}: EspoCRM would send them),
- * their parent the most specific item the rules chose (Opportunity, Lead, Contact, Account).
+ * (the duplicate check's 409 answers the existing record instead of a second one). A plan's e-mail is
+ * imported from the raw message with {@code importEml} when the plan carries it (EspoCRM keeps the real
+ * Message-ID and de-duplicates by it), then bound to the parent the rules chose; without the raw message,
+ * or on an EspoCRM older than 8.4, it is archived with {@code POST Email} and {@code status=Archived}
+ * (never {@code Sending}: EspoCRM would send it). Its parent is the most specific item bound
+ * (Opportunity, Lead, Contact, Account).
  */
 public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     /** Items as parents of an e-mail, the most specific first. */
@@ -77,6 +83,8 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     private final int parallelPlans;
     /** For the capture keys of the last round's lookup: the e-mail EspoCRM fetched itself with that Message-ID, if any. */
     private final Map<String, Optional<String>> fetchedByEspoCrm = new ConcurrentHashMap<>();
+    /** Set when EspoCRM answered importEml with 404 (older than 8.4). */
+    private volatile boolean importEmlMissing;
 
     public EspoCrmConnector(EspoCrmClient client, int requestsInFlight, Clock clock) {
         this.client = client;
@@ -153,13 +161,32 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     /** The plans of a round, several at once (each plan's writes in order); a failing plan fails alone. */
     @Override
     public List<WriteResult> write(List<WritePlan> round) {
-        OneCallAtATime oneByOne = new OneCallAtATime(this);
         if (round.size() == 1 || parallelPlans == 1) {
-            return oneByOne.write(round);
+            return round.stream().map(this::write).toList();
         }
         List<CompletableFuture<WriteResult>> results = round.stream()
-            .map(plan -> CompletableFuture.supplyAsync(() -> oneByOne.write(List.of(plan)).get(0), plans)).toList();
+            .map(plan -> CompletableFuture.supplyAsync(() -> write(plan), plans)).toList();
         return results.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** One plan: its items in order (a deal linked to the contact created before it), then its e-mail. */
+    private WriteResult write(WritePlan plan) {
+        try {
+            List<ItemRef> created = new ArrayList<>();
+            Optional<ItemRef> createdContact = Optional.empty();
+            for (NewItem item : plan.creations()) {
+                ItemRef ref = item instanceof NewLead lead ? createLead(lead)
+                    : item instanceof NewDeal deal ? createDeal(Plans.linkContact(deal, createdContact))
+                    : createContact((NewContact) item);
+                if (ref.type() == ItemType.CONTACT) {
+                    createdContact = Optional.of(ref);
+                }
+                created.add(ref);
+            }
+            return new WriteResult.Written(created, archive(Plans.bindCreated(plan.activity(), created), plan.rawMessage()));
+        } catch (CrmException e) {
+            return new WriteResult.Failed(e);
+        }
     }
 
     @Override
@@ -297,9 +324,63 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
      */
     @Override
     public String createEmailActivity(NewEmailActivity activity) throws CrmException {
+        return archive(activity, Optional.empty());
+    }
+
+    /**
+     * The e-mail of a capture, bound to the most specific item as its parent and to all in
+     * {@value EspoCrmFields#CAPTURE_ITEMS}: the e-mail EspoCRM already holds with the Message-ID (fetched
+     * by one of its mailboxes, or imported by an interrupted attempt), else the raw message through
+     * {@code importEml} (EspoCRM keeps the real Message-ID and de-duplicates by it), else {@code POST Email}.
+     */
+    private String archive(NewEmailActivity activity, Optional<Supplier<byte[]>> raw) throws CrmException {
         ItemRef parent = PARENTS.stream().flatMap(type -> activity.bindings().stream().filter(item -> item.type() == type)).findFirst()
             .orElseThrow(() -> new CrmRejectedException("the e-mail " + activity.originKey()
                 + " is bound to no CRM item; EspoCRM would archive it linked to nothing"));
+        ObjectNode binding = client.object()
+            .put("parentType", EspoCrmFields.entity(parent.type()))
+            .put("parentId", parent.id())
+            .put(CAPTURE_KEY, activity.originKey())
+            .put(CAPTURE_ITEMS, EspoCrmFields.truncate(
+                EspoCrmFields.captureItems(activity.direction() == ActivityDirection.OUTGOING, activity.bindings()), 255));
+        activity.responsibleId().ifPresent(id -> binding.put("assignedUserId", id));
+        Optional<String> held = importedByEspoCrm(activity);
+        if (held.isEmpty() && raw.isPresent() && activity.messageId().isPresent() && !importEmlMissing) {
+            held = importEml(raw.get().get(), activity.messageId().get());
+        }
+        if (held.isPresent()) {
+            return created(EMAIL, new EspoCrmClient.Created(client.update(EMAIL, held.get(), binding), false));
+        }
+        return post(activity, binding);
+    }
+
+    /** The e-mail {@code importEml} made of the message, or found with its Message-ID; empty when EspoCRM has no importEml. */
+    private Optional<String> importEml(byte[] raw, String messageId) throws CrmException {
+        ObjectNode file = client.object()
+            .put("name", "message.eml")
+            .put("type", "message/rfc822")
+            .put("role", "Attachment")
+            .put("relatedType", "ImportEml")
+            .put("field", "file")
+            .put("file", "data:message/rfc822;base64," + Base64.getEncoder().encodeToString(raw));
+        Optional<EspoCrmClient.Imported> imported = client.importEml(client.create("Attachment", file, false).id());
+        if (imported.isEmpty()) {
+            importEmlMissing = true; // an EspoCRM older than 8.4: POST Email from now on
+            return Optional.empty();
+        }
+        if (imported.get().emailId().isPresent()) {
+            return imported.get().emailId();
+        }
+        Optional<String> found = byMessageId(messageId);
+        if (found.isEmpty()) {
+            throw new CrmUnavailableException("EspoCRM says the message " + messageId + " is already imported but lists no e-mail of it",
+                Optional.empty(), null);
+        }
+        return found;
+    }
+
+    /** {@code POST Email} with {@code status=Archived}: the fallback without the raw message or importEml. */
+    private String post(NewEmailActivity activity, ObjectNode binding) throws CrmException {
         String subject = EspoCrmFields.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), EspoCrmFields.NAME_LENGTH);
         ObjectNode email = client.object()
             .put("name", subject)
@@ -309,24 +390,8 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
             .put("to", addresses(activity.to()))
             .put("cc", addresses(activity.cc()))
             .put("status", "Archived")
-            .put("dateSent", EspoCrmFields.dateTime(activity.sentAt().orElse(activity.receivedAt())))
-            .put("parentType", EspoCrmFields.entity(parent.type()))
-            .put("parentId", parent.id())
-            .put(CAPTURE_KEY, activity.originKey())
-            .put(CAPTURE_ITEMS, EspoCrmFields.truncate(
-                EspoCrmFields.captureItems(activity.direction() == ActivityDirection.OUTGOING, activity.bindings()), 255));
-        activity.responsibleId().ifPresent(id -> email.put("assignedUserId", id));
-        Optional<String> imported = importedByEspoCrm(activity);
-        if (imported.isPresent()) {
-            // EspoCRM fetched the message itself (a personal or group mailbox): bind that e-mail, never a second one
-            ObjectNode binding = client.object();
-            for (String attribute : List.of("parentType", "parentId", CAPTURE_KEY, CAPTURE_ITEMS, "assignedUserId")) {
-                if (email.has(attribute)) {
-                    binding.set(attribute, email.get(attribute));
-                }
-            }
-            return created(EMAIL, new EspoCrmClient.Created(client.update(EMAIL, imported.get(), binding), false));
-        }
+            .put("dateSent", EspoCrmFields.dateTime(activity.sentAt().orElse(activity.receivedAt())));
+        email.setAll(binding);
         body(email, activity);
         ArrayNode attachments = email.putArray("attachmentsIds");
         for (AttachmentInfo attachment : activity.attachments()) {
@@ -334,8 +399,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
                 attachments.add(upload(attachment));
             }
         }
-        EspoCrmClient.Created created = client.create(EMAIL, email, false);
-        return created(EMAIL, created);
+        return created(EMAIL, client.create(EMAIL, email, false));
     }
 
     /**
@@ -351,7 +415,10 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         if (looked != null) {
             return looked;
         }
-        String messageId = activity.messageId().get();
+        return byMessageId(activity.messageId().get());
+    }
+
+    private Optional<String> byMessageId(String messageId) throws CrmException {
         ArrayNode where = client.array().add(lookups.in("messageId", List.of(messageId.startsWith("<") ? messageId : "<" + messageId + ">")));
         return client.list(EMAIL, where, "id,messageId").stream().map(email -> email.path("id").asText()).findFirst();
     }

@@ -87,7 +87,7 @@ public final class EspoCrmErrors {
             return new Failure(new CrmRejectedException("EspoCRM " + operation + " answered 403: " + reason
                 + " EspoCRM blocks this server after too many failed logins: fix the API key, then wait for the block to expire"));
         }
-        if (status == 403 && reason.equals(FROM_NOT_ALLOWED)) {
+        if (status == 403 && (reason.equals(FROM_NOT_ALLOWED) || operation.endsWith("importEml"))) {
             return new Failure(new CrmRejectedException(message + " (the API user needs access to the Import scope to archive mail "
                 + "of any sender)"));
         }

@@ -105,6 +105,12 @@ class EspoCrmErrorsTest {
     }
 
     @Test
+    void importEmlRefusedShouldNameTheImportScope() {
+        assertThat(((EspoCrmErrors.Failure) EspoCrmErrors.classify("POST Email/importEml", 403, "No access to Import.", "",
+            Optional.empty())).exception()).isInstanceOf(CrmRejectedException.class).hasMessageContaining("Import scope");
+    }
+
+    @Test
     void aRateLimitShouldWaitAsTheProxySaysAndOtherwiseAsTheQueueDoes() {
         EspoCrmErrors.Outcome told = EspoCrmErrors.classify("GET Lead", 429, "", "", Optional.of(Duration.ofSeconds(7)));
         EspoCrmErrors.Outcome untold = EspoCrmErrors.classify("GET Lead", 503, "", "", Optional.empty());

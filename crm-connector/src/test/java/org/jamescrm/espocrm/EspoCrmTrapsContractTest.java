@@ -43,6 +43,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** One test per trap of espocrm-api.md, each against the strict emulator over HTTP. */
 class EspoCrmTrapsContractTest {
     static final EmailAddress CAROL = ContractActivity.CAROL;
+    static final String RAW = "Message-ID: <eml@client.example>\r\nFrom: Carol <carol@client.example>\r\nTo: alice@company.example\r\n"
+        + "Subject: Quote\r\nDate: Sun, 22 Nov 2026 07:15:00 +0000\r\n\r\nHello\r\n";
 
     @RegisterExtension
     static EspoCrmEmulatorExtension espo = new EspoCrmEmulatorExtension();
@@ -233,14 +235,48 @@ class EspoCrmTrapsContractTest {
     @Test
     void importEmlShouldAnswerTheEmailAlreadyImportedForTheSameMessageId() throws Exception {
         EspoCrmClient client = new EspoCrmClient(EspoCrmConfiguration.apiKey(espo.emulator().baseUrl().toString(), espo.emulator().apiKey()));
-        String raw = "Message-ID: <eml@client.example>\r\nFrom: Carol <carol@client.example>\r\nTo: alice@company.example\r\n"
-            + "Subject: Quote\r\nDate: Sun, 22 Nov 2026 07:15:00 +0000\r\n\r\nHello\r\n";
 
-        String first = client.importEml(upload(client, raw)).orElseThrow();
-        Optional<String> again = client.importEml(upload(client, raw));
+        String first = client.importEml(upload(client, RAW)).orElseThrow().emailId().orElseThrow();
+        EspoCrmClient.Imported again = client.importEml(upload(client, RAW)).orElseThrow();
 
-        assertThat(again).contains(first);
+        assertThat(again).isEqualTo(new EspoCrmClient.Imported(Optional.of(first), true));
         assertThat(espo.emulator().emailsWithMessageId("<eml@client.example>")).hasSize(1);
+    }
+
+    @Test
+    void aPlanWithTheRawMessageShouldBeImportedKeepingItsMessageIdThenBoundToTheParentTheRulesChose() throws Exception {
+        String contact = espo.emulator().add("Contact", Map.of("lastName", "Carol", "emailAddress", CAROL.value()));
+        String deal = espo.emulator().add("Opportunity", Map.of("name", "Chairs", "amount", 1, "closeDate", "2027-01-01",
+            "contactId", contact, "contactsIds", List.of(contact)));
+        WritePlan plan = new WritePlan("<eml@client.example>", List.of(), ContractActivity.incoming("<eml@client.example>",
+            new ItemRef(ItemType.DEAL, deal)), Optional.of(() -> RAW.getBytes(StandardCharsets.UTF_8)));
+
+        WriteResult first = connector().write(List.of(plan)).get(0);
+        WriteResult retried = connector().write(List.of(plan)).get(0);
+
+        assertThat(retried).as("409 already imported: the same e-mail").isEqualTo(first);
+        assertThat(espo.emulator().emailsWithMessageId("<eml@client.example>")).singleElement().satisfies(email -> {
+            assertThat(email.path("parentType").asText()).isEqualTo("Opportunity");
+            assertThat(email.path("parentId").asText()).isEqualTo(deal);
+            assertThat(email.path("cCaptureKey").asText()).isEqualTo("<eml@client.example>");
+        });
+        assertThat(espo.emulator().calls().all()).extracting(Call::operation).contains("POST Email/importEml").doesNotContain("POST Email");
+    }
+
+    @Test
+    void anEspoCrmWithoutImportEmlShouldGetTheMailByPostEmail() throws Exception {
+        try (EspoCrmEmulator site = EspoCrmEmulator.builder().importEml(false).start()) {
+            String contact = site.add("Contact", Map.of("lastName", "Carol", "emailAddress", CAROL.value()));
+            WritePlan plan = new WritePlan("<eml@client.example>", List.of(), ContractActivity.incoming("<eml@client.example>",
+                new ItemRef(ItemType.CONTACT, contact)), Optional.of(() -> RAW.getBytes(StandardCharsets.UTF_8)));
+
+            WriteResult result = connector(site).write(List.of(plan)).get(0);
+
+            assertThat(result).isInstanceOf(WriteResult.Written.class);
+            assertThat(site.emailsWithCaptureKey("<eml@client.example>")).singleElement()
+                .satisfies(email -> assertThat(email.path("messageId").asText()).startsWith("dummy:"));
+            site.violations().assertNone();
+        }
     }
 
     private static String upload(EspoCrmClient client, String raw) throws Exception {

@@ -26,7 +26,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 /**
  * The capture end to end on EspoCRM: a real James 3.8.1 server with the product installed and
  * {@code <connector>espocrm</connector>}, talking over HTTP to the strict EspoCRM emulator with an API
- * key. Every message is delivered whatever the CRM does; no test leaves a duplicate or a sent e-mail.
+ * key. Mail is imported from the raw message ({@code importEml}) and bound to the items the rules chose.
+ * Every message is delivered whatever the CRM does; no test leaves a duplicate or a sent e-mail.
  */
 class EspoCrmCaptureEndToEndTest {
     static final String ALICE = "alice@company.example";
@@ -69,8 +70,9 @@ class EspoCrmCaptureEndToEndTest {
 
     @Test
     void aNewClientsMailShouldBecomeALeadWithItsEmailArchivedOnceWhateverTheRetries() throws Exception {
-        // the first archive attempt fails after the lead was written: the retry finds the lead by its capture key
-        SITE.faults().nextMatching(1, FaultPlan.operation("POST Email"), Fault.status(503));
+        // the first attempt fails after the lead was written and the message imported, on binding the e-mail to the lead:
+        // the retry finds the lead by its capture key and the e-mail by its Message-ID
+        SITE.faults().nextMatching(1, FaultPlan.operation("PUT Email/{id}"), Fault.status(503));
         String message = message("Carol Client <carol@client.example>", ALICE, "<quote@client.example>", "", "Quote", "40 chairs?");
 
         mail.send("carol@client.example", List.of(ALICE), message);
@@ -89,12 +91,14 @@ class EspoCrmCaptureEndToEndTest {
             assertThat(email.path("parentId").asText()).isEqualTo(leads.get(0).path("id").asText());
             assertThat(email.path("status").asText()).isEqualTo("Archived");
             assertThat(email.path("from").asText()).isEqualTo("carol@client.example");
+            assertThat(email.path("messageId").asText()).as("imported: EspoCRM keeps the real Message-ID").isEqualTo("<quote@client.example>");
         });
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("40 chairs?"));
 
         mail.send("carol@client.example", List.of(ALICE), message);
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<quote@client.example>")).hasSize(2));
         assertThat(SITE.emailsWithCaptureKey("<quote@client.example>")).as("delivered twice, archived once").hasSize(1);
+        assertThat(SITE.emailsWithMessageId("<quote@client.example>")).hasSize(1);
     }
 
     @Test
