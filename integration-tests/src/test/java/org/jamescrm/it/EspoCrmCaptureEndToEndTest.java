@@ -38,11 +38,11 @@ class EspoCrmCaptureEndToEndTest {
     static final EspoCrmEmulator SITE = EspoCrmEmulator.builder().start();
 
     @RegisterExtension
-    static GreenMailExtension clientMailServer = new GreenMailExtension(new ServerSetup(3028, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+    static GreenMailExtension clientMailServer = new GreenMailExtension(new ServerSetup(3029, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
         .withPerMethodLifecycle(false);
 
     @RegisterExtension
-    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3028)
+    static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3029)
         .espocrm(SITE.baseUrl(), SITE.apiKey()).extension();
 
     static MailClient mail;
