@@ -22,7 +22,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -93,11 +95,14 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         this.parallelPlans = requestsInFlight;
         int pool = POOLS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
-        this.plans = Executors.newFixedThreadPool(requestsInFlight, runnable -> {
-            Thread thread = new Thread(runnable, "espocrm-plans-" + pool + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(requestsInFlight, requestsInFlight, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "espocrm-plans-" + pool + "-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        executor.allowCoreThreadTimeOut(true); // idle between rounds: no thread kept
+        this.plans = executor;
     }
 
     /** A connector allowing the client's configured requests in flight. */

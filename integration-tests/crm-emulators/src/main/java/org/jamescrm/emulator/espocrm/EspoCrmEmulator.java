@@ -59,6 +59,7 @@ public final class EspoCrmEmulator implements Emulator {
     private final ViolationLog violations;
     private final EspoData data;
     private final Api api;
+    private int failedLogins;
 
     /** How an emulator starts. */
     public static final class Builder {
@@ -247,8 +248,6 @@ public final class EspoCrmEmulator implements Emulator {
     public void close() {
         server.close();
     }
-
-    private int failedLogins;
 
     private synchronized boolean blocked() {
         return failedLogins >= settings.maxFailedLogins;
