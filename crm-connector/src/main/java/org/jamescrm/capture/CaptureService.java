@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jamescrm.mime.MessageParser;
+import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
 import org.jamescrm.model.MailParty;
@@ -28,6 +29,7 @@ import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.rules.CrmSnapshot;
 import org.jamescrm.rules.LinkingRules;
 import org.jamescrm.rules.ReasonCode;
+import org.jamescrm.settings.BodyMode;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.DistributionRule;
 import org.jamescrm.settings.MailboxSettings;
@@ -386,7 +388,10 @@ public final class CaptureService {
             }
             NewEmailActivity activity = composer.compose(capture.request.facts(), capture.request.classification(), existing,
                 decision.responsibleId(), capture.settings, capture.request.receivedAt(), clock.instant());
-            return new Planned(decision, existing, new WritePlan(key, creations, activity), reservations);
+            // the raw message only when the activity keeps all of it: a CRM importing it stores no more than the settings allow
+            boolean whole = capture.settings.body() == BodyMode.FULL && activity.attachments().stream().allMatch(AttachmentInfo::hasContent);
+            return new Planned(decision, existing, new WritePlan(key, creations, activity,
+                whole ? capture.request.rawMessage() : Optional.empty()), reservations);
         }
 
         private void write(Map<Integer, Planned> plans) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.MessageFacts;
@@ -36,6 +37,7 @@ public final class ManualSaveRequests {
         MessageFacts saved = attached.isPresent() ? parser.parse(new ByteArrayInputStream(attached.get())) : request.facts();
         Classification classification = classifier.classifyForwarded(ForwardedMessage.summary(saved, settings.captureAddress()),
             request.classification().mailbox().orElseThrow(), serverDomains, settings);
-        return new CaptureRequest(saved, classification, request.receivedAt());
+        return new CaptureRequest(saved, classification, request.receivedAt(),
+            attached.isPresent() ? Optional.<Supplier<byte[]>>of(attached::get) : request.rawMessage());
     }
 }

@@ -2,6 +2,8 @@ package org.jamescrm.spi;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The writes of one capture, in order: the items to create, then the e-mail activity. The
@@ -9,15 +11,26 @@ import java.util.Objects;
  * too, after them. A deal without a contact is linked to the contact created before it in the
  * same plan. Every creation and the activity carry the plan's origin key.
  *
- * @param originKey the capture key
- * @param creations the leads, contacts and deals to create, in order
- * @param activity  the e-mail activity, bound to the existing items
+ * @param originKey  the capture key
+ * @param creations  the leads, contacts and deals to create, in order
+ * @param activity   the e-mail activity, bound to the existing items
+ * @param rawMessage the message as received (RFC 822), for a CRM that imports messages itself (EspoCRM's
+ *                   {@code importEml}); given only when the activity keeps the whole message (body mode
+ *                   {@code full}, no attachment over the size limit), so that importing it stores no more
+ *                   than the settings allow. Connectors that write the activity's parts ignore it.
  */
-public record WritePlan(String originKey, List<NewItem> creations, NewEmailActivity activity) {
+public record WritePlan(String originKey, List<NewItem> creations, NewEmailActivity activity,
+                        Optional<Supplier<byte[]>> rawMessage) {
 
     public WritePlan {
         Objects.requireNonNull(originKey, "originKey");
         creations = List.copyOf(creations);
         Objects.requireNonNull(activity, "activity");
+        Objects.requireNonNull(rawMessage, "rawMessage");
+    }
+
+    /** A plan without the raw message. */
+    public WritePlan(String originKey, List<NewItem> creations, NewEmailActivity activity) {
+        this(originKey, creations, activity, Optional.empty());
     }
 }

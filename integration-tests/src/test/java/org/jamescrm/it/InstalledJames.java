@@ -81,6 +81,19 @@ final class InstalledJames {
             """.formatted(portal, webhookUser, webhookCode));
     }
 
+    /** Capture settings that select the EspoCRM connector on {@code site} with an API key, all else default. */
+    InstalledJames espocrm(java.net.URI site, String apiKey) {
+        return captureSettings("""
+            <crmcapture>
+              <connector>espocrm</connector>
+              <espocrm>
+                <url>%s</url>
+                <apiKey>%s</apiKey>
+              </espocrm>
+            </crmcapture>
+            """.formatted(site, apiKey));
+    }
+
     /**
      * Also puts {@code jar} in {@code extensions-jars/} beside the product's jar, as an administrator
      * adds a CRM connector: James loads the folder's jars in one class loader.

@@ -72,6 +72,21 @@ public final class MixedMail {
         }
     }
 
+    /** Seeds an EspoCRM site the same way: the employee, the known clients (Contact), their Opportunities and offers (Email). */
+    public void seed(org.jamescrm.emulator.espocrm.EspoCrmEmulator site) {
+        String alice = site.addUser("alice@" + DOMAIN, "Alice Adams");
+        for (int i = 0; i < knownClients; i++) {
+            String email = known(i);
+            String contact = site.add("Contact", Map.of("firstName", "Client", "lastName", "No " + i, "emailAddress", email,
+                "assignedUserId", alice));
+            String deal = site.add("Opportunity", Map.of("name", "Order " + i, "amount", 100, "closeDate", "2027-06-30",
+                "stage", "Prospecting", "contactId", contact, "contactsIds", List.of(contact), "assignedUserId", alice));
+            site.add("Email", Map.of("name", "Offer " + i, "from", "alice@" + DOMAIN, "to", email, "status", "Archived",
+                "parentType", "Opportunity", "parentId", deal, "assignedUserId", alice, "cCaptureKey", offerId(i),
+                "cCaptureItems", "outgoing Opportunity:" + deal + " Contact:" + contact));
+        }
+    }
+
     /** The kind of mail number {@code n}. */
     public static Kind kind(int n) {
         int slot = n % 7;

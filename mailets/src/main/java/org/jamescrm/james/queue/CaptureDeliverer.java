@@ -45,8 +45,10 @@ public class CaptureDeliverer {
         CaptureRequest asked;
         CaptureRequest saved;
         try {
-            MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw(mail)));
-            asked = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
+            byte[] raw = raw(mail);
+            MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw));
+            asked = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail),
+                java.util.Optional.of(() -> raw.clone()));
             saved = asked.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(asked) : asked;
         } catch (MessagingException | IOException e) {
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("the message cannot be read: " + e));
