@@ -62,7 +62,21 @@ public class CaptureSettingsSource implements AutoCloseable {
         this.file = file;
         this.parser = parser;
         this.clock = clock;
-        this.state = new AtomicReference<>(new State(parser.parse(file), modified(file), clock.instant(), Optional.empty()));
+        this.state = new AtomicReference<>(new State(initial(parser, file), modified(file), clock.instant(), Optional.empty()));
+    }
+
+    /**
+     * The settings James starts with. An invalid file stops the start; its message is logged first, as
+     * one ERROR line, so that it is the first thing the administrator reads rather than a line inside
+     * the long stack trace James prints after "Fatal error while starting James".
+     */
+    private static CaptureSettings initial(SettingsParser parser, Path file) {
+        try {
+            return parser.parse(file);
+        } catch (InvalidSettingsException e) {
+            LOGGER.error("James cannot start with these capture settings: {}", e.getMessage());
+            throw e;
+        }
     }
 
     private static Path locate(FileSystem fileSystem) {
