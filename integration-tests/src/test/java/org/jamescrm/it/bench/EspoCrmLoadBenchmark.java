@@ -119,7 +119,7 @@ public final class EspoCrmLoadBenchmark {
             row("leads created / new clients in the mix", site.records("Lead").size() + " / " + newClients);
             row("emulator violations", String.valueOf(site.violations().all().size()));
             if (System.getProperty("bench.trace") != null) {
-                calls.forEach(call -> System.out.println(call.arrivedAt() + " " + call.httpMethod() + " " + call.operation() + " "
+                calls.forEach(call -> System.out.println(call.arrivedAt() + " " + call.httpMethod() + " " + call.path() + " "
                     + call.duration().toMillis() + " ms"));
             }
             result.decisions().stream().filter(decision -> decision != null && !decision.captured()).limit(5)
