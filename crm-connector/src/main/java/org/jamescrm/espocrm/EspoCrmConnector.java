@@ -142,9 +142,10 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     }
 
     /**
-     * A round's lookups in list requests with {@code in} filters (about ten requests, whatever the round's
-     * size). The lookups that do not depend on one another run at once, up to {@code requestsInFlight}
-     * (EspoCRM answers each after its own latency, and a round's writes wait for its lookups).
+     * A round's lookups in list requests with {@code in} filters of up to 100 values (about ten requests for
+     * a small round, about twenty for 300 mails). The lookups that do not depend on one another run at
+     * once, up to {@code requestsInFlight} (EspoCRM answers each after its own latency, and a round's
+     * writes wait for its lookups).
      */
     @Override
     public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
