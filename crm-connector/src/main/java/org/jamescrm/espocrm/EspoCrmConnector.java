@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -140,27 +141,96 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         }
     }
 
-    /** A round's lookups in list requests with {@code in} filters (about ten requests, whatever the round's size). */
+    /**
+     * A round's lookups in list requests with {@code in} filters of up to 100 values (about ten requests for
+     * a small round, about twenty for 300 mails). The lookups that do not depend on one another run at
+     * once, up to {@code requestsInFlight} (EspoCRM answers each after its own latency, and a round's
+     * writes wait for its lookups).
+     */
     @Override
     public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
         Map<String, String> activities = new LinkedHashMap<>();
         Map<String, String> imported = new LinkedHashMap<>();
-        lookups.emailsByKey(lookup.originKeys(), activities, imported);
+        Set<EmailAddress> employees = new LinkedHashSet<>(lookup.employees());
+        employees.addAll(lookup.openItemsOf());
+        CompletableFuture<Void> emails = async(() -> {
+            lookups.emailsByKey(lookup.originKeys(), activities, imported);
+            return null;
+        });
+        List<ItemType> createdTypes = List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.DEAL);
+        List<CompletableFuture<Map<String, String>>> createdByType = createdTypes.stream()
+            .map(type -> async(() -> lookups.byCaptureKey(EspoCrmFields.entity(type), lookup.originKeys()))).toList();
+        CompletableFuture<Map<EmailAddress, CrmUser>> users = async(() -> lookups.users(employees));
+        CompletableFuture<List<JsonNode>> contacts = async(() -> lookups.contactsOf(lookup.clients()));
+        CompletableFuture<List<JsonNode>> leads = async(() -> lookups.leadsOf(lookup.clients()));
+        CompletableFuture<List<JsonNode>> accounts = async(() -> lookups.accountsOf(lookup.clients()));
+        CompletableFuture<Map<String, List<ItemRef>>> threads = async(() -> lookups.threadItems(lookup.threadMessageIds()));
+        List<CompletableFuture<?>> all = new ArrayList<>(List.of(emails, users, contacts, leads, accounts, threads));
+        all.addAll(createdByType);
+        try {
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException failed) {
+            // every part has ended: no request of this round is left in flight; the first failure is the round's
+        }
+        for (CompletableFuture<?> part : all) {
+            join(part);
+        }
         // what the round's writes need to know, so that they need not ask again: rounds run one at a time
         fetchedByEspoCrm.clear();
         lookup.originKeys().forEach(key -> fetchedByEspoCrm.put(key, Optional.ofNullable(imported.get(key))));
         Map<String, List<ItemRef>> created = new LinkedHashMap<>();
-        for (ItemType type : List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.DEAL)) {
-            lookups.byCaptureKey(EspoCrmFields.entity(type), lookup.originKeys())
-                .forEach((key, id) -> created.computeIfAbsent(key, unused -> new ArrayList<>()).add(new ItemRef(type, id)));
+        for (int i = 0; i < createdTypes.size(); i++) {
+            ItemType type = createdTypes.get(i);
+            join(createdByType.get(i)).forEach((key, id) -> created.computeIfAbsent(key, unused -> new ArrayList<>()).add(new ItemRef(type, id)));
         }
-        Set<EmailAddress> employees = new LinkedHashSet<>(lookup.employees());
-        employees.addAll(lookup.openItemsOf());
-        Map<EmailAddress, CrmUser> users = lookups.users(employees);
-        Set<String> counted = lookup.openItemsOf().stream().map(users::get).filter(user -> user != null).map(CrmUser::id)
+        Map<EmailAddress, CrmUser> usersFound = join(users);
+        Set<String> counted = lookup.openItemsOf().stream().map(usersFound::get).filter(user -> user != null).map(CrmUser::id)
             .collect(Collectors.toCollection(LinkedHashSet::new));
-        return new CrmLookupResult(activities, created, lookups.clients(lookup.clients()), lookups.threadItems(lookup.threadMessageIds()),
-            users, lookups.openItems(counted));
+        // the second step: the Opportunities of the clients found, and the open items of the users found
+        CompletableFuture<Map<String, Integer>> openItems = async(() -> lookups.openItems(counted));
+        Map<EmailAddress, ClientRecord> clients;
+        try {
+            clients = lookups.clients(lookup.clients(), join(contacts), join(leads), join(accounts));
+        } finally {
+            try {
+                openItems.join();
+            } catch (CompletionException ignored) {
+                // answered below
+            }
+        }
+        return new CrmLookupResult(activities, created, clients, join(threads), usersFound, join(openItems));
+    }
+
+    /** A lookup that may fail with the CRM's answer. */
+    private interface Lookup<T> {
+        T get() throws CrmException;
+    }
+
+    private <T> CompletableFuture<T> async(Lookup<T> lookup) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return lookup.get();
+            } catch (CrmException e) {
+                throw new CompletionException(e);
+            }
+        }, plans);
+    }
+
+    private static <T> T join(CompletableFuture<T> part) throws CrmException {
+        try {
+            return part.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CrmException crm) {
+                throw crm;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** The plans of a round, several at once (each plan's writes in order); a failing plan fails alone. */

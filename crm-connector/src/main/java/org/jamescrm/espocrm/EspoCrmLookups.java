@@ -162,16 +162,44 @@ final class EspoCrmLookups {
 
     /** What EspoCRM knows of each address: Contacts, their Accounts and Accounts by address, Leads, Opportunities. */
     Map<EmailAddress, ClientRecord> clients(Set<EmailAddress> emails) throws CrmException {
+        if (emails.isEmpty()) {
+            return new LinkedHashMap<>();
+        }
+        return clients(emails, contactsOf(emails), leadsOf(emails), accountsOf(emails));
+    }
+
+    /** The Contacts of these addresses (the first step of {@link #clients}, independent of the others). */
+    List<JsonNode> contactsOf(Set<EmailAddress> emails) throws CrmException {
+        return emails.isEmpty() ? List.of() : listIn(CONTACT, "emailAddress", addresses(emails), PERSON + ",accountId");
+    }
+
+    /** The Leads of these addresses (the first step of {@link #clients}, independent of the others). */
+    List<JsonNode> leadsOf(Set<EmailAddress> emails) throws CrmException {
+        return emails.isEmpty() ? List.of() : listIn(LEAD, "emailAddress", addresses(emails), PERSON + ",status,modifiedAt");
+    }
+
+    /** The Accounts of these addresses (the first step of {@link #clients}, independent of the others). */
+    List<JsonNode> accountsOf(Set<EmailAddress> emails) throws CrmException {
+        return emails.isEmpty() ? List.of() : listIn(ACCOUNT, "emailAddress", addresses(emails), PERSON);
+    }
+
+    private static List<String> addresses(Set<EmailAddress> emails) {
+        return emails.stream().map(EmailAddress::value).toList();
+    }
+
+    /**
+     * What EspoCRM knows of each address, from the Contacts, Leads and Accounts of these addresses already
+     * read: the Accounts of the Contacts not among them, and the Opportunities, are read here.
+     */
+    Map<EmailAddress, ClientRecord> clients(Set<EmailAddress> emails, List<JsonNode> contacts, List<JsonNode> leads,
+                                            List<JsonNode> accountsByAddress) throws CrmException {
         Map<EmailAddress, ClientRecord> records = new LinkedHashMap<>();
         if (emails.isEmpty()) {
             return records;
         }
-        List<String> addresses = emails.stream().map(EmailAddress::value).toList();
-        List<JsonNode> contacts = listIn(CONTACT, "emailAddress", addresses, PERSON + ",accountId");
-        List<JsonNode> leads = listIn(LEAD, "emailAddress", addresses, PERSON + ",status,modifiedAt");
         Set<String> contactAccounts = new LinkedHashSet<>();
         contacts.stream().map(contact -> contact.path("accountId").asText("")).filter(id -> !id.isEmpty()).forEach(contactAccounts::add);
-        List<JsonNode> accounts = new ArrayList<>(listIn(ACCOUNT, "emailAddress", addresses, PERSON));
+        List<JsonNode> accounts = new ArrayList<>(accountsByAddress);
         Set<String> missing = new LinkedHashSet<>(contactAccounts);
         accounts.forEach(account -> missing.remove(account.path("id").asText()));
         if (!missing.isEmpty()) {

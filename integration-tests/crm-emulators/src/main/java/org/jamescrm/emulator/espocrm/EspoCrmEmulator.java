@@ -73,6 +73,7 @@ public final class EspoCrmEmulator implements Emulator {
         private int proxyLimitCount;
         private Duration proxyLimitWindow;
         private Clock clock = Clock.systemUTC();
+        private Duration latency = Duration.ZERO;
 
         private Builder() {
         }
@@ -117,6 +118,19 @@ public final class EspoCrmEmulator implements Emulator {
         public Builder proxyRateLimit(int limit, Duration window) {
             this.proxyLimitCount = limit;
             this.proxyLimitWindow = window;
+            return this;
+        }
+
+        /**
+         * A constant delay of real time before every answer (default none), as of a site across a network
+         * and its PHP start-up: each request holds its connection that long, so a client's requests in
+         * flight, not the emulator, bound its throughput. Programmed faults still apply (a latency fault adds to it).
+         */
+        public Builder latency(Duration latency) {
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative, got " + latency);
+            }
+            this.latency = latency;
             return this;
         }
 
@@ -257,6 +271,17 @@ public final class EspoCrmEmulator implements Emulator {
         failedLogins++;
     }
 
+    private static void delay(Duration latency) {
+        if (latency.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(latency.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The HMAC of {@code METHOD /path} keyed with the secret key, lower-case hex. */
     static String hmac(String secretKey, String string) {
         try {
@@ -297,6 +322,7 @@ public final class EspoCrmEmulator implements Emulator {
 
         @Override
         public Reply answer(EmulatorRequest request) {
+            delay(settings.latency);
             if (settings.proxyLimit.isPresent() && !settings.proxyLimit.get().tryAcquire()) {
                 return Reply.text(429, "text/html", "<html><body><h1>429 Too Many Requests</h1></body></html>")
                     .withHeader("Retry-After", "1");

@@ -267,4 +267,18 @@ class EspoCrmEmulatorTest {
             assertThat(statuses).containsExactly(200, 200, 429);
         }
     }
+
+    @Test
+    void aConstantLatencyShouldDelayEveryAnswer() throws Exception {
+        try (EspoCrmEmulator site = EspoCrmEmulator.builder().latency(Duration.ofMillis(60)).start()) {
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                Answer answer = send(site, "GET", "App/user", null, "X-Api-Key", site.apiKey());
+
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(60));
+            }
+            assertThat(site.calls().all()).allSatisfy(call -> assertThat(call.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(60)));
+        }
+    }
 }
