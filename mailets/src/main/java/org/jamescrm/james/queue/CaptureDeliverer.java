@@ -1,7 +1,15 @@
 package org.jamescrm.james.queue;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -15,6 +23,9 @@ import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.rules.Direction;
 import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.rules.Classification;
+import org.jamescrm.settings.BodyMode;
+import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.slf4j.Logger;
@@ -23,12 +34,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts one capture attempt for a mail of the capture queue: parses the message and hands it to
  * the next capture round. Never fails: every failure becomes an outcome the consumer acts on.
+ *
+ * <p>The message streams from the mail into the parser, read once: a small one through one buffer,
+ * a large one through a temporary file, never as several copies in the heap; the parser keeps no
+ * attachment over the mailbox's limit.
  */
 public class CaptureDeliverer {
     private static final Logger LOGGER = LoggerFactory.getLogger(CaptureDeliverer.class);
 
     private final CaptureRounds rounds;
     private final ManualSaves manualSaves;
+    /** Messages larger than this go to the parser through a temporary file, not the heap. */
+    static final long SPILL_BYTES = 1024 * 1024;
+
     private final MessageParser parser = new MessageParser();
 
     /**
@@ -45,8 +63,12 @@ public class CaptureDeliverer {
         CaptureRequest asked;
         CaptureRequest saved;
         try {
-            MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw(mail)));
-            asked = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail));
+            Classification classification = CaptureAttributes.classification(mail);
+            MessageFacts facts;
+            try (InputStream content = content(mail)) {
+                facts = parser.parse(content, attachmentBytesKept(classification));
+            }
+            asked = new CaptureRequest(facts, classification, CaptureAttributes.receivedAt(mail));
             saved = asked.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(asked) : asked;
         } catch (MessagingException | IOException e) {
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("the message cannot be read: " + e));
@@ -85,9 +107,46 @@ public class CaptureDeliverer {
         return new CaptureOutcome.Rejected("unexpected error: " + cause);
     }
 
-    private static byte[] raw(Mail mail) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        mail.getMessage().writeTo(out);
-        return out.toByteArray();
+    /**
+     * The most bytes of an attachment the capture can store for the mailbox: its limit with the
+     * {@code full} body mode, none with the others. A manual forward keeps all: the message attached
+     * to it is parsed again and saved by its own mailbox's settings.
+     */
+    private long attachmentBytesKept(Classification classification) {
+        if (classification.direction() == Direction.MANUAL_FORWARD || classification.mailbox().isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        MailboxSettings settings = manualSaves.settings().forMailbox(classification.mailbox().get());
+        settings = classification.manualSave() ? settings.forManualSave() : settings;
+        return settings.body() == BodyMode.FULL ? settings.attachmentLimitBytes() : 0;
+    }
+
+    /** The whole message, as it would be written out, to be read once. */
+    private static InputStream content(Mail mail) throws MessagingException, IOException {
+        long size = mail.getMessageSize();
+        if (size <= SPILL_BYTES) {
+            Buffer buffer = new Buffer((int) Math.max(size, 256));
+            mail.getMessage().writeTo(buffer);
+            return buffer.contents();
+        }
+        Path file = Files.createTempFile("crm-capture-", ".eml");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            mail.getMessage().writeTo(out);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return new BufferedInputStream(Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE));
+    }
+
+    /** A buffer read back without copying it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        InputStream contents() {
+            return new ByteArrayInputStream(buf, 0, count);
+        }
     }
 }
