@@ -138,15 +138,19 @@ public class CaptureToCrm extends GenericMailet {
         });
     }
 
+    /**
+     * Hands the mail with its capture attributes to the capture queue, which keeps its own copy (a
+     * clone, or what it serialized): the mail carries the attributes only while it is handed over,
+     * and no copy of it is made here.
+     */
     private void enqueue(Mail mail, Classification classification) throws MessagingException {
-        Mail capture = mail.duplicate();
+        CaptureAttributes.Previous previous = CaptureAttributes.write(mail, classification, clock.instant());
         try {
-            CaptureAttributes.write(capture, classification, clock.instant());
-            queue.enQueue(capture);
+            queue.enQueue(mail);
         } catch (MailQueue.MailQueueException e) {
-            parker.park(capture, "the capture queue refused the mail: " + e.getMessage());
+            parker.park(mail, "the capture queue refused the mail: " + e.getMessage());
         } finally {
-            LifecycleUtil.dispose(capture);
+            previous.restore(mail);
         }
     }
 
