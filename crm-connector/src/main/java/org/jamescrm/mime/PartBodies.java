@@ -1,6 +1,8 @@
 package org.jamescrm.mime;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -8,8 +10,8 @@ import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 import org.apache.james.mime4j.MimeException;
@@ -30,14 +32,17 @@ import org.apache.james.mime4j.stream.RawField;
  * How the parser keeps the bodies of a message's parts while mime4j streams it: the text of parts
  * that may be the message's text or HTML body is kept whole; the content of any other part (an
  * attachment) is kept only up to the attachment limit. A part over the limit is counted as it
- * streams by and never held: it becomes a {@link Counted} body that knows its size only. A part
- * within it is read once into the array the attachment keeps ({@link Kept}).
+ * streams by and never held (at most {@link #SPILL} bytes of it are in memory at a time, the rest in
+ * a temporary file until it passes the limit): it becomes a {@link Counted} body that knows its size
+ * only. A part within it is read once into the array the attachment keeps ({@link Kept}).
  *
  * <p>mime4j hands a body to the factory without its header; the descriptor builder, which sees
  * each part's fields just before its body, tells the factory whether the part is an attachment.
  */
 final class PartBodies implements BodyFactory {
     private static final int CHUNK = 8192;
+    /** The most bytes of a part held in memory while it is read; the rest waits in a temporary file. */
+    static final int SPILL = 1024 * 1024;
 
     private final long limit;
     private final BasicBodyFactory texts = new BasicBodyFactory(true);
@@ -72,39 +77,51 @@ final class PartBodies implements BodyFactory {
         return content.bytes == null ? new CountedText(content.size, mimeCharset) : new KeptText(content.bytes, mimeCharset);
     }
 
-    /** Reads a part's content: the bytes when within the limit, else only their number. */
+    /**
+     * Reads a part's content: the bytes when within the limit, else only their number. The first
+     * {@link #SPILL} bytes are held in memory, the rest goes to a temporary file until the part ends
+     * or passes the limit: a part over the limit never has more than that in the heap, and one within
+     * it is read into its array once, at its end.
+     */
     private Content read(InputStream in) throws IOException {
-        List<byte[]> chunks = new ArrayList<>();
+        ByteArrayOutputStream head = new ByteArrayOutputStream((int) Math.min(CHUNK, Math.max(1, limit)));
+        byte[] chunk = new byte[CHUNK];
         long size = 0;
-        byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, limit))];
-        int filled = 0;
-        int read;
-        while ((read = in.read(chunk, filled, chunk.length - filled)) != -1) {
-            size += read;
-            if (size > limit) {
-                chunks = null; // over the limit: from here on counted, never kept
-                filled = 0;
-                size += in.transferTo(OutputStream.nullOutputStream());
-                break;
+        Path spilled = null;
+        OutputStream tail = null;
+        try {
+            int read;
+            while ((read = in.read(chunk)) != -1) {
+                size += read;
+                if (size > limit) {
+                    return new Content(null, size + in.transferTo(OutputStream.nullOutputStream())); // counted, never kept
+                }
+                if (tail == null && size > SPILL) {
+                    spilled = Files.createTempFile("crm-capture-part-", ".bin");
+                    tail = new BufferedOutputStream(Files.newOutputStream(spilled));
+                }
+                (tail == null ? head : tail).write(chunk, 0, read);
             }
-            filled += read;
-            if (filled == chunk.length) {
-                chunks.add(chunk);
-                chunk = new byte[(int) Math.min(CHUNK, Math.max(1, limit - size))];
-                filled = 0;
+            if (tail == null) {
+                return new Content(head.toByteArray(), size);
+            }
+            tail.close();
+            tail = null;
+            byte[] bytes = new byte[(int) size];
+            int headSize = head.size();
+            System.arraycopy(head.toByteArray(), 0, bytes, 0, headSize);
+            try (InputStream rest = Files.newInputStream(spilled)) {
+                rest.readNBytes(bytes, headSize, bytes.length - headSize);
+            }
+            return new Content(bytes, size);
+        } finally {
+            if (tail != null) {
+                tail.close();
+            }
+            if (spilled != null) {
+                Files.deleteIfExists(spilled);
             }
         }
-        if (chunks == null) {
-            return new Content(null, size);
-        }
-        byte[] bytes = new byte[(int) size];
-        int at = 0;
-        for (byte[] full : chunks) {
-            System.arraycopy(full, 0, bytes, at, full.length);
-            at += full.length;
-        }
-        System.arraycopy(chunk, 0, bytes, at, filled);
-        return new Content(bytes, size);
     }
 
     private record Content(byte[] bytes, long size) {

@@ -123,7 +123,8 @@ public class CaptureDeliverer {
 
     /** The whole message, as it would be written out, to be read once. */
     private static InputStream content(Mail mail) throws MessagingException, IOException {
-        long size = mail.getMessageSize();
+        // the mail's size and its content's, whichever is known: a mail may not know its own size
+        long size = Math.max(mail.getMessageSize(), mail.getMessage().getSize());
         if (size <= SPILL_BYTES) {
             Buffer buffer = new Buffer((int) Math.max(size, 256));
             mail.getMessage().writeTo(buffer);
