@@ -50,9 +50,9 @@ import org.jamescrm.james.mail.ManualSaveReplies;
  * <li>{@code roundSize} (optional, default 300): the most captures looked up in the CRM and written
  * together. One CRM lookup and a few batched writes serve a whole round (Bitrix24 allows 2 requests a
  * second, 50 commands each).</li>
- * <li>{@code roundWait} (optional, default 3 seconds): while the server is busy, the longest a capture
- * waits for others to share its round; on a quiet server (no round within that time) a capture
- * starts its round at once.</li>
+ * <li>{@code roundWait} (optional, default 3 seconds): when the CRM's request budget is what limits,
+ * the longest a capture waits for others to share its round; a round starts at once whenever the
+ * connector says waiting saves nothing (always with the in-memory CRM).</li>
  * </ul>
  * <pre>{@code
  * <mailet match="All" class="org.jamescrm.james.CaptureToCrm">

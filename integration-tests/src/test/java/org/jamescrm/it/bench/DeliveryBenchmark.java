@@ -195,7 +195,8 @@ public final class DeliveryBenchmark {
                         check(smtp, SMTPReply.isPositiveCompletion(smtp.helo("client.example")), "HELO");
                         int n;
                         while ((n = next.getAndIncrement()) < count) {
-                            String sender = "client" + (n % 50) + "@client" + (n % 50) + ".example";
+                            // a client of its own per mail: the capture's flood guard parks many mails of one client
+                            String sender = run + "-client" + n + "@client" + (n % 50) + ".example";
                             check(smtp, smtp.setSender(sender), "MAIL FROM");
                             check(smtp, smtp.addRecipient("alice@company.example"), "RCPT TO");
                             try (Writer data = smtp.sendMessageData()) {
