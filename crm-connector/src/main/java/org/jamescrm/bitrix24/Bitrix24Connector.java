@@ -336,12 +336,15 @@ public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
     public Duration budgetWait(int captures, int arriving, Duration roundWait) {
         int requests = roundRequests(captures);
         Duration free = client.untilFree(requests, roundWait);
-        return free.isZero() ? free : min(free, client.untilAffordable(requests + arriving * roundRequests(1), roundWait));
+        return free.isZero() ? free : min(free, client.untilAffordable(requests + arriving * LONE_CAPTURE_REQUESTS, roundWait));
     }
 
     private static Duration min(Duration one, Duration other) {
         return one.compareTo(other) <= 0 ? one : other;
     }
+
+    /** What a round of one capture usually costs: two lookups and one write. */
+    static final int LONE_CAPTURE_REQUESTS = 3;
 
     /** The most requests a round of {@code captures} makes (lookups, then write steps). */
     static int roundRequests(int captures) {

@@ -143,13 +143,22 @@ public final class CaptureRounds implements AutoCloseable {
         }
     }
 
-    /** The captures handed over within the last {@code roundWait}; called holding the lock. */
+    /**
+     * How many captures are likely to be handed over within the next {@code roundWait}: as many as
+     * within the last, at the pace they came (over one second at least: a first capture is no
+     * burst); called holding the lock.
+     */
     private int arrivedWithinRoundWait() {
-        long since = System.nanoTime() - roundWait.toNanos();
-        while (!handedOver.isEmpty() && handedOver.peekFirst() - since < 0) {
+        long now = System.nanoTime();
+        long window = roundWait.toNanos();
+        while (!handedOver.isEmpty() && handedOver.peekFirst() - (now - window) < 0) {
             handedOver.pollFirst();
         }
-        return Math.max(handedOver.size(), waiting.size());
+        if (handedOver.isEmpty()) {
+            return waiting.size();
+        }
+        long span = Math.max(now - handedOver.peekFirst(), Math.min(window, TimeUnit.SECONDS.toNanos(1)));
+        return (int) Math.max(waiting.size(), Math.ceil(handedOver.size() * (double) window / Math.max(1, span)));
     }
 
     /** Stops after the running round; captures still waiting fail as unavailable, for the queue to retry. */

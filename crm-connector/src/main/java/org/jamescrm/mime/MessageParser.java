@@ -282,6 +282,9 @@ public final class MessageParser {
 
     private static String read(TextBody body, String declaredCharset) throws IOException {
         Charset charset = charset(declaredCharset);
+        if (body instanceof PartBodies.Kept kept) {
+            return new String(kept.bytes(), charset); // decoded from what the parser keeps, not copied first
+        }
         try (InputStream in = body.getInputStream()) {
             return new String(in.readAllBytes(), charset);
         }

@@ -20,7 +20,6 @@ import org.apache.james.mime4j.dom.BinaryBody;
 import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.dom.TextBody;
 import org.apache.james.mime4j.field.LenientFieldParser;
-import org.apache.james.mime4j.message.BasicBodyFactory;
 import org.apache.james.mime4j.message.BodyFactory;
 import org.apache.james.mime4j.message.DefaultBodyDescriptorBuilder;
 import org.apache.james.mime4j.stream.BodyDescriptor;
@@ -45,7 +44,6 @@ final class PartBodies implements BodyFactory {
     static final int SPILL = 1024 * 1024;
 
     private final long limit;
-    private final BasicBodyFactory texts = new BasicBodyFactory(true);
     /** Whether the part whose body comes next is an attachment, as its fields say. */
     private boolean attachment;
 
@@ -71,7 +69,7 @@ final class PartBodies implements BodyFactory {
     @Override
     public TextBody textBody(InputStream in, String mimeCharset) throws IOException {
         if (!attachment) {
-            return texts.textBody(in, mimeCharset); // may be the text or HTML body: kept whole
+            return new KeptText(in.readAllBytes(), mimeCharset); // may be the text or HTML body: kept whole
         }
         Content content = read(in);
         return content.bytes == null ? new CountedText(content.size, mimeCharset) : new KeptText(content.bytes, mimeCharset);

@@ -46,8 +46,8 @@ public interface CrmConnector {
      * to the CRM.
      *
      * @param captures  the captures the round would hold now
-     * @param arriving  the captures handed over within the last {@code roundWait}, the round's
-     *                  included: how many more are likely to come within the next
+     * @param arriving  how many captures are likely to be handed over within the next
+     *                  {@code roundWait}, judged by the pace of the recent ones
      * @param roundWait the longest the oldest of them may wait
      */
     default Duration budgetWait(int captures, int arriving, Duration roundWait) {

@@ -126,7 +126,7 @@ public class CaptureDeliverer {
         // the mail's size and its content's, whichever is known: a mail may not know its own size
         long size = Math.max(mail.getMessageSize(), mail.getMessage().getSize());
         if (size <= SPILL_BYTES) {
-            Buffer buffer = new Buffer((int) Math.max(size, 256));
+            Buffer buffer = new Buffer((int) (size + size / 8 + 1024)); // room for what the size leaves out, so it seldom grows
             mail.getMessage().writeTo(buffer);
             return buffer.contents();
         }
