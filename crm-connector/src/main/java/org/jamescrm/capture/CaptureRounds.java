@@ -66,6 +66,7 @@ public final class CaptureRounds implements AutoCloseable {
             } else {
                 waiting.addLast(submitted);
                 handedOver.addLast(submitted.handedOverAt());
+                forgetHandOversBefore(submitted.handedOverAt() - roundWait.toNanos());
                 waiting.notifyAll();
             }
         }
@@ -118,7 +119,7 @@ public final class CaptureRounds implements AutoCloseable {
                     if (waiting.size() >= maxRoundSize || left <= 0) {
                         break;
                     }
-                    long budget = service.budgetWait(waiting.size(), arrivedWithinRoundWait(), roundWait).toNanos();
+                    long budget = service.budgetWait(waiting.size(), likelyToCome(), roundWait).toNanos();
                     if (budget <= 0) {
                         break;
                     }
@@ -148,17 +149,22 @@ public final class CaptureRounds implements AutoCloseable {
      * within the last, at the pace they came (over one second at least: a first capture is no
      * burst); called holding the lock.
      */
-    private int arrivedWithinRoundWait() {
+    private int likelyToCome() {
         long now = System.nanoTime();
         long window = roundWait.toNanos();
-        while (!handedOver.isEmpty() && handedOver.peekFirst() - (now - window) < 0) {
-            handedOver.pollFirst();
-        }
+        forgetHandOversBefore(now - window);
         if (handedOver.isEmpty()) {
             return waiting.size();
         }
         long span = Math.max(now - handedOver.peekFirst(), Math.min(window, TimeUnit.SECONDS.toNanos(1)));
         return (int) Math.max(waiting.size(), Math.ceil(handedOver.size() * (double) window / Math.max(1, span)));
+    }
+
+    /** Keeps the hand-overs of the last {@code roundWait} only; called holding the lock. */
+    private void forgetHandOversBefore(long since) {
+        while (!handedOver.isEmpty() && handedOver.peekFirst() - since < 0) {
+            handedOver.pollFirst();
+        }
     }
 
     /** Stops after the running round; captures still waiting fail as unavailable, for the queue to retry. */
