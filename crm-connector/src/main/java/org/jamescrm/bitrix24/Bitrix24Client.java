@@ -94,6 +94,22 @@ public final class Bitrix24Client {
         }
     }
 
+    /**
+     * How long until {@code requests} sent now cost the portal's budget nothing that waiting up to
+     * {@code horizon} would save ({@link LeakyBucket#untilFree}); zero while the bucket has room.
+     */
+    public Duration untilFree(int requests, Duration horizon) {
+        return bucket.untilFree(requests, horizon);
+    }
+
+    /**
+     * How long until {@code requests} sent within the next {@code horizon} leave a quarter of the
+     * client's burst unspent ({@link LeakyBucket#untilAffordable}): the reserve kept for busy times.
+     */
+    public Duration untilAffordable(int requests, Duration horizon) {
+        return bucket.untilAffordable(requests, horizon, bucket.capacity() / 4);
+    }
+
     /** A fresh JSON object for parameters. */
     public ObjectNode params() {
         return mapper.createObjectNode();

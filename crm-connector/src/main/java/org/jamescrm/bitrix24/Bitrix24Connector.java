@@ -322,6 +322,35 @@ public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
         return writer.write(plans, simple);
     }
 
+    /**
+     * A round of {@code captures} costs at most two lookup requests and two write steps per 50
+     * captures (creations, then the activities with their completions). It starts at once when the
+     * client's bucket drains those requests by the end of {@code roundWait} anyway (what drains from
+     * an empty bucket is budget lost), or when the bucket can pay for it and for a round of its own
+     * for each capture likely to come within {@code roundWait} ({@code arriving}), a quarter of the
+     * burst kept in reserve: then the server is quiet or moderately busy and nothing is worth
+     * waiting for. Otherwise waiting saves: the burst those requests would spend is what the bigger
+     * rounds of a busy server need.
+     */
+    @Override
+    public Duration budgetWait(int captures, int arriving, Duration roundWait) {
+        int requests = roundRequests(captures);
+        Duration free = client.untilFree(requests, roundWait);
+        return free.isZero() ? free : min(free, client.untilAffordable(requests + arriving * LONE_CAPTURE_REQUESTS, roundWait));
+    }
+
+    private static Duration min(Duration one, Duration other) {
+        return one.compareTo(other) <= 0 ? one : other;
+    }
+
+    /** What a round of one capture usually costs: two lookups and one write. */
+    static final int LONE_CAPTURE_REQUESTS = 3;
+
+    /** The most requests a round of {@code captures} makes (lookups, then write steps). */
+    static int roundRequests(int captures) {
+        return 2 + 2 * ((Math.max(1, captures) + Bitrix24Lookups.BATCH - 1) / Bitrix24Lookups.BATCH);
+    }
+
     // ---- helpers ----
 
     private String add(String method, ObjectNode fieldValues) throws CrmException {

@@ -41,12 +41,43 @@ public final class LeakyBucket {
 
     /** Counts one request now and says how long the caller must wait before sending it. */
     synchronized Duration reserve() {
-        long now = nanos();
-        level = Math.max(0, level - (now - lastNanos) / 1e9 * perSecond);
-        lastNanos = now;
+        drain(nanos());
         level += 1;
         double excess = level - capacity;
         return excess <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(excess / perSecond * 1e9));
+    }
+
+    /**
+     * How long until {@code requests} sent at once cost nothing that waiting up to {@code horizon}
+     * would save: until, after them, the bucket fits them and drains empty within {@code horizon}.
+     * What drains from an empty bucket is budget lost, so requests it would refill anyway are free;
+     * beyond that, a round sent now spends the burst that later, bigger rounds need.
+     */
+    synchronized Duration untilFree(int requests, Duration horizon) {
+        drain(nanos());
+        double after = level + requests;
+        double over = Math.max(after - perSecond * horizon.toNanos() / 1e9, after - capacity);
+        return over <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(over / perSecond * 1e9));
+    }
+
+    /**
+     * How long until {@code requests} sent within the next {@code horizon} leave at least
+     * {@code keep} of the bucket's room unspent at its end.
+     */
+    synchronized Duration untilAffordable(int requests, Duration horizon, int keep) {
+        drain(nanos());
+        double over = level + requests - perSecond * horizon.toNanos() / 1e9 - (capacity - keep);
+        return over <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(over / perSecond * 1e9));
+    }
+
+    /** The most requests the bucket holds. */
+    int capacity() {
+        return capacity;
+    }
+
+    private void drain(long now) {
+        level = Math.max(0, level - (now - lastNanos) / 1e9 * perSecond);
+        lastNanos = now;
     }
 
     private long nanos() {

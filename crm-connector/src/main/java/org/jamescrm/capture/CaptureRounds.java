@@ -13,27 +13,31 @@ import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.decisions.DecisionRecord;
 
 /**
- * Gathers captures into rounds, up to a maximum size. On a quiet server (no round within the last
- * {@code roundWait}) a capture starts its round at once. Under load a round starts when it is full,
- * or when its oldest capture has waited {@code roundWait}: every round then carries many captures,
- * one CRM lookup and a few batched writes for all of them, instead of spending the CRM's request
- * budget on many small rounds. One round runs at a time. A capture deferred by its round goes first
- * into the next one.
+ * Gathers captures into rounds, up to a maximum size. A round starts at once when waiting saves
+ * nothing: the connector says a round now costs its CRM the same as later
+ * ({@link org.jamescrm.spi.CrmConnector#budgetWait}: always for a CRM without a request budget,
+ * and for one whose budget has room). When the CRM's budget is what limits, a round waits for
+ * company until the budget has room for it, it is full, or its oldest capture has waited
+ * {@code roundWait}: every round then carries many captures, one CRM lookup and a few batched
+ * writes for all of them, instead of spending the budget on many small rounds. One round runs at a
+ * time, and captures handed over meanwhile make the next one. A capture deferred by its round goes
+ * first into the next one.
  */
 public final class CaptureRounds implements AutoCloseable {
     private final CaptureService service;
     private final int maxRoundSize;
     private final Duration roundWait;
     private final Deque<Submitted> waiting = new ArrayDeque<>();
+    /** When the captures of the last {@code roundWait} were handed over ({@link System#nanoTime}), oldest first. */
+    private final Deque<Long> handedOver = new ArrayDeque<>();
     private final Thread worker;
     private boolean closed;
-    /** When the last round ended ({@link System#nanoTime}); long ago at first. */
-    private long lastRoundEnded;
 
     /**
      * @param service      runs the rounds
      * @param maxRoundSize the most captures in one round
-     * @param roundWait    the longest a capture waits for others to share its round
+     * @param roundWait    the longest a capture waits for others to share its round while the CRM's
+     *                     budget gains by it
      * @param threads      makes the thread that runs the rounds
      */
     public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads) {
@@ -46,7 +50,6 @@ public final class CaptureRounds implements AutoCloseable {
         this.service = service;
         this.maxRoundSize = maxRoundSize;
         this.roundWait = roundWait;
-        this.lastRoundEnded = System.nanoTime() - roundWait.toNanos() - 1;
         this.worker = threads.newThread(this::runRounds);
         worker.start();
     }
@@ -62,6 +65,8 @@ public final class CaptureRounds implements AutoCloseable {
                 submitted.result.completeExceptionally(new CrmUnavailableException("the capture is shutting down"));
             } else {
                 waiting.addLast(submitted);
+                handedOver.addLast(submitted.handedOverAt());
+                forgetHandOversBefore(submitted.handedOverAt() - roundWait.toNanos());
                 waiting.notifyAll();
             }
         }
@@ -80,10 +85,6 @@ public final class CaptureRounds implements AutoCloseable {
             } catch (RuntimeException e) {
                 round.forEach(submitted -> submitted.result.completeExceptionally(e)); // a defect: the queue parks them
                 continue;
-            } finally {
-                synchronized (waiting) {
-                    lastRoundEnded = System.nanoTime();
-                }
             }
             List<Submitted> deferred = new ArrayList<>();
             for (int i = 0; i < round.size(); i++) {
@@ -105,21 +106,30 @@ public final class CaptureRounds implements AutoCloseable {
         }
     }
 
-    /** Waits for a full round or for the oldest capture's wait to end, and takes the round; empty once closed. */
+    /**
+     * Waits for a capture, then for as long as waiting saves the CRM's budget (a full round and the
+     * oldest capture's {@code roundWait} end it), and takes the round; empty once closed.
+     */
     private List<Submitted> nextRound() {
         synchronized (waiting) {
             while (!closed) {
-                long now = System.nanoTime();
-                boolean quiet = now - lastRoundEnded > roundWait.toNanos();
-                long left = waiting.isEmpty() ? 0 : roundWait.toNanos() - (now - waiting.peekFirst().handedOverAt());
-                if (!waiting.isEmpty() && (quiet || waiting.size() >= maxRoundSize || left <= 0)) {
-                    break;
+                long wait = 0;
+                if (!waiting.isEmpty()) {
+                    long left = roundWait.toNanos() - (System.nanoTime() - waiting.peekFirst().handedOverAt());
+                    if (waiting.size() >= maxRoundSize || left <= 0) {
+                        break;
+                    }
+                    long budget = service.budgetWait(waiting.size(), likelyToCome(), roundWait).toNanos();
+                    if (budget <= 0) {
+                        break;
+                    }
+                    wait = Math.min(left, budget);
                 }
                 try {
                     if (waiting.isEmpty()) {
                         waiting.wait();
                     } else {
-                        TimeUnit.NANOSECONDS.timedWait(waiting, left);
+                        TimeUnit.NANOSECONDS.timedWait(waiting, wait);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -131,6 +141,29 @@ public final class CaptureRounds implements AutoCloseable {
                 round.add(waiting.pollFirst());
             }
             return round;
+        }
+    }
+
+    /**
+     * How many captures are likely to be handed over within the next {@code roundWait}: as many as
+     * within the last, at the pace they came (over one second at least: a first capture is no
+     * burst); called holding the lock.
+     */
+    private int likelyToCome() {
+        long now = System.nanoTime();
+        long window = roundWait.toNanos();
+        forgetHandOversBefore(now - window);
+        if (handedOver.isEmpty()) {
+            return waiting.size();
+        }
+        long span = Math.max(now - handedOver.peekFirst(), Math.min(window, TimeUnit.SECONDS.toNanos(1)));
+        return (int) Math.max(waiting.size(), Math.ceil(handedOver.size() * (double) window / Math.max(1, span)));
+    }
+
+    /** Keeps the hand-overs of the last {@code roundWait} only; called holding the lock. */
+    private void forgetHandOversBefore(long since) {
+        while (!handedOver.isEmpty() && handedOver.peekFirst() - since < 0) {
+            handedOver.pollFirst();
         }
     }
 

@@ -122,6 +122,20 @@ public final class CaptureService {
     }
 
     /**
+     * How long a round of {@code captures} should still wait for company because the CRM's request
+     * budget gains by it ({@link CrmConnector#budgetWait}); zero when a round now costs the same as
+     * later, and when the connector cannot say.
+     */
+    public java.time.Duration budgetWait(int captures, int arriving, java.time.Duration roundWait) {
+        try {
+            java.time.Duration wait = connector.budgetWait(captures, arriving, roundWait);
+            return wait == null || wait.isNegative() ? java.time.Duration.ZERO : wait;
+        } catch (RuntimeException e) {
+            return java.time.Duration.ZERO; // a connector's defect must not hold captures back
+        }
+    }
+
+    /**
      * Captures one message: a round of one.
      *
      * @throws CrmException when the CRM fails; nothing is recorded then, and a retry is safe

@@ -1,5 +1,6 @@
 package org.jamescrm.capture;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -84,6 +85,11 @@ public class ScrubbedConnector implements CrmConnector {
         } catch (RuntimeException e) {
             throw scrubber.scrub(e);
         }
+    }
+
+    @Override
+    public Duration budgetWait(int captures, int arriving, Duration roundWait) {
+        return connector.budgetWait(captures, arriving, roundWait);
     }
 
     /** A scrubbed connector that shows what its CRM holds. */

@@ -159,8 +159,8 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     public List<ItemRef> findThreadItems(List<String> messageIds) {
         synchronized (store.lock) {
             for (String messageId : messageIds) {
-                List<ItemRef> bindings = store.activities.values().stream()
-                    .filter(activity -> activity.email().messageId().filter(messageId::equals).isPresent())
+                List<ItemRef> bindings = store.activitiesByMessageId.getOrDefault(messageId, List.of()).stream()
+                    .map(store.activities::get)
                     .flatMap(activity -> activity.bindings().stream())
                     .distinct()
                     .toList();
@@ -175,8 +175,7 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     @Override
     public Optional<String> findActivityByOriginKey(String originKey) {
         synchronized (store.lock) {
-            return store.activities.values().stream().filter(activity -> activity.email().originKey().equals(originKey))
-                .map(Activity::id).findFirst();
+            return Optional.ofNullable(store.activityByOriginKey.get(originKey));
         }
     }
 

@@ -1,6 +1,8 @@
 package org.jamescrm.memory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,10 @@ final class MemoryStore {
     final Map<String, Company> companies = new LinkedHashMap<>();
     final Map<String, Deal> deals = new LinkedHashMap<>();
     final Map<String, Activity> activities = new LinkedHashMap<>();
+    /** The first activity of each origin key, as the capture looks it up for every mail. */
+    final Map<String, String> activityByOriginKey = new HashMap<>();
+    /** The activities of each Message-ID in the order they were added, as threads look them up. */
+    final Map<String, List<String>> activitiesByMessageId = new HashMap<>();
     private final long contentLimit;
     private long contentBytes;
     private long nextId = 1;
@@ -46,7 +52,13 @@ final class MemoryStore {
      */
     void addActivity(Activity activity) {
         activities.put(activity.id(), activity);
+        activityByOriginKey.putIfAbsent(activity.email().originKey(), activity.id());
+        activity.email().messageId().ifPresent(messageId ->
+            activitiesByMessageId.computeIfAbsent(messageId, id -> new ArrayList<>()).add(activity.id()));
         contentBytes += activity.contentBytes();
+        if (contentBytes <= contentLimit) {
+            return;
+        }
         for (Activity oldest : List.copyOf(activities.values())) {
             if (contentBytes <= contentLimit) {
                 return;

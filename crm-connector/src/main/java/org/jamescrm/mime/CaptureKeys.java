@@ -1,6 +1,10 @@
 package org.jamescrm.mime;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -35,12 +39,44 @@ public final class CaptureKeys {
         if (id.isPresent()) {
             return id.get();
         }
+        MessageDigest digest = digestOf(fromField, dateField, subjectField);
+        digest.update(body);
+        return key(digest);
+    }
+
+    /**
+     * The key of a message whose body is read from a stream, never held: {@link #of} for a body
+     * that would not fit in memory. The stream is read to its end only when the message has no
+     * Message-ID.
+     */
+    public static String of(String messageIdField, String fromField, String dateField, String subjectField, InputStream body)
+        throws IOException {
+        Optional<String> id = messageId(messageIdField);
+        if (id.isPresent()) {
+            return id.get();
+        }
+        MessageDigest digest = digestOf(fromField, dateField, subjectField);
+        try (DigestInputStream digesting = new DigestInputStream(body, digest)) {
+            digesting.transferTo(OutputStream.nullOutputStream());
+        }
+        return key(digest);
+    }
+
+    /**
+     * The digest of a message without Message-ID after its From, Date and Subject fields: the body
+     * is added to it as it streams by, and {@link #key} makes the key of it.
+     */
+    public static MessageDigest digestOf(String fromField, String dateField, String subjectField) {
         MessageDigest digest = sha256();
         for (String field : new String[] {fromField, dateField, subjectField}) {
             digest.update(normalize(field).getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
         }
-        digest.update(body);
+        return digest;
+    }
+
+    /** The key of a digest made by {@link #digestOf}, its body added. */
+    public static String key(MessageDigest digest) {
         return DIGEST_PREFIX + HexFormat.of().formatHex(digest.digest());
     }
 

@@ -1,13 +1,18 @@
 package org.jamescrm.mime;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +20,17 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.james.mime4j.MimeIOException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Entity;
+import org.apache.james.mime4j.dom.Header;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.Multipart;
 import org.apache.james.mime4j.dom.SingleBody;
 import org.apache.james.mime4j.dom.TextBody;
 import org.apache.james.mime4j.message.DefaultMessageBuilder;
+import org.apache.james.mime4j.message.DefaultMessageWriter;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.jamescrm.model.AttachmentInfo;
@@ -50,35 +58,64 @@ public final class MessageParser {
     private final MimeConfig config = MimeConfig.PERMISSIVE;
 
     /**
-     * Parses a whole message.
+     * Parses a whole message, every attachment's content kept.
      *
      * @param raw the message, headers and body, as received
      * @throws IOException when reading the stream fails
      */
     public MessageFacts parse(InputStream raw) throws IOException {
-        byte[] bytes = raw.readAllBytes();
+        return parse(raw, Long.MAX_VALUE);
+    }
+
+    /**
+     * Parses a whole message as it streams by, reading it once: the content of an attachment over
+     * {@code attachmentLimit} is counted, never held (its {@link AttachmentInfo} has its size and no
+     * content); the rest of the message is never held as raw bytes, and the capture key of a message
+     * without Message-ID is digested from the stream.
+     *
+     * @param raw             the message, headers and body, as received
+     * @param attachmentLimit the most bytes of an attachment's decoded content kept
+     * @throws IOException when reading the stream fails
+     */
+    public MessageFacts parse(InputStream raw, long attachmentLimit) throws IOException {
+        InputStream in = raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream ? raw : new BufferedInputStream(raw);
+        byte[] headerBlock = headerBlock(in);
+        Header header = header(headerBlock);
+        String messageIdField = rawField(header, "Message-ID");
+        MessageDigest digest = CaptureKeys.messageId(messageIdField).isPresent() ? null
+            : CaptureKeys.digestOf(rawField(header, "From"), rawField(header, "Date"), rawField(header, "Subject"));
+        // a SequenceInputStream closes each stream it has read to the end: what follows reads on
+        InputStream body = new FilterInputStream(digest == null ? in : new DigestInputStream(in, digest)) {
+            @Override
+            public void close() {
+            }
+        };
+        PartBodies bodies = new PartBodies(attachmentLimit);
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(config);
         builder.setDecodeMonitor(DecodeMonitor.SILENT);
+        builder.setBodyDescriptorBuilder(bodies.descriptors());
+        builder.setBodyFactory(bodies);
         Message message;
         try {
-            message = builder.parseMessage(new ByteArrayInputStream(bytes));
-        } catch (RuntimeException | IOException e) {
-            // the bytes are in memory: an I/O failure here is mime4j refusing the content, not the stream
-            return unparsable(bytes);
+            message = builder.parseMessage(new SequenceInputStream(new ByteArrayInputStream(headerBlock), body));
+        } catch (RuntimeException | MimeIOException e) {
+            // mime4j refusing the content, not the stream: the message gets its key all the same
+            body.transferTo(OutputStream.nullOutputStream());
+            return unparsable(digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest));
         }
         try {
+            body.transferTo(OutputStream.nullOutputStream()); // what mime4j left unread belongs to the digest too
             MessageHeaders headers = headers(message);
-            BodyParts body = new BodyParts();
-            collect(message, body, 0);
+            BodyParts parts = new BodyParts(attachmentLimit);
+            collect(message, parts, 0);
             Optional<String> messageId = CaptureKeys.messageId(rawField(message, "Message-ID"));
             Optional<MailParty> from = addresses(message, "From").stream().findFirst();
             String subject = headers.first("Subject").orElse("");
-            Optional<String> html = body.html.map(SafeHtml::sanitize);
-            String text = body.text.length() > 0 ? body.text.toString() : html.map(MessageParser::htmlToText).orElse("");
+            Optional<String> html = parts.html.map(SafeHtml::sanitize);
+            String text = parts.text.length() > 0 ? parts.text.toString() : html.map(MessageParser::htmlToText).orElse("");
             return new MessageFacts(
-                CaptureKeys.of(rawField(message, "Message-ID"), rawField(message, "From"), rawField(message, "Date"),
-                    rawField(message, "Subject"), bodyBytes(bytes)),
+                digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest),
                 messageId,
                 from,
                 addresses(message, "To"),
@@ -90,17 +127,50 @@ public final class MessageParser {
                 headers,
                 text,
                 html,
-                body.attachments);
+                parts.attachments);
         } finally {
             message.dispose();
         }
     }
 
-    /** A message mime4j cannot parse at all still gets a key and its bytes as text. */
-    private static MessageFacts unparsable(byte[] bytes) {
-        return new MessageFacts(CaptureKeys.of(null, null, null, null, bytes), Optional.empty(), Optional.empty(),
+    /** A message mime4j cannot parse at all still gets its key; its content is lost. */
+    private static MessageFacts unparsable(String key) {
+        return new MessageFacts(key, Optional.empty(), Optional.empty(),
             List.of(), List.of(), "", Optional.empty(), List.of(), List.of(), MessageHeaders.empty(),
-            new String(bytes, StandardCharsets.UTF_8), Optional.empty(), List.of());
+            "", Optional.empty(), List.of());
+    }
+
+    /**
+     * The header of a message up to and including the blank line that ends it (the first LF LF or
+     * LF CR LF), read off the stream: what follows is the body the capture key digests. The whole
+     * message when there is no blank line.
+     */
+    private static byte[] headerBlock(InputStream in) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream(4096);
+        int beforeLast = -1;
+        int last = -1;
+        int b;
+        while ((b = in.read()) != -1) {
+            header.write(b);
+            if (b == '\n' && (last == '\n' || (last == '\r' && beforeLast == '\n'))) {
+                break;
+            }
+            beforeLast = last;
+            last = b;
+        }
+        return header.toByteArray();
+    }
+
+    /** The fields of a header block, parsed as the whole message's are; none when mime4j refuses them. */
+    private Header header(byte[] headerBlock) {
+        DefaultMessageBuilder builder = new DefaultMessageBuilder();
+        builder.setMimeEntityConfig(config);
+        builder.setDecodeMonitor(DecodeMonitor.SILENT);
+        try {
+            return builder.parseHeader(new ByteArrayInputStream(headerBlock));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static MessageHeaders headers(Message message) {
@@ -114,19 +184,13 @@ public final class MessageParser {
         return headers.build();
     }
 
-    /** The raw body (after the blank line ending the header), for the digest key. */
-    private static byte[] bodyBytes(byte[] message) {
-        for (int i = 0; i + 1 < message.length; i++) {
-            if (message[i] == '\n' && (message[i + 1] == '\n' || (message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n'))) {
-                return Arrays.copyOfRange(message, message[i + 1] == '\n' ? i + 2 : i + 3, message.length);
-            }
-        }
-        return new byte[0];
-    }
-
     /** The raw (undecoded, unfolded) value of the first field named {@code name}; null when absent. */
     private static String rawField(Entity entity, String name) {
-        Field field = entity.getHeader() == null ? null : entity.getHeader().getField(name);
+        return rawField(entity.getHeader(), name);
+    }
+
+    private static String rawField(Header header, String name) {
+        Field field = header == null ? null : header.getField(name);
         return field == null ? null : field.getBody();
     }
 
@@ -175,19 +239,23 @@ public final class MessageParser {
             }
             Optional<String> fileName = fileName(entity);
             if (body instanceof Message attached) {
-                parts.attachments.add(attachment(fileName.orElse("message.eml"), "message/rfc822", serialize(attached)));
+                parts.attachments.add(parts.attachedMessage(fileName.orElse("message.eml"), attached));
                 return;
             }
             String disposition = HeaderParameters.parse(rawField(entity, "Content-Disposition")).value();
             boolean attachment = disposition.equals("attachment") || fileName(entity, "Content-Disposition", "filename").isPresent();
             String mimeType = Optional.ofNullable(entity.getMimeType()).orElse("text/plain").toLowerCase(Locale.ROOT);
-            if (!attachment && body instanceof TextBody text && mimeType.equals("text/plain") && parts.text.length() == 0) {
+            if (body instanceof PartBodies.Counted counted) {
+                parts.attachments.add(new AttachmentInfo(fileName.orElse("attachment"), mimeType, counted.size(), new byte[0]));
+            } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/plain") && parts.text.length() == 0) {
                 parts.text.append(read(text, entity.getCharset()));
             } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/html") && parts.html.isEmpty()) {
                 parts.html = Optional.of(read(text, entity.getCharset()));
+            } else if (body instanceof PartBodies.Kept kept) {
+                parts.attachments.add(parts.attachment(fileName.orElse("attachment"), mimeType, kept.bytes()));
             } else if (body instanceof SingleBody single) {
                 try (InputStream in = single.getInputStream()) {
-                    parts.attachments.add(attachment(fileName.orElse("attachment"), mimeType, in.readAllBytes()));
+                    parts.attachments.add(parts.attachment(fileName.orElse("attachment"), mimeType, in.readAllBytes()));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -212,18 +280,12 @@ public final class MessageParser {
             .filter(name -> !name.isEmpty() && !name.equals(".") && !name.equals(".."));
     }
 
-    private static AttachmentInfo attachment(String name, String mimeType, byte[] content) {
-        return new AttachmentInfo(name, mimeType, content.length, content);
-    }
-
-    private static byte[] serialize(Message message) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        new org.apache.james.mime4j.message.DefaultMessageWriter().writeMessage(message, out);
-        return out.toByteArray();
-    }
 
     private static String read(TextBody body, String declaredCharset) throws IOException {
         Charset charset = charset(declaredCharset);
+        if (body instanceof PartBodies.Kept kept) {
+            return new String(kept.bytes(), charset); // decoded from what the parser keeps, not copied first
+        }
         try (InputStream in = body.getInputStream()) {
             return new String(in.readAllBytes(), charset);
         }
@@ -248,9 +310,56 @@ public final class MessageParser {
 
     /** The parts of a body, filled while walking the MIME tree. */
     private static final class BodyParts {
+        private final long limit;
         private final StringBuilder text = new StringBuilder();
         private Optional<String> html = Optional.empty();
         private final List<AttachmentInfo> attachments = new ArrayList<>();
+
+        BodyParts(long limit) {
+            this.limit = limit;
+        }
+
+        /** An attachment read in full; its content dropped when over the limit. */
+        AttachmentInfo attachment(String name, String mimeType, byte[] content) {
+            return new AttachmentInfo(name, mimeType, content.length, content.length > limit ? new byte[0] : content);
+        }
+
+        /** An attached message, written again as it came; counted only when over the limit. */
+        AttachmentInfo attachedMessage(String name, Message message) throws IOException {
+            LimitedOutput out = new LimitedOutput(limit);
+            new DefaultMessageWriter().writeMessage(message, out);
+            return new AttachmentInfo(name, "message/rfc822", out.size, out.kept());
+        }
+    }
+
+    /** Keeps what is written up to a limit; past it, only counts. */
+    private static final class LimitedOutput extends OutputStream {
+        private final long limit;
+        private ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long size;
+
+        LimitedOutput(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            size += length;
+            if (size > limit) {
+                kept = null;
+            } else {
+                kept.write(bytes, offset, length);
+            }
+        }
+
+        byte[] kept() {
+            return kept == null ? new byte[0] : kept.toByteArray();
+        }
     }
 
 }

@@ -1,5 +1,6 @@
 package org.jamescrm.spi;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -34,4 +35,22 @@ public interface CrmConnector {
      * others. The result list has the order of {@code plans}.
      */
     List<WriteResult> write(List<WritePlan> plans);
+
+    /**
+     * How long a round of {@code captures} captures should still wait for others to share it,
+     * because its requests now would spend budget of the CRM that waiting saves: the capture rounds
+     * start it after this, or earlier when it is full or its oldest capture has waited
+     * {@code roundWait}. {@link Duration#ZERO} when a round now costs the same as later: a CRM
+     * without a request budget (the default, e.g. the in-memory CRM), or one whose budget has room
+     * for this round and for rounds of the captures to come. Must answer at once, without a call
+     * to the CRM.
+     *
+     * @param captures  the captures the round would hold now
+     * @param arriving  how many captures are likely to be handed over within the next
+     *                  {@code roundWait}, judged by the pace of the recent ones
+     * @param roundWait the longest the oldest of them may wait
+     */
+    default Duration budgetWait(int captures, int arriving, Duration roundWait) {
+        return Duration.ZERO;
+    }
 }

@@ -47,4 +47,36 @@ class LeakyBucketTest {
         }
         assertThat(bucket.reserve()).isPositive();
     }
+
+    @Test
+    void requestsTheBucketDrainsWithinTheHorizonShouldCostNothingWaitingSaves() {
+        assertThat(bucket.untilFree(6, Duration.ofSeconds(3))).as("an idle bucket drains 6 within 3 s").isZero();
+        for (int i = 0; i < 4; i++) {
+            bucket.reserve();
+        }
+
+        assertThat(bucket.untilFree(2, Duration.ofSeconds(3))).isZero();
+        assertThat(bucket.untilFree(4, Duration.ofSeconds(3))).as("2 requests too many, drained in 1 s").isEqualTo(Duration.ofSeconds(1));
+        clock.step(Duration.ofSeconds(1));
+        assertThat(bucket.untilFree(4, Duration.ofSeconds(3))).isZero();
+    }
+
+    @Test
+    void requestsThatDoNotFitTheBucketShouldWaitForRoomWhateverTheHorizon() {
+        for (int i = 0; i < 50; i++) {
+            bucket.reserve();
+        }
+
+        assertThat(bucket.untilFree(1, Duration.ofMinutes(10))).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void requestsToComeShouldBeAffordableWhileTheReserveStaysUnspent() {
+        for (int i = 0; i < 20; i++) {
+            bucket.reserve();
+        }
+
+        assertThat(bucket.untilAffordable(24, Duration.ofSeconds(3), 10)).as("20 + 24 - 6 drained <= 50 - 10").isZero();
+        assertThat(bucket.untilAffordable(40, Duration.ofSeconds(3), 10)).as("14 too many, drained in 7 s").isEqualTo(Duration.ofSeconds(7));
+    }
 }

@@ -57,6 +57,76 @@ class CaptureRoundsTest {
     }
 
     @Test
+    void aRoundShouldStartAtOnceAfterAnotherWhenTheConnectorSaysWaitingSavesNothing() throws Exception {
+        try (CaptureRounds rounds = new CaptureRounds(harness.service, 300, java.time.Duration.ofMinutes(10), Thread::new)) {
+            rounds.submit(inbound("carol@client.example", "<1@client.example>")).get(10, TimeUnit.SECONDS);
+
+            CompletableFuture<DecisionRecord> next = rounds.submit(inbound("dave@other.example", "<2@other.example>"));
+
+            assertThat(next.get(10, TimeUnit.SECONDS).captured())
+                .as("the in-memory CRM has no budget to save: no ten minutes of company for the second either").isTrue();
+        }
+    }
+
+    @Test
+    void whileWaitingSavesTheCrmsBudgetCapturesShouldShareOneRound() throws Exception {
+        CountingLookups crm = new CountingLookups(harness.crm.connector(), java.time.Duration.ofMinutes(10));
+        CaptureService service = new CaptureService(crm, () -> harness.settings, harness.decisions, harness.missingUsers, harness.clock);
+        try (CaptureRounds rounds = new CaptureRounds(service, 2, java.time.Duration.ofMinutes(10), Thread::new)) {
+            CompletableFuture<DecisionRecord> first = rounds.submit(inbound("carol@client.example", "<1@client.example>"));
+            CompletableFuture<DecisionRecord> second = rounds.submit(inbound("dave@other.example", "<2@other.example>"));
+
+            assertThat(first.get(10, TimeUnit.SECONDS).captured()).isTrue();
+            assertThat(second.get(10, TimeUnit.SECONDS).captured()).isTrue();
+        }
+
+        assertThat(crm.lookups).as("one lookup for the full round").hasValue(1);
+    }
+
+    /** A CRM whose budget gains by waiting {@code wait}, counting its lookups. */
+    private static final class CountingLookups implements org.jamescrm.spi.CrmConnector {
+        private final org.jamescrm.spi.CrmConnector crm;
+        private final java.time.Duration wait;
+        final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingLookups(org.jamescrm.spi.CrmConnector crm, java.time.Duration wait) {
+            this.crm = crm;
+            this.wait = wait;
+        }
+
+        @Override
+        public String name() {
+            return crm.name();
+        }
+
+        @Override
+        public org.jamescrm.spi.CrmCapabilities capabilities() {
+            return crm.capabilities();
+        }
+
+        @Override
+        public void checkConnection() throws org.jamescrm.spi.CrmException {
+            crm.checkConnection();
+        }
+
+        @Override
+        public org.jamescrm.spi.CrmLookupResult lookUp(org.jamescrm.spi.CrmLookup lookup) throws org.jamescrm.spi.CrmException {
+            lookups.incrementAndGet();
+            return crm.lookUp(lookup);
+        }
+
+        @Override
+        public List<org.jamescrm.spi.WriteResult> write(List<org.jamescrm.spi.WritePlan> plans) {
+            return crm.write(plans);
+        }
+
+        @Override
+        public java.time.Duration budgetWait(int captures, int arriving, java.time.Duration roundWait) {
+            return wait;
+        }
+    }
+
+    @Test
     void underLoadACaptureShouldWaitForCompanyOnlyUntilItsRoundWaitIsOver() throws Exception {
         try (CaptureRounds rounds = new CaptureRounds(harness.service, 200, java.time.Duration.ofMillis(200), Thread::new)) {
             rounds.submit(inbound("carol@client.example", "<1@client.example>")).get(10, TimeUnit.SECONDS);

@@ -53,9 +53,9 @@ import org.jamescrm.james.mail.ManualSaveReplies;
  * <li>{@code roundSize} (optional, default 300): the most captures looked up in the CRM and written
  * together. One CRM lookup and a few batched writes serve a whole round (Bitrix24 allows 2 requests a
  * second, 50 commands each).</li>
- * <li>{@code roundWait} (optional, default 3 seconds): while the server is busy, the longest a capture
- * waits for others to share its round; on a quiet server (no round within that time) a capture
- * starts its round at once.</li>
+ * <li>{@code roundWait} (optional, default 3 seconds): when the CRM's request budget is what limits,
+ * the longest a capture waits for others to share its round; a round starts at once whenever the
+ * connector says waiting saves nothing (always with the in-memory CRM).</li>
  * </ul>
  * <pre>{@code
  * <mailet match="All" class="org.jamescrm.james.CaptureToCrm">
@@ -153,15 +153,19 @@ public class CaptureToCrm extends GenericMailet {
         });
     }
 
+    /**
+     * Hands the mail with its capture attributes to the capture queue, which keeps its own copy (a
+     * clone, or what it serialized): the mail carries the attributes only while it is handed over,
+     * and no copy of it is made here.
+     */
     private void enqueue(Mail mail, Classification classification) throws MessagingException {
-        Mail capture = mail.duplicate();
+        CaptureAttributes.Previous previous = CaptureAttributes.write(mail, classification, clock.instant());
         try {
-            CaptureAttributes.write(capture, classification, clock.instant());
-            queue.enQueue(capture);
+            queue.enQueue(mail);
         } catch (MailQueue.MailQueueException e) {
-            parker.park(capture, "the capture queue refused the mail: " + e.getMessage());
+            parker.park(mail, "the capture queue refused the mail: " + e.getMessage());
         } finally {
-            LifecycleUtil.dispose(capture);
+            previous.restore(mail);
         }
     }
 

@@ -67,14 +67,12 @@ public final class MailSummarizer {
         if (CaptureKeys.messageId(messageId).isPresent()) {
             return CaptureKeys.messageId(messageId).get();
         }
-        byte[] body;
         try (InputStream raw = message.getRawInputStream()) {
-            body = raw.readAllBytes();
+            return CaptureKeys.of(null, message.getHeader("From", null), message.getHeader("Date", null),
+                message.getHeader("Subject", null), raw); // the body streams through the digest, never held
         } catch (IOException e) {
             throw new MessagingException("cannot read the body of " + mail.getName(), e);
         }
-        return CaptureKeys.of(null, message.getHeader("From", null), message.getHeader("Date", null),
-            message.getHeader("Subject", null), body);
     }
 
     private static Optional<EmailAddress> from(MimeMessage message) throws MessagingException {

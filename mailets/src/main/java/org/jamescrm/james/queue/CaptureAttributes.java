@@ -3,6 +3,7 @@ package org.jamescrm.james.queue;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -32,14 +33,38 @@ public final class CaptureAttributes {
     private CaptureAttributes() {
     }
 
-    /** Stores a capturable classification and the receipt time on {@code mail}. */
-    public static void write(Mail mail, Classification classification, Instant receivedAt) {
+    /**
+     * Stores a capturable classification and the receipt time on {@code mail}.
+     *
+     * @return what the mail held under those names before, to restore it
+     */
+    public static Previous write(Mail mail, Classification classification, Instant receivedAt) {
+        Previous previous = new Previous(List.of(DIRECTION, CLIENTS, EMPLOYEES, MAILBOX, RECEIVED_AT, MANUAL_SAVE).stream()
+            .map(name -> Map.entry(name, mail.getAttribute(name))).toList());
+        mail.removeAttribute(MAILBOX);
         mail.setAttribute(new Attribute(DIRECTION, AttributeValue.of(classification.direction().name())));
         mail.setAttribute(new Attribute(CLIENTS, AttributeValue.of(join(classification.clients()))));
         mail.setAttribute(new Attribute(EMPLOYEES, AttributeValue.of(join(classification.employees()))));
         classification.mailbox().ifPresent(mailbox -> mail.setAttribute(new Attribute(MAILBOX, AttributeValue.of(mailbox.value()))));
         mail.setAttribute(new Attribute(RECEIVED_AT, AttributeValue.of(receivedAt.toEpochMilli())));
         mail.setAttribute(new Attribute(MANUAL_SAVE, AttributeValue.of(classification.manualSave())));
+        return previous;
+    }
+
+    /** The attributes a mail held before {@link #write}. */
+    public static final class Previous {
+        private final List<Map.Entry<AttributeName, Optional<Attribute>>> attributes;
+
+        private Previous(List<Map.Entry<AttributeName, Optional<Attribute>>> attributes) {
+            this.attributes = attributes;
+        }
+
+        /** Gives {@code mail} back the attributes it held before. */
+        public void restore(Mail mail) {
+            for (Map.Entry<AttributeName, Optional<Attribute>> attribute : attributes) {
+                attribute.getValue().ifPresentOrElse(mail::setAttribute, () -> mail.removeAttribute(attribute.getKey()));
+            }
+        }
     }
 
     /** The classification stored by {@link #write}. */

@@ -1,7 +1,16 @@
 package org.jamescrm.james.queue;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -15,6 +24,9 @@ import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.rules.Direction;
 import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.rules.Classification;
+import org.jamescrm.settings.BodyMode;
+import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.slf4j.Logger;
@@ -23,12 +35,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts one capture attempt for a mail of the capture queue: parses the message and hands it to
  * the next capture round. Never fails: every failure becomes an outcome the consumer acts on.
+ *
+ * <p>The message streams from the mail into the parser, read once: a small one through one buffer,
+ * a large one through a temporary file, never as several copies in the heap; the parser keeps no
+ * attachment over the mailbox's limit.
  */
 public class CaptureDeliverer {
     private static final Logger LOGGER = LoggerFactory.getLogger(CaptureDeliverer.class);
 
     private final CaptureRounds rounds;
     private final ManualSaves manualSaves;
+    /** Messages larger than this go to the parser through a temporary file, not the heap. */
+    static final long SPILL_BYTES = 1024 * 1024;
+
     private final MessageParser parser = new MessageParser();
 
     /**
@@ -45,10 +64,14 @@ public class CaptureDeliverer {
         CaptureRequest asked;
         CaptureRequest saved;
         try {
-            byte[] raw = raw(mail);
-            MessageFacts facts = parser.parse(new java.io.ByteArrayInputStream(raw));
-            asked = new CaptureRequest(facts, CaptureAttributes.classification(mail), CaptureAttributes.receivedAt(mail),
-                java.util.Optional.of(() -> raw.clone()));
+            Classification classification = CaptureAttributes.classification(mail);
+            MessageFacts facts;
+            try (InputStream content = content(mail)) {
+                facts = parser.parse(content, attachmentBytesKept(classification));
+            }
+            // the raw message, read again only if a connector imports it whole (EspoCRM's importEml): the
+            // capture service offers it only when the activity keeps all of it, within the mailbox's limits
+            asked = new CaptureRequest(facts, classification, CaptureAttributes.receivedAt(mail), Optional.of(() -> rawMessage(mail)));
             saved = asked.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(asked) : asked;
         } catch (MessagingException | IOException e) {
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("the message cannot be read: " + e));
@@ -87,9 +110,58 @@ public class CaptureDeliverer {
         return new CaptureOutcome.Rejected("unexpected error: " + cause);
     }
 
-    private static byte[] raw(Mail mail) throws MessagingException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        mail.getMessage().writeTo(out);
-        return out.toByteArray();
+    /**
+     * The most bytes of an attachment the capture can store for the mailbox: its limit with the
+     * {@code full} body mode, none with the others. A manual forward keeps all: the message attached
+     * to it is parsed again and saved by its own mailbox's settings.
+     */
+    private long attachmentBytesKept(Classification classification) {
+        if (classification.direction() == Direction.MANUAL_FORWARD || classification.mailbox().isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        MailboxSettings settings = manualSaves.settings().forMailbox(classification.mailbox().get());
+        settings = classification.manualSave() ? settings.forManualSave() : settings;
+        return settings.body() == BodyMode.FULL ? settings.attachmentLimitBytes() : 0;
+    }
+
+    /** The whole message, as it would be written out, to be read once. */
+    /** The whole message as received, for a connector that imports it; the mail is still held by its queue item. */
+    private static byte[] rawMessage(Mail mail) {
+        try (InputStream content = content(mail)) {
+            return content.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the message cannot be read again for its import", e);
+        } catch (MessagingException e) {
+            throw new IllegalStateException("the message cannot be read again for its import: " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream content(Mail mail) throws MessagingException, IOException {
+        // the mail's size and its content's, whichever is known: a mail may not know its own size
+        long size = Math.max(mail.getMessageSize(), mail.getMessage().getSize());
+        if (size <= SPILL_BYTES) {
+            Buffer buffer = new Buffer((int) (size + size / 8 + 1024)); // room for what the size leaves out, so it seldom grows
+            mail.getMessage().writeTo(buffer);
+            return buffer.contents();
+        }
+        Path file = Files.createTempFile("crm-capture-", ".eml");
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            mail.getMessage().writeTo(out);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return new BufferedInputStream(Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE));
+    }
+
+    /** A buffer read back without copying it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        InputStream contents() {
+            return new ByteArrayInputStream(buf, 0, count);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.FollowUp;
 import org.jamescrm.capture.ManualSaveRequests;
 import org.jamescrm.james.mail.MailClassifier;
+import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.james.mail.ManualSaveReplies;
 
 /**
@@ -31,6 +32,11 @@ public class ManualSaves {
     /** The capture request for what the employee asked to save with {@code request}'s mail. */
     public CaptureRequest resolve(CaptureRequest request) throws IOException {
         return requests.resolve(request, classifier.localDomains(context), classifier.settings());
+    }
+
+    /** The settings in force. */
+    public CaptureSettings settings() {
+        return classifier.settings();
     }
 
     /** Answers the employee that the manual save was refused, as the capture policy decided. */
