@@ -7,18 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jamescrm.capture.CaptureRequest;
-import org.jamescrm.capture.DryRun;
 import org.jamescrm.model.EmailAddress;
-import org.jamescrm.rules.CaptureDecision;
 import org.jamescrm.rules.Direction;
 import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
-import org.jamescrm.spi.NewContact;
-import org.jamescrm.spi.NewDeal;
-import org.jamescrm.spi.NewItem;
-import org.jamescrm.spi.NewLead;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
@@ -61,53 +54,6 @@ public final class JsonViews {
     public static String excerpt(String text) {
         return text.codePointCount(0, text.length()) <= EXCERPT ? text
             : text.substring(0, text.offsetByCodePoints(0, EXCERPT)) + "…";
-    }
-
-    /** The view of a dry-run: the decision the settings in force would make, and what drove it. */
-    public Map<String, Object> dryRun(DryRun dryRun) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        CaptureRequest request = dryRun.request();
-        CaptureDecision decision = dryRun.decision();
-        view.put("dryRun", true);
-        view.put("lookups", dryRun.lookedUp());
-        view.put("messageId", request.facts().messageId().map(JsonViews::excerpt).orElse(null));
-        view.put("captureKey", excerpt(request.facts().captureKey()));
-        view.put("direction", request.classification().direction().name());
-        view.put("sender", request.facts().from().map(party -> excerpt(party.address().value())).orElse(null));
-        view.put("clients", request.classification().clients().stream().map(address -> excerpt(address.value())).toList());
-        view.put("employees", request.classification().employees().stream().map(address -> excerpt(address.value())).toList());
-        view.put("mailbox", request.classification().mailbox().map(address -> excerpt(address.value())).orElse(null));
-        view.put("reason", excerpt(decision.label()));
-        view.put("captured", decision.captured());
-        view.put("explanation", decision.reason().explanation());
-        view.put("detail", excerpt(decision.detail()));
-        view.put("bind", items(decision.bindings()));
-        view.put("create", decision.creations().stream().map(JsonViews::creation).toList());
-        view.put("responsibleId", decision.responsibleId().orElse(null));
-        view.put("settings", new java.util.TreeMap<>(dryRun.settings()));
-        return view;
-    }
-
-    private static Map<String, Object> creation(NewItem item) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("type", item.type().name());
-        if (item instanceof NewLead lead) {
-            view.put("title", excerpt(lead.title()));
-            view.put("name", excerpt(lead.name()));
-            view.put("email", excerpt(lead.email().value()));
-            view.put("source", excerpt(lead.source()));
-            view.put("returnCustomer", lead.returnCustomer());
-            view.put("responsibleId", lead.responsibleId().orElse(null));
-        } else if (item instanceof NewContact contact) {
-            view.put("name", excerpt(contact.name()));
-            view.put("email", excerpt(contact.email().value()));
-            view.put("responsibleId", contact.responsibleId().orElse(null));
-        } else if (item instanceof NewDeal deal) {
-            view.put("title", excerpt(deal.title()));
-            view.put("returnCustomer", deal.returnCustomer());
-            view.put("responsibleId", deal.responsibleId().orElse(null));
-        }
-        return view;
     }
 
     /** Jackson's JSON escapes, and markup characters and non-ASCII as JSON unicode escapes. */

@@ -157,7 +157,7 @@ public class CrmCaptureRoutes implements Routes {
         }
         try {
             DryRun dryRun = capture.dryRun(message, query.envelope(), this::isLocalDomain, query.lookups());
-            return json(response, json.writeSafe(json.dryRun(dryRun)));
+            return json(response, json.writeSafe(DryRunView.of(dryRun)));
         } catch (IOException e) {
             throw badRequest("The request body cannot be read as a message");
         } catch (RuntimeException e) {
