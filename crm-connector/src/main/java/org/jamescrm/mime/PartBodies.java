@@ -158,13 +158,36 @@ final class PartBodies implements BodyFactory {
         }
     }
 
-    private static final class KeptText extends TextBody implements Kept {
-        private final byte[] bytes;
+    /** A text part's body in its declared charset, read through its input stream. */
+    private abstract static class CharsetText extends TextBody {
         private final String mimeCharset;
 
-        KeptText(byte[] bytes, String mimeCharset) {
-            this.bytes = bytes;
+        CharsetText(String mimeCharset) {
             this.mimeCharset = mimeCharset;
+        }
+
+        @Override
+        public String getMimeCharset() {
+            return mimeCharset;
+        }
+
+        @Override
+        public Charset getCharset() {
+            return charset(mimeCharset);
+        }
+
+        @Override
+        public Reader getReader() throws IOException {
+            return new InputStreamReader(getInputStream(), getCharset());
+        }
+    }
+
+    private static final class KeptText extends CharsetText implements Kept {
+        private final byte[] bytes;
+
+        KeptText(byte[] bytes, String mimeCharset) {
+            super(mimeCharset);
+            this.bytes = bytes;
         }
 
         @Override
@@ -182,20 +205,6 @@ final class PartBodies implements BodyFactory {
             return bytes.length;
         }
 
-        @Override
-        public String getMimeCharset() {
-            return mimeCharset;
-        }
-
-        @Override
-        public Charset getCharset() {
-            return charset(mimeCharset);
-        }
-
-        @Override
-        public Reader getReader() {
-            return new InputStreamReader(getInputStream(), getCharset());
-        }
     }
 
     /**
@@ -246,13 +255,12 @@ final class PartBodies implements BodyFactory {
         }
     }
 
-    private static final class CountedText extends TextBody implements Counted {
+    private static final class CountedText extends CharsetText implements Counted {
         private final long size;
-        private final String mimeCharset;
 
         CountedText(long size, String mimeCharset) {
+            super(mimeCharset);
             this.size = size;
-            this.mimeCharset = mimeCharset;
         }
 
         @Override
@@ -265,20 +273,6 @@ final class PartBodies implements BodyFactory {
             return zeros(size);
         }
 
-        @Override
-        public String getMimeCharset() {
-            return mimeCharset;
-        }
-
-        @Override
-        public Charset getCharset() {
-            return charset(mimeCharset);
-        }
-
-        @Override
-        public Reader getReader() {
-            return new InputStreamReader(getInputStream(), getCharset());
-        }
     }
 
     private static Charset charset(String name) {
