@@ -204,7 +204,6 @@ final class PartBodies implements BodyFactory {
         public long size() {
             return bytes.length;
         }
-
     }
 
     /**

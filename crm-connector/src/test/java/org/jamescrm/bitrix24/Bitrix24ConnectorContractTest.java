@@ -4,13 +4,8 @@ import java.time.Clock;
 
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.jamescrm.emulator.bitrix24.Bitrix24EmulatorExtension;
-import org.jamescrm.spi.CrmConnector;
-import org.jamescrm.spi.CrmConnectorContract;
 import org.jamescrm.spi.CrmFixture;
-import org.jamescrm.spi.OneByOneCrm;
-import org.jamescrm.spi.OneByOneCrmContract;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.jamescrm.spi.EmulatedCrmContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,10 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class Bitrix24ConnectorContractTest {
 
     /** The contract over one way of authenticating; each test on a fresh, empty portal. */
-    abstract static class OverAuth implements CrmConnectorContract, OneByOneCrmContract {
+    abstract static class OverAuth extends EmulatedCrmContract<Bitrix24Emulator, Bitrix24Connector> {
         @RegisterExtension
         final Bitrix24EmulatorExtension b24 = new Bitrix24EmulatorExtension(portal());
-        private Bitrix24Connector connector;
 
         /** The emulated portal. */
         abstract Bitrix24Emulator.Builder portal();
@@ -33,27 +27,16 @@ class Bitrix24ConnectorContractTest {
         /** How the connector authenticates to {@code portal}. */
         abstract Bitrix24Auth auth(Bitrix24Emulator portal);
 
-        @BeforeEach
-        void connect() {
-            Bitrix24Emulator portal = b24.emulator();
+        @Override
+        protected Bitrix24Emulator emulator() {
+            return b24.emulator();
+        }
+
+        @Override
+        protected Bitrix24Connector connect(Bitrix24Emulator portal) {
             Bitrix24Configuration configuration = Bitrix24Configuration.of(portal.portalUrl().toString(), auth(portal));
-            connector = new Bitrix24Connector(new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis())),
+            return new Bitrix24Connector(new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis())),
                 configuration.originatorId());
-        }
-
-        @AfterEach
-        void noViolation() {
-            b24.emulator().violations().assertNone();
-        }
-
-        @Override
-        public CrmConnector connector() {
-            return connector;
-        }
-
-        @Override
-        public OneByOneCrm crm() {
-            return connector;
         }
 
         @Override

@@ -4,13 +4,8 @@ import java.time.Clock;
 
 import org.jamescrm.emulator.espocrm.EspoCrmEmulator;
 import org.jamescrm.emulator.espocrm.EspoCrmEmulatorExtension;
-import org.jamescrm.spi.CrmConnector;
-import org.jamescrm.spi.CrmConnectorContract;
 import org.jamescrm.spi.CrmFixture;
-import org.jamescrm.spi.OneByOneCrm;
-import org.jamescrm.spi.OneByOneCrmContract;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.jamescrm.spi.EmulatedCrmContract;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,33 +17,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EspoCrmConnectorContractTest {
 
     /** The contract over one way of authenticating; each test on a fresh, empty site. */
-    abstract static class OverAuth implements CrmConnectorContract, OneByOneCrmContract {
+    abstract static class OverAuth extends EmulatedCrmContract<EspoCrmEmulator, EspoCrmConnector> {
         @RegisterExtension
         final EspoCrmEmulatorExtension espo = new EspoCrmEmulatorExtension(site());
-        private EspoCrmConnector connector;
 
         abstract EspoCrmEmulator.Builder site();
 
         abstract EspoCrmConfiguration configuration(EspoCrmEmulator site);
 
-        @BeforeEach
-        void connect() {
-            connector = new EspoCrmConnector(new EspoCrmClient(configuration(espo.emulator())), Clock.systemUTC());
-        }
-
-        @AfterEach
-        void noViolation() {
-            espo.emulator().violations().assertNone();
+        @Override
+        protected EspoCrmEmulator emulator() {
+            return espo.emulator();
         }
 
         @Override
-        public CrmConnector connector() {
-            return connector;
-        }
-
-        @Override
-        public OneByOneCrm crm() {
-            return connector;
+        protected EspoCrmConnector connect(EspoCrmEmulator site) {
+            return new EspoCrmConnector(new EspoCrmClient(configuration(site)), Clock.systemUTC());
         }
 
         @Override

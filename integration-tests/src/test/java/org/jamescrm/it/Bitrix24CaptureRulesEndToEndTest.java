@@ -61,29 +61,13 @@ class Bitrix24CaptureRulesEndToEndTest {
      * by itself allow creating anything (configuration.md: {@code createLeadForIncoming} false gives
      * {@code UNKNOWN_CLIENT_NO_CREATE}).
      */
-    static final String SETTINGS = """
-        <crmcapture>
+    static final String SETTINGS = InstalledJames.captureRulesSettings("""
           <connector>bitrix24</connector>
           <bitrix24>
             <portal>%s</portal>
             <webhook user="%d" code="%s"/>
           </bitrix24>
-          <captureAddress>crm@company.example</captureAddress>
-          <defaults>
-            <createLeadForIncoming>false</createLeadForIncoming>
-            <repeatSale>lead</repeatSale>
-          </defaults>
-          <mailbox address="sales@company.example" group="true">
-            <createLeadForIncoming>true</createLeadForIncoming>
-            <distribution>round-robin</distribution>
-            <queue>alice@company.example, bob@company.example</queue>
-          </mailbox>
-          <mailbox address="dora@company.example">
-            <createLeadForIncoming>true</createLeadForIncoming>
-            <leadless>true</leadless>
-          </mailbox>
-        </crmcapture>
-        """.formatted(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode());
+        """.formatted(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode()));
 
     /** The clients' mail server: outgoing mail goes there through the smarthost option, never to the network. */
     @RegisterExtension

@@ -37,29 +37,13 @@ class EspoCrmCaptureRulesEndToEndTest {
 
     static final EspoCrmEmulator SITE = EspoCrmEmulator.builder().start();
 
-    static final String SETTINGS = """
-        <crmcapture>
+    static final String SETTINGS = InstalledJames.captureRulesSettings("""
           <connector>espocrm</connector>
           <espocrm>
             <url>%s</url>
             <apiKey>%s</apiKey>
           </espocrm>
-          <captureAddress>crm@company.example</captureAddress>
-          <defaults>
-            <createLeadForIncoming>false</createLeadForIncoming>
-            <repeatSale>lead</repeatSale>
-          </defaults>
-          <mailbox address="sales@company.example" group="true">
-            <createLeadForIncoming>true</createLeadForIncoming>
-            <distribution>round-robin</distribution>
-            <queue>alice@company.example, bob@company.example</queue>
-          </mailbox>
-          <mailbox address="dora@company.example">
-            <createLeadForIncoming>true</createLeadForIncoming>
-            <leadless>true</leadless>
-          </mailbox>
-        </crmcapture>
-        """.formatted(SITE.baseUrl(), SITE.apiKey());
+        """.formatted(SITE.baseUrl(), SITE.apiKey()));
 
     @RegisterExtension
     static GreenMailExtension clientMailServer = new GreenMailExtension(new ServerSetup(3030, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))

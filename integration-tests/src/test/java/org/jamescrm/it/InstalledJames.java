@@ -68,6 +68,31 @@ final class InstalledJames {
         return edit("crm-capture.xml", ignored -> settings);
     }
 
+    /**
+     * The capture settings of the CRMs' capture-rules tests around {@code crm} (its {@code <connector>} and
+     * its own element): the capture address, lead creation off but repeat leads on, the group mailbox
+     * sales@ in round robin between Alice and Bob (creating leads), and Dora's leadless mailbox.
+     */
+    static String captureRulesSettings(String crm) {
+        return "<crmcapture>\n" + crm + """
+          <captureAddress>crm@company.example</captureAddress>
+          <defaults>
+            <createLeadForIncoming>false</createLeadForIncoming>
+            <repeatSale>lead</repeatSale>
+          </defaults>
+          <mailbox address="sales@company.example" group="true">
+            <createLeadForIncoming>true</createLeadForIncoming>
+            <distribution>round-robin</distribution>
+            <queue>alice@company.example, bob@company.example</queue>
+          </mailbox>
+          <mailbox address="dora@company.example">
+            <createLeadForIncoming>true</createLeadForIncoming>
+            <leadless>true</leadless>
+          </mailbox>
+        </crmcapture>
+        """;
+    }
+
     /** Capture settings that select the Bitrix24 connector on {@code portal} through an inbound webhook, all else default. */
     InstalledJames bitrix24(java.net.URI portal, int webhookUser, String webhookCode) {
         return captureSettings("""
