@@ -21,18 +21,24 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.rules.AcknowledgementComposer;
+import org.jamescrm.rules.AcknowledgementMail;
 import org.jamescrm.rules.ActivityComposer;
 import org.jamescrm.rules.CaptureDecision;
+import org.jamescrm.rules.CaseTokens;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.Classifier;
 import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.rules.CrmSnapshot;
 import org.jamescrm.rules.LinkingRules;
 import org.jamescrm.rules.ReasonCode;
+import org.jamescrm.settings.Acknowledgement;
 import org.jamescrm.settings.BodyMode;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.DistributionRule;
+import org.jamescrm.settings.GroupSettings;
 import org.jamescrm.settings.MailboxSettings;
+import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
@@ -47,6 +53,8 @@ import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Captures messages in rounds: checks each was not captured before, applies the flood guard, looks
@@ -56,6 +64,7 @@ import org.jamescrm.decisions.DecisionLog;
  * retry or park. One round runs at a time, so two captures of the same key or client never race.
  */
 public final class CaptureService {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CaptureService.class);
     private final CrmConnector connector;
     private final Supplier<CaptureSettings> settings;
     private final DecisionLog decisions;
@@ -66,6 +75,9 @@ public final class CaptureService {
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
     private final ActivityComposer composer = new ActivityComposer();
+    private final AcknowledgementComposer acknowledgements = new AcknowledgementComposer();
+    private final AcknowledgementThrottle acknowledgementThrottle;
+    private final AcknowledgementOutbox outbox;
     private final ReentrantLock roundLock = new ReentrantLock();
 
     /**
@@ -76,17 +88,27 @@ public final class CaptureService {
      * @param positions    the round-robin positions of the mailboxes
      * @param metrics      what the capture counts (decisions, rounds, CRM requests)
      * @param clock        the clock of the capture times and the flood window
+     * @param outbox       where the acknowledgements of new cases go
      */
     public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
-                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                          AcknowledgementOutbox outbox) {
         this.connector = connector;
         this.settings = settings;
         this.decisions = decisions;
         this.missingUsers = missingUsers;
         this.positions = positions;
         this.flood = new FloodGuard(clock);
+        this.acknowledgementThrottle = new AcknowledgementThrottle(clock);
+        this.outbox = outbox;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** A capture service that sends no acknowledgement. */
+    public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
+        this(connector, settings, decisions, missingUsers, positions, metrics, clock, AcknowledgementOutbox.NONE);
     }
 
     /** A capture service that counts nothing. */
@@ -197,7 +219,7 @@ public final class CaptureService {
                 + " captures within " + current.flood().window() + ": parked for review"), driving, lookups);
         }
         CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()), found.users(),
-            found.openItems(), positions.current(mailbox.orElseThrow()));
+            found.openItems(), positions.current(mailbox.orElseThrow()), found.cases());
         return new DryRun(request, rules.decide(request.facts(), classification, snapshot, chosen), driving, lookups);
     }
 
@@ -224,13 +246,18 @@ public final class CaptureService {
     private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     /** The lookup of one capture: its key, thread, clients, employees, and the queue counted for least-busy. */
-    private static CrmLookup lookupOf(CaptureRequest request, MailboxSettings settings) {
+    private CrmLookup lookupOf(CaptureRequest request, MailboxSettings settings) {
         Set<EmailAddress> employees = new LinkedHashSet<>(request.classification().employees());
         employees.addAll(settings.queue());
         settings.responsible().ifPresent(employees::add);
         Set<EmailAddress> counted = settings.distribution() == DistributionRule.LEAST_BUSY ? new LinkedHashSet<>(settings.queue()) : Set.of();
         return new CrmLookup(Set.of(request.facts().captureKey()), new LinkedHashSet<>(request.facts().threadIds()),
-            new LinkedHashSet<>(request.classification().clients()), employees, counted);
+            new LinkedHashSet<>(request.classification().clients()), employees, counted, caseNumbers(request));
+    }
+
+    /** The case number of the request's case token, asked only of a CRM with cases. */
+    private Set<String> caseNumbers(CaptureRequest request) {
+        return connector.capabilities().cases() ? CaseTokens.find(request.facts().subject()).map(Set::of).orElse(Set.of()) : Set.of();
     }
 
     /** The CRM's lookup, timed. */
@@ -303,7 +330,9 @@ public final class CaptureService {
             Set<EmailAddress> clients = new LinkedHashSet<>();
             Set<EmailAddress> employees = new LinkedHashSet<>();
             Set<EmailAddress> counted = new LinkedHashSet<>();
+            Set<String> caseNumbers = new LinkedHashSet<>();
             for (Pending capture : pending.values()) {
+                caseNumbers.addAll(caseNumbers(capture.request));
                 keys.add(capture.request.facts().captureKey());
                 threadIds.addAll(capture.request.facts().threadIds());
                 clients.addAll(capture.request.classification().clients());
@@ -312,7 +341,7 @@ public final class CaptureService {
                     counted.addAll(capture.settings.queue());
                 }
             }
-            return new CrmLookup(keys, threadIds, clients, employees, counted);
+            return new CrmLookup(keys, threadIds, clients, employees, counted, caseNumbers);
         }
 
         private void decideAndWrite(CrmLookupResult found) {
@@ -347,7 +376,7 @@ public final class CaptureService {
                 }
                 EmailAddress mailbox = request.classification().mailbox().orElseThrow();
                 CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()),
-                    found.users(), openItems, positions.current(mailbox));
+                    found.users(), openItems, positions.current(mailbox), found.cases());
                 CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, capture.settings);
                 if (!decision.captured()) {
                     reservations.held().forEach(flood::release);
@@ -365,7 +394,7 @@ public final class CaptureService {
                 request.facts().messageId().ifPresent(capturedIds::add);
                 plans.put(index, planned);
             }
-            write(plans);
+            write(plans, found);
         }
 
         /** A flood reservation for each client of the capture; none, and the client, when one is over the limit. */
@@ -404,11 +433,12 @@ public final class CaptureService {
                 decision.responsibleId(), capture.settings, capture.request.receivedAt(), clock.instant());
             // the raw message only when the activity keeps all of it: a CRM importing it stores no more than the settings allow
             boolean whole = capture.settings.body() == BodyMode.FULL && activity.attachments().stream().allMatch(AttachmentInfo::hasContent);
+            List<String> teams = capture.settings.group().map(GroupSettings::teams).orElse(List.of());
             return new Planned(decision, existing, new WritePlan(key, creations, activity,
-                whole ? capture.request.rawMessage() : Optional.empty()), reservations);
+                whole ? capture.request.rawMessage() : Optional.empty(), teams), reservations);
         }
 
-        private void write(Map<Integer, Planned> plans) {
+        private void write(Map<Integer, Planned> plans, CrmLookupResult found) {
             if (plans.isEmpty()) {
                 return;
             }
@@ -420,7 +450,11 @@ public final class CaptureService {
                 if (results.get(i) instanceof WriteResult.Written written) {
                     List<ItemRef> items = new ArrayList<>(planned.existing);
                     written.created().stream().filter(item -> !items.contains(item)).forEach(items::add);
-                    outcomes[index] = decided(pending.get(index), planned.decision, items, Optional.of(written.activityId()));
+                    Pending capture = pending.get(index);
+                    DecisionRecord record = record(capture.request, planned.decision, items, Optional.of(written.activityId()),
+                        capture.drivingSettings(), written.caseNumber().or(() -> caseNumberOf(planned.decision, found)));
+                    outcomes[index] = new RoundOutcome.Decided(record);
+                    written.caseNumber().flatMap(number -> acknowledgement(capture, number)).ifPresent(CaptureService.this::acknowledge);
                 } else {
                     planned.reservations.forEach(flood::release);
                     outcomes[index] = new RoundOutcome.Failed(((WriteResult.Failed) results.get(i)).cause());
@@ -442,7 +476,23 @@ public final class CaptureService {
 
         private RoundOutcome.Decided decided(Pending capture, CaptureDecision decision, List<ItemRef> items,
                                              Optional<String> activityId) {
-            return new RoundOutcome.Decided(record(capture.request, decision, items, activityId, capture.drivingSettings()));
+            return new RoundOutcome.Decided(record(capture.request, decision, items, activityId, capture.drivingSettings(),
+                Optional.empty()));
+        }
+
+        /**
+         * The acknowledgement of the case a capture opened, when its group sends one, the mail is a person's,
+         * the client is not on the never-log list and has not had its allowance in the window.
+         */
+        private Optional<AcknowledgementMail> acknowledgement(Pending capture, String caseNumber) {
+            Optional<Acknowledgement> template = capture.settings.group().flatMap(GroupSettings::acknowledgement);
+            if (template.isEmpty()) {
+                return Optional.empty();
+            }
+            EmailAddress group = capture.request.classification().mailbox().orElseThrow();
+            return acknowledgements.compose(capture.request.facts(), capture.request.classification(), template.get(), group, caseNumber)
+                .filter(mail -> !current.neverLog().contains(mail.to()))
+                .filter(mail -> acknowledgementThrottle.tryAcquire(mail.to(), template.get()));
         }
 
         /** A capturable request of the round with its mailbox's settings. */
@@ -488,8 +538,24 @@ public final class CaptureService {
     }
 
 
+    /** Hands an acknowledgement to the outbox; its failure leaves the decision as it is. */
+    private void acknowledge(AcknowledgementMail mail) {
+        try {
+            outbox.send(mail);
+        } catch (Exception e) {
+            LOGGER.warn("Cannot send the acknowledgement of case {} to {}: {}", mail.caseNumber(), mail.to(), e.toString());
+        }
+    }
+
+    /** The number of the case a decision joins (by its thread or its token), when the lookup found it. */
+    private static Optional<String> caseNumberOf(CaptureDecision decision, CrmLookupResult found) {
+        return decision.bindings().stream().filter(item -> item.type() == ItemType.CASE)
+            .flatMap(item -> found.cases().values().stream().filter(known -> known.id().equals(item.id())))
+            .map(CaseRecord::number).findFirst();
+    }
+
     private DecisionRecord record(CaptureRequest request, CaptureDecision decision, List<ItemRef> items,
-                                  Optional<String> activityId, Map<String, String> drivingSettings) {
+                                  Optional<String> activityId, Map<String, String> drivingSettings, Optional<String> caseNumber) {
         Classification classification = request.classification();
         DecisionRecord record = new DecisionRecord(
             request.facts().messageId(),
@@ -506,7 +572,8 @@ public final class CaptureService {
             activityId,
             decision.responsibleId(),
             drivingSettings,
-            clock.instant());
+            clock.instant(),
+            caseNumber);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;

@@ -105,6 +105,7 @@ public final class JsonViews {
         view.put("responsibleId", record.responsibleId().orElse(null));
         view.put("settings", new java.util.TreeMap<>(record.settings()));
         view.put("decidedAt", record.decidedAt().toString());
+        record.caseNumber().ifPresent(number -> view.put("caseNumber", number));
         return view;
     }
 
@@ -127,7 +128,7 @@ public final class JsonViews {
                 Direction.valueOf(view.path("direction").asText()), text(view, "sender").map(EmailAddress::of),
                 addresses(view.path("clients")), addresses(view.path("employees")), text(view, "mailbox").map(EmailAddress::of),
                 reason, label, view.path("detail").asText(), items, text(view, "activityId"), text(view, "responsibleId"), settings,
-                Instant.parse(view.path("decidedAt").asText()));
+                Instant.parse(view.path("decidedAt").asText()), text(view, "caseNumber"));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("not a decision: " + e.getMessage(), e);
         }

@@ -55,7 +55,13 @@ public enum ReasonCode {
      * Route to assigned manager, and the client's responsible is not in the queue: a new lead assigned
      * by the queue (§4.6).
      */
-    QUEUE_LEAD(true, "saved on a new lead for the mailbox's queue: the client's responsible is not in the queue");
+    QUEUE_LEAD(true, "saved on a new lead for the mailbox's queue: the client's responsible is not in the queue"),
+    /** The first client mail of a new thread to a group mailbox that opens cases: a new case (§8). */
+    NEW_CASE(true, "saved on a new case: it starts a new thread in a group mailbox that opens cases"),
+    /** Its subject carries the token of a case ({@code [#123]}) though its thread headers name no captured mail (§4.1). */
+    CASE_TOKEN(true, "saved on the case named by the case token in its subject"),
+    /** The first client mail of a new thread to a group mailbox whose new threads create leads (§8). */
+    GROUP_LEAD(true, "saved on a new lead: it starts a new thread in a group mailbox whose new threads create leads");
 
     private final boolean captured;
     private final String explanation;

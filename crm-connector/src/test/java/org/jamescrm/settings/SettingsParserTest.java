@@ -90,7 +90,7 @@ class SettingsParserTest {
         assertThat(defaults.attachmentLimitBytes()).isEqualTo(24L * 1024 * 1024);
         assertThat(defaults.skipAutomated()).isTrue();
         assertThat(defaults.filters()).isEmpty();
-        assertThat(defaults.group()).isFalse();
+        assertThat(defaults.isGroup()).isFalse();
     }
 
     @Test

@@ -7,8 +7,10 @@ import java.time.Clock;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.MailetContext;
 import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.CaseAnswers;
 import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.FileRoundRobinPositions;
 import org.jamescrm.capture.MissingCrmUsers;
@@ -17,6 +19,7 @@ import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.mail.GroupAcknowledgements;
 import org.jamescrm.james.metrics.JamesCaptureMetrics;
 import org.jamescrm.james.metrics.QueueDepths;
 import org.jamescrm.james.settings.CaptureSettingsSource;
@@ -25,6 +28,7 @@ import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.CrmConnector;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
@@ -124,7 +128,16 @@ public class CrmCaptureModule extends AbstractModule {
     @Provides
     @Singleton
     CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
-                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
-        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock);
+                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                                  Provider<MailetContext> mailetContext) {
+        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock,
+            new GroupAcknowledgements(mailetContext::get));
+    }
+
+    /** What employees' answers to case threads carry ({@link GroupReplyTo}). */
+    @Provides
+    @Singleton
+    CaseAnswers caseAnswers(DecisionLog decisions, CaptureSettingsSource settings) {
+        return new CaseAnswers(decisions, settings::current);
     }
 }
