@@ -62,6 +62,15 @@ class InvalidSettingsTest {
     }
 
     @Test
+    void casesAskedOfAPluginCrmWithoutCasesShouldStopTheStartNamingKeyAndReason() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml", xml -> replace(xml, "</crmcapture>",
+                "  <group address=\"support@company.example\"><distribution>round-robin</distribution>"
+                    + "<queue>bob@company.example</queue><newThread>case</newThread></group>\n</crmcapture>")),
+            "crm-capture.xml: key 'group.newThread' has value 'case', which needs cases, and the CRM 'recording' has none; "
+                + "allowed values: defaults, lead");
+    }
+
+    @Test
     void mistakeInThePluginsOwnElementShouldStopTheStartNamingItsKeyPath() {
         assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml", xml -> replace(xml,
                 "<user id=\"u-bob\" email=\"bob@company.example\"", "<user id=\"u-bob\" email=\"bob.company.example\"")),

@@ -16,10 +16,12 @@ import org.jamescrm.capture.AcknowledgementOutbox;
 import org.jamescrm.rules.AcknowledgementMail;
 
 /**
- * Sends the acknowledgements of new cases through James's mailet context (capture-rules §8), as
- * RFC 3834 asks of an automatic response: {@code Auto-Submitted: auto-replied}, threaded on the
- * client's mail with {@code In-Reply-To} and {@code References}, and a null return path so that a
- * bounce of it can never start a loop. The capture never captures it: it is automated mail.
+ * Sends the acknowledgements of new cases through James's mailet context (capture-rules §8), marked
+ * as RFC 3834 asks of an automatic response ({@code Auto-Submitted: auto-replied}) and threaded on the
+ * client's mail with {@code In-Reply-To} and {@code References}. The envelope sender is the
+ * acknowledgement's sender (the group address by default), so the group's domain vouches for it (SPF,
+ * DMARC) and a bounce returns to the group, where it is never captured: bounces are automated mail,
+ * and so is the acknowledgement itself.
  */
 public class GroupAcknowledgements implements AcknowledgementOutbox {
     private final Supplier<MailetContext> context;
@@ -43,7 +45,7 @@ public class GroupAcknowledgements implements AcknowledgementOutbox {
         }
         message.setText(mail.body(), "UTF-8");
         message.saveChanges();
-        context.get().sendMail(MailAddress.nullSender(), List.of(new MailAddress(mail.to().value())), message);
+        context.get().sendMail(new MailAddress(mail.from().value()), List.of(new MailAddress(mail.to().value())), message);
     }
 
     private static void setHeader(MimeMessage message, String name, String value) {
