@@ -31,6 +31,7 @@ public final class CaptureRounds implements AutoCloseable {
     /** When the captures of the last {@code roundWait} were handed over ({@link System#nanoTime}), oldest first. */
     private final Deque<Long> handedOver = new ArrayDeque<>();
     private final Thread worker;
+    private final CrmBreaker breaker;
     private boolean closed;
 
     /**
@@ -39,8 +40,9 @@ public final class CaptureRounds implements AutoCloseable {
      * @param roundWait    the longest a capture waits for others to share its round while the CRM's
      *                     budget gains by it
      * @param threads      makes the thread that runs the rounds
+     * @param breaker      told what each round showed of the CRM, before its captures learn their outcomes
      */
-    public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads) {
+    public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads, CrmBreaker breaker) {
         if (maxRoundSize < 1) {
             throw new IllegalArgumentException("a round holds at least one capture, not " + maxRoundSize);
         }
@@ -50,8 +52,14 @@ public final class CaptureRounds implements AutoCloseable {
         this.service = service;
         this.maxRoundSize = maxRoundSize;
         this.roundWait = roundWait;
+        this.breaker = breaker;
         this.worker = threads.newThread(this::runRounds);
         worker.start();
+    }
+
+    /** Rounds whose breaker no one consults. */
+    public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads) {
+        this(service, maxRoundSize, roundWait, threads, new CrmBreaker("crm", Integer.MAX_VALUE, Duration.ZERO, java.time.Clock.systemUTC()));
     }
 
     /**
@@ -86,6 +94,13 @@ public final class CaptureRounds implements AutoCloseable {
                 round.forEach(submitted -> submitted.result.completeExceptionally(e)); // a defect: the queue parks them
                 continue;
             }
+            List<RoundOutcome> capturable = new ArrayList<>();
+            for (int i = 0; i < round.size(); i++) {
+                if (round.get(i).request().classification().capturable()) {
+                    capturable.add(outcomes.get(i));
+                }
+            }
+            breaker.roundRan(capturable); // first: a capture acting on its outcome sees the breaker as the round left it
             List<Submitted> deferred = new ArrayList<>();
             for (int i = 0; i < round.size(); i++) {
                 Submitted submitted = round.get(i);

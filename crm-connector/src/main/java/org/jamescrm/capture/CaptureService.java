@@ -28,6 +28,7 @@ import org.jamescrm.rules.CaptureDecision;
 import org.jamescrm.rules.CaseTokens;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.Classifier;
+import org.jamescrm.rules.Direction;
 import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.rules.CrmSnapshot;
 import org.jamescrm.rules.LinkingRules;
@@ -138,6 +139,37 @@ public final class CaptureService {
         DecisionRecord record = new DecisionRecord(messageId, captureKey, classification.direction(), sender,
             classification.clients(), classification.employees(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
             List.of(), Optional.empty(), Optional.empty(), Map.of(), clock.instant());
+        decisions.record(record);
+        metrics.decided(record.reason());
+        return record;
+    }
+
+    /** The name of the connector the captures go to. */
+    public String connectorName() {
+        return connector.name();
+    }
+
+    /**
+     * Records that a capture was parked for an administrator ({@link ReasonCode#PARKED}), with why and
+     * after how many attempts; no CRM call. A replay of the parked capture records the final decision.
+     *
+     * @param messageId      the Message-ID, if any
+     * @param captureKey     the capture key
+     * @param sender         the author, when known
+     * @param classification the classification, when the mail was classified before it was parked
+     * @param reason         why it was parked
+     * @param attempts       the capture attempts made (0: parked before any)
+     */
+    public DecisionRecord recordParked(Optional<String> messageId, String captureKey, Optional<EmailAddress> sender,
+                                       Optional<Classification> classification, String reason, int attempts) {
+        // a mail parked before it could be classified is taken as incoming: the party that wrote to the company
+        Direction direction = classification.map(Classification::direction).orElse(Direction.INBOUND);
+        String detail = reason + " (" + (attempts == 0 ? "parked before any capture attempt" : "after " + attempts
+            + (attempts == 1 ? " attempt" : " attempts")) + "); an administrator can replay it";
+        DecisionRecord record = new DecisionRecord(messageId, captureKey, direction, sender,
+            classification.map(Classification::clients).orElse(List.of()), classification.map(Classification::employees).orElse(List.of()),
+            classification.flatMap(Classification::mailbox), ReasonCode.PARKED, ReasonCode.PARKED.name(), detail,
+            List.of(), Optional.empty(), Optional.empty(), Map.of("attempts", String.valueOf(attempts)), clock.instant());
         decisions.record(record);
         metrics.decided(record.reason());
         return record;

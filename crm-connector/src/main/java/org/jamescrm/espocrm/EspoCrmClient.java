@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.spi.RetryAfter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -235,22 +236,11 @@ public final class EspoCrmClient {
                 }
             }
             return new Answer(response.code(), null, EspoCrmErrors.classify(operation, response.code(),
-                Optional.ofNullable(response.header("X-Status-Reason")).orElse(""), text, retryAfter(response.header("Retry-After"))));
+                Optional.ofNullable(response.header("X-Status-Reason")).orElse(""), text, RetryAfter.parse(response.header("Retry-After"), java.time.Clock.systemUTC())));
         } catch (IOException e) {
             throw EspoCrmErrors.noAnswer(operation, e);
         } finally {
             inFlight.release();
-        }
-    }
-
-    private static Optional<Duration> retryAfter(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip()))));
-        } catch (NumberFormatException notSeconds) {
-            return Optional.empty();
         }
     }
 

@@ -32,6 +32,12 @@ public enum ReasonCode {
     MANUAL_SAVE_UNAUTHENTICATED(false, "not saved: it was sent to the capture address, but not by an employee the server authenticated"),
     /** This message was captured before; nothing is written again (§6). */
     DUPLICATE(false, "not saved again: this message is already in the CRM"),
+    /**
+     * The capture could not be completed (the CRM refused it, stayed unavailable through every retry,
+     * the message could not be read, a flood) and waits in the capture error repository for an
+     * administrator, who can replay it; the replay records the final decision.
+     */
+    PARKED(false, "not saved yet: the capture is parked in the capture error repository for an administrator, who can replay it"),
 
     /** Bound to the items of the thread it answers (§4.1). */
     THREAD(true, "saved on the items of the message it answers, which is already in the CRM"),

@@ -22,6 +22,7 @@ import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.mail.GroupAcknowledgements;
 import org.jamescrm.james.metrics.JamesCaptureMetrics;
 import org.jamescrm.james.metrics.QueueDepths;
+import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
@@ -123,6 +124,13 @@ public class CrmCaptureModule extends AbstractModule {
     @Singleton
     QueueDepths queueDepths(GaugeRegistry gauges) {
         return new QueueDepths(gauges);
+    }
+
+    /** The circuit breakers of the connectors, shared by the capture queues and the status route. */
+    @Provides
+    @Singleton
+    CrmBreakers crmBreakers() {
+        return new CrmBreakers();
     }
 
     @Provides

@@ -1,8 +1,11 @@
 package org.jamescrm.james.webadmin;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import jakarta.inject.Inject;
 
@@ -13,6 +16,9 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
+import org.jamescrm.capture.CrmBreaker;
+import org.jamescrm.james.metrics.QueueDepths;
+import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.capture.DryRun;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.CaptureSettings;
@@ -45,7 +51,9 @@ import spark.Service;
  *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
- * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems, each
+ *     connector's circuit breaker ({@code breakers}) and each capture queue's depth, oldest waiting
+ *     capture and warning ({@code queues}).</li>
  * <li>{@code GET /crm/settings?mailbox=…}: the settings the mailbox's mail is captured with, defaults
  *     and its own element merged, the CRM's secrets never shown.</li>
  * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
@@ -75,11 +83,15 @@ public class CrmCaptureRoutes implements Routes {
     private final ConnectorHealth health;
     private final CaptureService capture;
     private final DomainList domains;
+    private final CrmBreakers breakers;
+    private final QueueDepths queueDepths;
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
                             MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health, CaptureService capture,
-                            DomainList domains) {
+                            DomainList domains, CrmBreakers breakers, QueueDepths queueDepths) {
+        this.breakers = breakers;
+        this.queueDepths = queueDepths;
         this.health = health;
         this.capture = capture;
         this.domains = domains;
@@ -206,7 +218,38 @@ public class CrmCaptureRoutes implements Routes {
         view.put("settingsFile", settings.file().toString());
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
+        view.put("breakers", breakers.views().stream().map(CrmCaptureRoutes::breaker).toList());
+        view.put("queues", queues());
         return json(response, json.write(view));
+    }
+
+    /** A connector's circuit breaker: its state, since when, the consecutive failed rounds, the next probe while open. */
+    private static Map<String, Object> breaker(CrmBreaker.View breaker) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("connector", breaker.connector());
+        view.put("state", breaker.state().word());
+        view.put("since", breaker.since().toString());
+        view.put("failures", breaker.failures());
+        view.put("nextProbeAt", breaker.nextProbeAt().map(Object::toString).orElse(null));
+        return view;
+    }
+
+    /** Each capture queue: the captures waiting, the oldest's receipt, and a warning past its warning depth. */
+    private List<Map<String, Object>> queues() {
+        List<Map<String, Object>> views = new ArrayList<>();
+        new java.util.TreeMap<>(queueDepths.watched()).forEach((name, watched) -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            OptionalLong depth = queueDepths.depth(name);
+            view.put("name", name);
+            view.put("depth", depth.isPresent() ? depth.getAsLong() : null);
+            view.put("oldestWaiting", queueDepths.oldestWaiting(name).map(Object::toString).orElse(null));
+            view.put("warningDepth", watched.backingUp());
+            view.put("warning", depth.isPresent() && depth.getAsLong() >= watched.backingUp()
+                ? depth.getAsLong() + " captures wait, from " + watched.backingUp() + " the queue backs up: the CRM takes mail slower than it arrives"
+                : null);
+            views.add(view);
+        });
+        return views;
     }
 
     /**
