@@ -44,6 +44,7 @@ import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
+import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewDeal;
@@ -79,6 +80,7 @@ public final class CaptureService {
     private final AcknowledgementComposer acknowledgements = new AcknowledgementComposer();
     private final AcknowledgementThrottle acknowledgementThrottle;
     private final AcknowledgementOutbox outbox;
+    private final WaitingThreads waitingThreads = new WaitingThreads();
     private final ReentrantLock roundLock = new ReentrantLock();
 
     /**
@@ -170,6 +172,7 @@ public final class CaptureService {
             classification.map(Classification::clients).orElse(List.of()), classification.map(Classification::employees).orElse(List.of()),
             classification.flatMap(Classification::mailbox), ReasonCode.PARKED, ReasonCode.PARKED.name(), detail,
             List.of(), Optional.empty(), Optional.empty(), Map.of("attempts", String.valueOf(attempts)), clock.instant());
+        messageId.ifPresent(waitingThreads::settled);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;
@@ -274,6 +277,9 @@ public final class CaptureService {
         return dryRun(new ManualSaveRequests().resolve(request, serverDomains, current), lookups);
     }
 
+    /** How long an answer waits for the first mail of its thread, still in the capture queue, before it is tried again. */
+    static final java.time.Duration PARENT_WAIT = java.time.Duration.ofSeconds(5);
+
     /** What a CRM that knows nobody answers. */
     private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
@@ -348,6 +354,14 @@ public final class CaptureService {
                     pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
                 }
             }
+            for (int i = 0; i < outcomes.length; i++) {
+                Optional<String> messageId = requests.get(i).facts().messageId();
+                if (outcomes[i] instanceof RoundOutcome.Failed) {
+                    messageId.ifPresent(waitingThreads::failed);
+                } else if (outcomes[i] instanceof RoundOutcome.Decided) {
+                    messageId.ifPresent(waitingThreads::settled);
+                }
+            }
             return List.of(outcomes);
         }
 
@@ -383,14 +397,25 @@ public final class CaptureService {
             Set<String> keys = new HashSet<>();
             Map<String, Integer> openItems = new LinkedHashMap<>(found.openItems());
             Map<Integer, Planned> plans = new LinkedHashMap<>();
+            // the Message-IDs of the round's captures not decided yet: an answer to one of them waits for it
+            Set<String> undecided = new HashSet<>();
+            pending.values().forEach(capture -> capture.request.facts().messageId().ifPresent(undecided::add));
             for (Map.Entry<Integer, Pending> entry : pending.entrySet()) {
                 int index = entry.getKey();
                 Pending capture = entry.getValue();
                 CaptureRequest request = capture.request;
+                request.facts().messageId().ifPresent(undecided::remove);
                 if (!keys.add(request.facts().captureKey())
                     || request.classification().clients().stream().anyMatch(creatingFor::contains)
-                    || request.facts().threadIds().stream().anyMatch(capturedIds::contains)) {
+                    || request.facts().threadIds().stream().anyMatch(id -> capturedIds.contains(id) || undecided.contains(id))) {
                     outcomes[index] = new RoundOutcome.Deferred();
+                    request.facts().messageId().ifPresent(undecided::add); // its own answers wait for it in turn
+                    continue;
+                }
+                Optional<String> waitingParent = waitingThreads.firstWaiting(request.facts().threadIds());
+                if (waitingParent.isPresent() && found.threadItems(request.facts().threadIds()).isEmpty()) {
+                    outcomes[index] = new RoundOutcome.Failed(new CrmUnavailableException("it answers " + waitingParent.get()
+                        + ", which waits in the capture queue to be captured first", Optional.of(PARENT_WAIT), null));
                     continue;
                 }
                 Optional<String> existing = found.activity(request.facts().captureKey());
