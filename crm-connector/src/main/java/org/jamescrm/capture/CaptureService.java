@@ -53,6 +53,7 @@ import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
+import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
 import org.slf4j.Logger;
@@ -250,8 +251,7 @@ public final class CaptureService {
         }
         Optional<EmailAddress> flooding = classification.clients().stream().filter(client -> flood.over(client, current.flood())).findFirst();
         if (flooding.isPresent()) {
-            return new DryRun(request, CaptureDecision.skip(ReasonCode.FLOOD, flooding.get() + " has " + current.flood().captures()
-                + " captures within " + current.flood().window() + ": parked for review"), driving, lookups);
+            return new DryRun(request, flooded(flooding.get(), current), driving, lookups);
         }
         CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()), found.users(),
             found.openItems(), positions.current(mailbox.orElseThrow()), found.cases());
@@ -275,6 +275,13 @@ public final class CaptureService {
         MessageSummary summary = new MessageSummary(envelope, facts.from().map(MailParty::address), facts.headers(), false);
         CaptureRequest request = new CaptureRequest(facts, new Classifier().classify(summary, serverDomains, current), clock.instant());
         return dryRun(new ManualSaveRequests().resolve(request, serverDomains, current), lookups);
+    }
+
+    /** The decision for a client over the flood limit: what a mail loop or a mail bomb looks like, said in words. */
+    private static CaptureDecision flooded(EmailAddress client, CaptureSettings current) {
+        return CaptureDecision.skip(ReasonCode.FLOOD, client + " already has " + current.flood().captures() + " captures within "
+            + Durations.words(current.flood().window()) + ", as a mail loop (two auto-responders answering each other) or a mail "
+            + "bomb would: not captured, parked for review");
     }
 
     /** How long an answer waits for the first mail of its thread, still in the capture queue, before it is tried again. */
@@ -426,9 +433,7 @@ public final class CaptureService {
                 }
                 FloodCheck reservations = reserve(capture);
                 if (reservations.over().isPresent()) {
-                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.FLOOD, reservations.over().get() + " has "
-                        + current.flood().captures() + " captures within " + current.flood().window() + ": parked for review"),
-                        List.of(), Optional.empty());
+                    outcomes[index] = decided(capture, flooded(reservations.over().get(), current), List.of(), Optional.empty());
                     continue;
                 }
                 EmailAddress mailbox = request.classification().mailbox().orElseThrow();
