@@ -23,6 +23,7 @@ import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureParker;
 import org.jamescrm.james.queue.CaptureQueueConfiguration;
 import org.jamescrm.james.queue.CaptureQueueConsumer;
+import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.MessageSummary;
@@ -80,6 +81,7 @@ public class CaptureToCrm extends GenericMailet {
     private final Clock clock;
     private final CaptureMetrics metrics;
     private final QueueDepths queueDepths;
+    private final CaptureQueues captureQueues;
     private final MailSummarizer summarizer = new MailSummarizer();
     private MailQueue queue;
     private CaptureParker parker;
@@ -88,8 +90,10 @@ public class CaptureToCrm extends GenericMailet {
 
     @Inject
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
-                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, Clock clock) {
+                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, CaptureQueues captureQueues,
+                        Clock clock) {
         this.queues = queues;
+        this.captureQueues = captureQueues;
         this.repositories = repositories;
         this.captureService = captureService;
         this.classifier = classifier;
@@ -101,7 +105,8 @@ public class CaptureToCrm extends GenericMailet {
     /** A capture mailet that publishes no metrics. */
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
                         MailClassifier classifier, Clock clock) {
-        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()), clock);
+        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()),
+            new CaptureQueues(), clock);
     }
 
     @Override
@@ -111,6 +116,7 @@ public class CaptureToCrm extends GenericMailet {
         queueDepths.watch(queue, QueueDepths.BACKING_UP_ROUNDS * configuration.roundSize());
         parker = new CaptureParker(repositories, configuration.errorRepository(), metrics);
         parker.prepare();
+        captureQueues.opened(configuration);
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
         rounds = new CaptureRounds(captureService, configuration.roundSize(), configuration.roundWait(), runnable -> {
             Thread thread = new Thread(runnable, "crm-capture-rounds-" + configuration.queue().asString());

@@ -23,6 +23,7 @@ import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.DecisionQuery;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmConnector;
@@ -45,13 +46,17 @@ import spark.Service;
  *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
- * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * <li>{@code GET /crm/status}: the connector in use and its view, the capture queues with the error
+ *     repository each parks in, the settings file, configuration problems.</li>
  * <li>{@code GET /crm/settings?mailbox=…}: the settings the mailbox's mail is captured with, defaults
  *     and its own element merged, the CRM's secrets never shown.</li>
+ * <li>{@code GET /crm/console}: the admin console, a page over these routes and James's mail
+ *     repository routes ({@link AdminConsole}).</li>
  * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
  *     with a raw message as the body: the decision the settings in force would make, touching
  *     nothing (no CRM write, no decision recorded, no round-robin turn).</li>
  * </ul>
+ * The JSON answers are indented for a person reading them in a terminal.
  */
 public class CrmCaptureRoutes implements Routes {
     private static final Logger LOGGER = LoggerFactory.getLogger(CrmCaptureRoutes.class);
@@ -75,11 +80,14 @@ public class CrmCaptureRoutes implements Routes {
     private final ConnectorHealth health;
     private final CaptureService capture;
     private final DomainList domains;
+    private final CaptureQueues captureQueues;
+    private final AdminConsole console = new AdminConsole();
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
                             MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health, CaptureService capture,
-                            DomainList domains) {
+                            DomainList domains, CaptureQueues captureQueues) {
+        this.captureQueues = captureQueues;
         this.health = health;
         this.capture = capture;
         this.domains = domains;
@@ -87,7 +95,7 @@ public class CrmCaptureRoutes implements Routes {
         this.connector = connector;
         this.settings = settings;
         this.missingUsers = missingUsers;
-        this.json = json;
+        this.json = json.indented();
     }
 
     @Override
@@ -106,6 +114,7 @@ public class CrmCaptureRoutes implements Routes {
         service.get(STATUS, this::status);
         service.post(DRY_RUN, this::dryRun);
         service.get(SETTINGS, this::settings);
+        console.define(service);
     }
 
     /**
@@ -203,6 +212,9 @@ public class CrmCaptureRoutes implements Routes {
             view.put("connectorError", check.error().orElse(null));
             view.put("connectorCheckedAt", check.at().toString());
         }, () -> view.put("connectorReachable", null));
+        view.put("crmView", connector instanceof ConnectorView crmView ? BASE_PATH + "/" + crmView.viewName() : null);
+        view.put("captureQueues", captureQueues.all().stream()
+            .map(queue -> Map.of("queue", queue.queue(), "errorRepository", queue.errorRepository())).toList());
         view.put("settingsFile", settings.file().toString());
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
