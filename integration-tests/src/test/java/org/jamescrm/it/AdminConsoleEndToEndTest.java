@@ -134,6 +134,14 @@ class AdminConsoleEndToEndTest {
             .contains("saved on a new lead: the CRM does not know the client", "Desks for the new office", "LEAD"));
         screenshot("4-dry-run", page.findElement(By.id("dry-run-view")));
         assertThat(webAdmin.decisions("<dry-1@client.example>")).as("a dry-run records nothing").isEmpty();
+        // ... and of the quick start's .eml uploaded: Carol's mail is in the CRM already
+        type(form.findElement(By.name("sender")), "carol@client.example");
+        form.findElement(By.name("message")).clear();
+        form.findElement(By.name("file")).sendKeys(QUICK_START_MAIL.toAbsolutePath().normalize().toString());
+        page.findElement(By.id("dry-run-button")).click();
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(page.findElement(By.id("dry-run-view")).getText())
+            .contains("not saved again: this message is already in the CRM", "DUPLICATE", "<quote-request-1@client.example>"));
+        screenshot("4-dry-run-upload", page.findElement(By.id("dry-run-view")));
 
         // the in-memory CRM's records
         page.findElement(By.id("crm-refresh")).click();
