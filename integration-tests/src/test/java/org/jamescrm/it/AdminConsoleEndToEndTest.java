@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
@@ -32,6 +33,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * The admin console on a real James with the product's configuration, clicked through in Debian's
@@ -88,6 +91,7 @@ class AdminConsoleEndToEndTest {
         assertServed("/crm/console", "text/html");
         assertServed("/crm/console/console.js", "text/javascript");
         assertServed("/crm/console/console.css", "text/css");
+        assertServed("/crm/console/favicon.svg", "image/svg+xml");
     }
 
     private static void assertServed(String path, String contentType) {
@@ -169,6 +173,7 @@ class AdminConsoleEndToEndTest {
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(page.findElement(By.id("parked-queues")).getText()).contains("crm-capture: 0 parked"));
         assertThat(page.findElement(By.id("error")).isDisplayed()).as(page.findElement(By.id("error")).getText()).isFalse();
         screenshot("7-replayed", page.findElement(By.id("parked")));
+        assertNothingRefused(page);
     }
 
     @Test
@@ -185,6 +190,7 @@ class AdminConsoleEndToEndTest {
 
         assertThat(rows(page, "#crm-records img, #crm-records script")).as("no markup of the subject in the page").isEmpty();
         assertThat(((JavascriptExecutor) page).executeScript("return window.pwned === undefined")).isEqualTo(true);
+        assertNothingRefused(page);
     }
 
     /** The browser, started once: Debian's chromium through its chromedriver, headless, with a fresh profile. */
@@ -198,10 +204,19 @@ class AdminConsoleEndToEndTest {
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--window-size=1400,1100", "--user-data-dir=" + profile);
+            // the browser's console, where Chromium reports what the Content-Security-Policy refused
+            options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
             browser = new ChromeDriver(service, options);
         }
         return browser;
+    }
+
+    /** The browser's console holds no error: no script, style or request refused by the policy, no failed call. */
+    private static void assertNothingRefused(WebDriver page) {
+        assertThat(page.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
+            .noneMatch(message -> message.contains("Content Security Policy") || message.contains("Refused"))
+            .noneMatch(message -> message.contains("Failed to load") || message.contains("Uncaught"));
     }
 
     private static List<WebElement> rows(WebDriver page, String selector) {

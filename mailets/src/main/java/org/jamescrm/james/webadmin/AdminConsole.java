@@ -8,7 +8,7 @@ import java.util.Map;
 import spark.Service;
 
 /**
- * The admin console: one page, its script and its style sheet, read from the extension's jar and
+ * The admin console: one page, its script, its style sheet and its icon, read from the extension's jar and
  * served under {@code /crm/console} by the capture's WebAdmin routes, so WebAdmin's authentication
  * applies to them as to every other route. The page shows what the JSON routes answer (status,
  * decision search, a decision explained, the parked captures and their replay, the dry-run, the
@@ -24,6 +24,8 @@ final class AdminConsole {
     /** The page's script and style sheet; the page names them, and the routes it calls, relative to itself. */
     static final String SCRIPT = PAGE + "/console.js";
     static final String STYLE = PAGE + "/console.css";
+    /** Its icon, so that a browser does not ask WebAdmin for a /favicon.ico it lacks. */
+    static final String ICON = PAGE + "/favicon.svg";
     /** Scripts, styles, images and requests from WebAdmin only; nothing inline, no frame, no plug-in. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
         + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -35,7 +37,8 @@ final class AdminConsole {
     private final Map<String, Asset> assets = Map.of(
         PAGE, asset("console.html", "text/html; charset=utf-8"),
         SCRIPT, asset("console.js", "text/javascript; charset=utf-8"),
-        STYLE, asset("console.css", "text/css; charset=utf-8"));
+        STYLE, asset("console.css", "text/css; charset=utf-8"),
+        ICON, asset("favicon.svg", "image/svg+xml"));
 
     /** Adds the console's routes to WebAdmin's service. */
     void define(Service service) {

@@ -5,6 +5,7 @@
 
 (() => {
   const SEARCH_PAGE = 20;
+  const LONG_TEXT = 300;
   const HEALTH_CHECK = '../healthcheck/checks/CRM%20capture';
   const state = { status: null, searchOffset: 0, searchQuery: '' };
 
@@ -157,7 +158,16 @@
     }
     const columns = [...new Set(items.flatMap(item => Object.keys(item)))];
     return el('table', {}, el('thead', {}, el('tr', {}, columns.map(column => el('th', {}, column)))),
-      el('tbody', {}, items.map(item => el('tr', {}, columns.map(column => el('td', {}, text(item[column])))))));
+      el('tbody', {}, items.map(item => el('tr', {}, columns.map(column => cell(item[column]))))));
+  }
+
+  /** A table cell; a long value (a mail body) is cut, the whole of it in the cell's tooltip. */
+  function cell(value) {
+    const whole = text(value).textContent;
+    if (whole.length <= LONG_TEXT) {
+      return el('td', {}, whole);
+    }
+    return el('td', { title: whole }, `${whole.substring(0, LONG_TEXT)}…`);
   }
 
   /** A decision, recorded or from a dry-run, in the words of a CRM administrator, with what drove it. */
