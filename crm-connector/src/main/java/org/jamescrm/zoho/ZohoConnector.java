@@ -96,6 +96,7 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
     public void checkConnection() throws CrmException {
         client.get("users", "type", "CurrentUser");
         metadata.firstOpenStage();
+        metadata.picklist(ZohoFields.LEADS, "Lead_Source");
     }
 
     /**

@@ -268,6 +268,14 @@ public final class ZohoEmulator implements Emulator {
         return creditsSpent.get();
     }
 
+    /** Spends credits as the organisation's other integrations do; fewer when fewer remain. */
+    public void spendCredits(long spent) {
+        long left = Math.min(spent, credits.remaining());
+        if (left > 0 && credits.trySpend(left)) {
+            creditsSpent.addAndGet(left);
+        }
+    }
+
     /** Gives the day's credits back, as a day passing would. */
     public void renewCredits() {
         credits.reset();
