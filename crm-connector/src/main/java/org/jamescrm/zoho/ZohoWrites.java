@@ -42,8 +42,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class ZohoWrites {
     /** The order kinds are written in: a deal links the contact created before it. */
     private static final List<ItemType> KINDS = List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.DEAL);
-    /** The record an e-mail is associated with, the most telling first; a deal is linked to it. */
-    private static final List<ItemType> RECORDS = List.of(ItemType.CONTACT, ItemType.LEAD, ItemType.COMPANY, ItemType.DEAL);
+    /** The record an e-mail is associated with, the most telling first. */
+    private static final List<ItemType> RECORDS = List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.COMPANY, ItemType.DEAL);
+    /** The record linked to it, a deal first. */
+    private static final List<ItemType> LINKED = List.of(ItemType.DEAL, ItemType.CONTACT, ItemType.COMPANY);
 
     private final ZohoClient client;
     private final ZohoComposite composite;
@@ -236,16 +238,16 @@ final class ZohoWrites {
     }
 
     /**
-     * {@code associate_email} on the most telling record bound (Contact, Lead, Account, Deal), a deal linked
-     * to it ({@code linked_record}); {@code sent} says the direction (Zoho never sends the mail). The
+     * {@code associate_email} on the most telling record bound (Lead, Contact, Account, Deal), a second one
+     * linked to it ({@code linked_record}: a Deal, else a Contact or Account); {@code sent} says the direction (Zoho never sends the mail). The
      * attachments with content are uploaded first; those without are listed in the content.
      */
     private ZohoComposite.Sub association(NewEmailActivity activity) throws CrmException {
         ItemRef record = RECORDS.stream().flatMap(type -> activity.bindings().stream().filter(item -> item.type() == type)).findFirst()
             .orElseThrow(() -> new CrmRejectedException("the e-mail " + activity.originKey()
                 + " is bound to no CRM item; Zoho associates an e-mail with a record"));
-        Optional<ItemRef> linked = activity.bindings().stream().filter(item -> item.type() == ItemType.DEAL && !item.equals(record))
-            .findFirst();
+        Optional<ItemRef> linked = LINKED.stream().flatMap(type -> activity.bindings().stream()
+            .filter(item -> item.type() == type && !item.equals(record))).findFirst();
         ObjectNode email = client.object();
         email.set("from", party(activity.from()));
         List<MailParty> to = activity.to().isEmpty() ? activity.cc().isEmpty() ? List.of(activity.from()) : activity.cc() : activity.to();
@@ -262,7 +264,7 @@ final class ZohoWrites {
             .put("date_time", ZohoFields.dateTime(activity.sentAt().orElse(activity.receivedAt())));
         linked.ifPresent(deal -> {
             ObjectNode link = email.putObject("linked_record");
-            link.putObject("module").put("api_name", ZohoFields.DEALS);
+            link.putObject("module").put("api_name", ZohoFields.module(deal.type()));
             link.put("id", deal.id());
         });
         ArrayNode attachments = email.putArray("attachments");
