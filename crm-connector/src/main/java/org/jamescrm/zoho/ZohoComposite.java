@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import org.jamescrm.spi.CrmException;
 
@@ -15,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Requests that need not wait for one another, sent five at a time through Zoho's composite API
  * ({@code POST __composite_requests}: up to {@value #SUB_REQUESTS} sub-requests for one API credit, each
- * answered on its own); a lone request goes as itself. Used for the round's {@code email_available}
+ * answered on its own), the composite requests of one call at once; a lone request goes as itself. Used for the round's {@code email_available}
  * checks and its {@code associate_email} writes.
  */
 final class ZohoComposite {
@@ -23,9 +25,12 @@ final class ZohoComposite {
     static final int SUB_REQUESTS = 5;
 
     private final ZohoClient client;
+    private final Executor executor;
 
-    ZohoComposite(ZohoClient client) {
+    /** @param executor runs the composite requests of one call at once (the client keeps the concurrency) */
+    ZohoComposite(ZohoClient client, Executor executor) {
         this.client = client;
+        this.executor = executor;
     }
 
     /** One request: {@code GET} with {@code params} or {@code POST} with {@code body}, {@code path} under {@code /crm/v8/}. */
@@ -63,9 +68,12 @@ final class ZohoComposite {
             answers.add(alone(subs.get(0)));
             return answers;
         }
+        List<CompletableFuture<List<Answer>>> composites = new ArrayList<>();
         for (int from = 0; from < subs.size(); from += SUB_REQUESTS) {
-            answers.addAll(composite(subs.subList(from, Math.min(subs.size(), from + SUB_REQUESTS))));
+            List<Sub> chunk = subs.subList(from, Math.min(subs.size(), from + SUB_REQUESTS));
+            composites.add(CompletableFuture.supplyAsync(() -> composite(chunk), executor));
         }
+        composites.forEach(composite -> answers.addAll(composite.join()));
         return answers;
     }
 

@@ -59,23 +59,30 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
     private final ZohoLookups lookups;
     private final ZohoWrites writes;
     private final ExecutorService parts;
+    private final ExecutorService composites;
 
     public ZohoConnector(ZohoClient client, Clock clock) {
         this.client = client;
         this.metadata = new ZohoMetadata(client, clock);
-        ZohoComposite composite = new ZohoComposite(client);
+        String prefix = "zoho-" + Integer.toHexString(System.identityHashCode(this));
+        this.parts = pool(prefix + "-round-", client.configuration().concurrency());
+        // a pool of its own: a round's part waits for its composite requests, which must never wait for a place behind it
+        this.composites = pool(prefix + "-composite-", client.configuration().concurrency());
+        ZohoComposite composite = new ZohoComposite(client, composites);
         this.lookups = new ZohoLookups(client, composite, metadata, clock);
         this.writes = new ZohoWrites(client, composite, metadata, clock);
-        int threads = client.configuration().concurrency();
-        String prefix = "zoho-" + Integer.toHexString(System.identityHashCode(this)) + "-";
+    }
+
+    /** Threads for requests at once, as many as the concurrency allows, none kept while idle between rounds. */
+    private static ExecutorService pool(String prefix, int threads) {
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        executor.allowCoreThreadTimeOut(true); // idle between rounds: no thread kept
-        this.parts = executor;
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     @Override

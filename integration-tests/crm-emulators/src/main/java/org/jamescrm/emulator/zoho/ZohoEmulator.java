@@ -238,6 +238,11 @@ public final class ZohoEmulator implements Emulator {
         return data.all(module);
     }
 
+    /** Associates an e-mail with a record as Zoho's own mail integration would (no check); returns its message id. */
+    public String addEmail(String module, String recordId, Map<String, Object> email) {
+        return data.associate(module, recordId, MAPPER.valueToTree(email));
+    }
+
     /** The e-mail associated under an {@code original_message_id}, if any. */
     public Optional<ObjectNode> email(String originalMessageId) {
         return data.email(originalMessageId);
