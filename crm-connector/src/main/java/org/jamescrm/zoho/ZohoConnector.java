@@ -69,8 +69,8 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
         // a pool of its own: a round's part waits for its composite requests, which must never wait for a place behind it
         this.composites = pool(prefix + "-composite-", client.configuration().concurrency());
         ZohoComposite composite = new ZohoComposite(client, composites);
-        this.lookups = new ZohoLookups(client, composite, metadata, clock);
-        this.writes = new ZohoWrites(client, composite, metadata, clock);
+        this.lookups = new ZohoLookups(client, composite, metadata, clock, composites);
+        this.writes = new ZohoWrites(client, composite, metadata, clock, parts);
     }
 
     /** Threads for requests at once, as many as the concurrency allows, none kept while idle between rounds. */
@@ -126,21 +126,28 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
             ? lookups.people(ZohoFields.LEADS, lookup.clients(), keys, " and Converted__s = false") : List.of());
         CompletableFuture<List<JsonNode>> contacts = async(() -> people ? lookups.people(ZohoFields.CONTACTS, lookup.clients(), keys, "")
             : List.of());
-        awaitAll(List.of(emails, users, leads, contacts));
+        // the second step starts as soon as what it needs is in, while the e-mails are still being checked
+        CompletableFuture<Set<String>> contactIds = contacts.thenApply(found -> {
+            Set<String> ids = new LinkedHashSet<>();
+            found.stream().filter(contact -> lookup.clients().stream().anyMatch(email -> ZohoFields.hasAddress(contact, email)))
+                .forEach(contact -> ids.add(contact.path("id").asText()));
+            return ids;
+        });
+        CompletableFuture<Set<String>> accountIds = contacts.thenCombine(contactIds, (found, ids) -> ZohoLookups.ids(found.stream()
+            .filter(contact -> ids.contains(contact.path("id").asText())).toList(), "Account_Name"));
+        CompletableFuture<List<JsonNode>> accounts = accountIds.thenCompose(ids -> async(() -> ids.isEmpty() ? List.of()
+            : lookups.accounts(ids)));
+        CompletableFuture<List<JsonNode>> deals = contactIds.thenCombine(accountIds, (contactsOf, accountsOf) -> List.of(contactsOf, accountsOf))
+            .thenCompose(ids -> async(() -> ids.get(0).isEmpty() && ids.get(1).isEmpty() && keys.isEmpty() ? List.of()
+                : lookups.deals(ids.get(0), ids.get(1), keys)));
+        CompletableFuture<Map<String, Integer>> openItems = users.thenCompose(found -> async(() -> {
+            Set<String> counted = lookup.openItemsOf().stream().map(found::get).filter(user -> user != null).map(CrmUser::id)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+            return counted.isEmpty() ? Map.of() : lookups.openItems(counted);
+        }));
+        awaitAll(List.of(emails, users, leads, contacts, accounts, deals, openItems));
         Map<EmailAddress, CrmUser> usersFound = join(users);
-        Set<String> counted = lookup.openItemsOf().stream().map(usersFound::get).filter(user -> user != null).map(CrmUser::id)
-            .collect(Collectors.toCollection(LinkedHashSet::new));
         List<JsonNode> contactsFound = join(contacts);
-        Set<String> contactIds = new LinkedHashSet<>();
-        contactsFound.stream().filter(contact -> lookup.clients().stream().anyMatch(email -> ZohoFields.hasAddress(contact, email)))
-            .forEach(contact -> contactIds.add(contact.path("id").asText()));
-        Set<String> accountIds = ZohoLookups.ids(contactsFound.stream().filter(contact -> contactIds.contains(contact.path("id").asText()))
-            .toList(), "Account_Name");
-        CompletableFuture<List<JsonNode>> accounts = async(() -> accountIds.isEmpty() ? List.of() : lookups.accounts(accountIds));
-        CompletableFuture<List<JsonNode>> deals = async(() -> contactIds.isEmpty() && accountIds.isEmpty() && keys.isEmpty() ? List.of()
-            : lookups.deals(contactIds, accountIds, keys));
-        CompletableFuture<Map<String, Integer>> openItems = async(() -> counted.isEmpty() ? Map.of() : lookups.openItems(counted));
-        awaitAll(List.of(accounts, deals, openItems));
         Map<String, List<ItemRef>> found = join(emails);
         Map<String, String> activities = new LinkedHashMap<>();
         keys.stream().filter(found::containsKey).forEach(key -> activities.put(key, key));

@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import org.jamescrm.model.EmailAddress;
@@ -44,16 +47,49 @@ final class ZohoLookups {
     private final ZohoComposite composite;
     private final ZohoMetadata metadata;
     private final Clock clock;
+    private final Executor executor;
     private Users users;
 
     private record Users(Map<String, CrmUser> byAddress, Instant until) {
     }
 
-    ZohoLookups(ZohoClient client, ZohoComposite composite, ZohoMetadata metadata, Clock clock) {
+    /** @param executor runs the queries of one lookup at once (the client keeps the concurrency) */
+    ZohoLookups(ZohoClient client, ZohoComposite composite, ZohoMetadata metadata, Clock clock, Executor executor) {
         this.client = client;
         this.composite = composite;
         this.metadata = metadata;
         this.clock = clock;
+        this.executor = executor;
+    }
+
+    /** The rows of several COQL queries on one module, sent at once, in the order of {@code wheres}. */
+    List<JsonNode> coql(String module, String fields, List<String> wheres) throws CrmException {
+        List<CompletableFuture<List<JsonNode>>> queries = new ArrayList<>();
+        for (String where : wheres) {
+            queries.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return coql(module, fields, where);
+                } catch (CrmException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor));
+        }
+        List<JsonNode> rows = new ArrayList<>();
+        CrmException failure = null;
+        for (CompletableFuture<List<JsonNode>> query : queries) {
+            try {
+                rows.addAll(query.join());
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof CrmException crm)) {
+                    throw e;
+                }
+                failure = failure == null ? crm : failure; // every query ends before the first failure is the lookup's
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return rows;
     }
 
     /** Every row of a COQL query, page after page of {@value #PAGE}. */
@@ -93,7 +129,7 @@ final class ZohoLookups {
         List<List<String>> addressChunks = chunks(emails.stream()
             .flatMap(email -> java.util.stream.Stream.of(email.value(), email.value().toLowerCase(Locale.ROOT))).toList());
         List<List<String>> keyChunks = chunks(keys);
-        List<JsonNode> found = new ArrayList<>();
+        List<String> wheres = new ArrayList<>();
         for (int i = 0; i < Math.max(addressChunks.size(), keyChunks.size()); i++) {
             List<String> parts = new ArrayList<>();
             if (i < addressChunks.size()) {
@@ -102,10 +138,9 @@ final class ZohoLookups {
             if (i < keyChunks.size()) {
                 parts.add("(" + in(CAPTURE_KEY, keyChunks.get(i)) + ")");
             }
-            found.addAll(coql(module, PERSON + (module.equals(ZohoFields.LEADS) ? ", Lead_Status, Converted__s" : ", Account_Name"),
-                String.join(" or ", parts)));
+            wheres.add(String.join(" or ", parts));
         }
-        return found;
+        return coql(module, PERSON + (module.equals(ZohoFields.LEADS) ? ", Lead_Status, Converted__s" : ", Account_Name"), wheres);
     }
 
     /** The deals of these contacts or accounts, or made by these capture keys. */
@@ -114,8 +149,7 @@ final class ZohoLookups {
         List<List<String>> accountChunks = chunks(accountIds);
         List<List<String>> keyChunks = chunks(keys);
         int queries = Math.max(contactChunks.size(), Math.max(accountChunks.size(), keyChunks.size()));
-        List<JsonNode> found = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
+        List<String> wheres = new ArrayList<>();
         for (int i = 0; i < queries; i++) {
             List<String> parts = new ArrayList<>();
             if (i < contactChunks.size()) {
@@ -127,11 +161,14 @@ final class ZohoLookups {
             if (i < keyChunks.size()) {
                 parts.add("(" + in(CAPTURE_KEY, keyChunks.get(i)) + ")");
             }
-            for (JsonNode deal : coql(ZohoFields.DEALS, "id, Deal_Name, Stage, Pipeline, Owner, Modified_Time, Contact_Name, Account_Name, "
-                + CAPTURE_KEY, String.join(" or ", parts))) {
-                if (seen.add(deal.path("id").asText())) {
-                    found.add(deal);
-                }
+            wheres.add(String.join(" or ", parts));
+        }
+        List<JsonNode> found = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (JsonNode deal : coql(ZohoFields.DEALS, "id, Deal_Name, Stage, Pipeline, Owner, Modified_Time, Contact_Name, Account_Name, "
+            + CAPTURE_KEY, wheres)) {
+            if (seen.add(deal.path("id").asText())) {
+                found.add(deal);
             }
         }
         return found;
@@ -139,11 +176,7 @@ final class ZohoLookups {
 
     /** The accounts of these ids. */
     List<JsonNode> accounts(Set<String> ids) throws CrmException {
-        List<JsonNode> found = new ArrayList<>();
-        for (List<String> chunk : chunks(ids)) {
-            found.addAll(coql(ZohoFields.ACCOUNTS, "id, Account_Name, Owner", in("id", chunk)));
-        }
-        return found;
+        return coql(ZohoFields.ACCOUNTS, "id, Account_Name, Owner", chunks(ids).stream().map(chunk -> in("id", chunk)).toList());
     }
 
     /** The id of each capture key's record of {@code type}, among records already read. */
@@ -244,17 +277,16 @@ final class ZohoLookups {
     Map<String, Integer> openItems(Set<String> userIds) throws CrmException {
         Map<String, Integer> counts = new LinkedHashMap<>();
         userIds.forEach(id -> counts.put(id, 0));
-        for (List<String> chunk : chunks(userIds)) {
-            for (JsonNode lead : coql(ZohoFields.LEADS, "id, Owner, Lead_Status, Converted__s", "(" + in("Owner", chunk)
-                + ") and (Converted__s = false)")) {
-                if (!ZohoFields.leadStatus(lead).closed()) {
-                    ZohoFields.lookupId(lead, "Owner").ifPresent(owner -> counts.computeIfPresent(owner, (id, count) -> count + 1));
-                }
+        List<List<String>> chunks = chunks(userIds);
+        for (JsonNode lead : coql(ZohoFields.LEADS, "id, Owner, Lead_Status, Converted__s", chunks.stream()
+            .map(chunk -> "(" + in("Owner", chunk) + ") and (Converted__s = false)").toList())) {
+            if (!ZohoFields.leadStatus(lead).closed()) {
+                ZohoFields.lookupId(lead, "Owner").ifPresent(owner -> counts.computeIfPresent(owner, (id, count) -> count + 1));
             }
-            for (JsonNode deal : coql(ZohoFields.DEALS, "id, Owner, Stage", in("Owner", chunk))) {
-                if (metadata.stage(deal.path("Stage").asText("")) == DealStage.IN_PROGRESS) {
-                    ZohoFields.lookupId(deal, "Owner").ifPresent(owner -> counts.computeIfPresent(owner, (id, count) -> count + 1));
-                }
+        }
+        for (JsonNode deal : coql(ZohoFields.DEALS, "id, Owner, Stage", chunks.stream().map(chunk -> in("Owner", chunk)).toList())) {
+            if (metadata.stage(deal.path("Stage").asText("")) == DealStage.IN_PROGRESS) {
+                ZohoFields.lookupId(deal, "Owner").ifPresent(owner -> counts.computeIfPresent(owner, (id, count) -> count + 1));
             }
         }
         return counts;

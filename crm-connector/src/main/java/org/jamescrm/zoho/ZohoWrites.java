@@ -8,7 +8,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
@@ -51,23 +54,31 @@ final class ZohoWrites {
     private final ZohoComposite composite;
     private final ZohoMetadata metadata;
     private final Clock clock;
+    private final Executor executor;
 
-    ZohoWrites(ZohoClient client, ZohoComposite composite, ZohoMetadata metadata, Clock clock) {
+    /** @param executor associates the e-mails of plans that create nothing while the inserts of the others go */
+    ZohoWrites(ZohoClient client, ZohoComposite composite, ZohoMetadata metadata, Clock clock, Executor executor) {
         this.client = client;
         this.composite = composite;
         this.metadata = metadata;
         this.clock = clock;
+        this.executor = executor;
     }
 
     /** A record written or refused. */
     private record Outcome(String id, CrmException failure) {
     }
 
-    /** The plans of a round, in their order. */
+    /**
+     * The plans of a round, in their order. The e-mails of the plans that create nothing are associated at
+     * once, while the others' records are inserted; then the others' e-mails.
+     */
     List<WriteResult> write(List<WritePlan> plans) {
         int count = plans.size();
-        List<ItemRef[]> created = new ArrayList<>();
         CrmException[] failed = new CrmException[count];
+        List<Integer> alone = IntStream.range(0, count).filter(p -> plans.get(p).creations().isEmpty()).boxed().toList();
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> associate(plans, alone, List.of(), failed), executor);
+        List<ItemRef[]> created = new ArrayList<>();
         plans.forEach(plan -> created.add(new ItemRef[plan.creations().size()]));
         for (ItemType kind : KINDS) {
             List<int[]> positions = new ArrayList<>();
@@ -95,14 +106,26 @@ final class ZohoWrites {
                 }
             }
         }
+        List<Integer> creating = IntStream.range(0, count).filter(p -> !plans.get(p).creations().isEmpty() && failed[p] == null).boxed()
+            .toList();
+        associate(plans, creating, created, failed);
+        first.join();
+        List<WriteResult> results = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            results.add(failed[p] != null ? new WriteResult.Failed(failed[p])
+                : new WriteResult.Written(List.of(created.get(p)), plans.get(p).originKey()));
+        }
+        return results;
+    }
+
+    /** The e-mails of the plans {@code which}, bound to what they created, five to a composite request; refusals into {@code failed}. */
+    private void associate(List<WritePlan> plans, List<Integer> which, List<ItemRef[]> created, CrmException[] failed) {
         List<Integer> live = new ArrayList<>();
         List<ZohoComposite.Sub> associations = new ArrayList<>();
-        for (int p = 0; p < count; p++) {
-            if (failed[p] != null) {
-                continue;
-            }
+        for (int p : which) {
             try {
-                associations.add(association(Plans.bindCreated(plans.get(p).activity(), List.of(created.get(p)))));
+                List<ItemRef> made = created.isEmpty() ? List.of() : List.of(created.get(p));
+                associations.add(association(Plans.bindCreated(plans.get(p).activity(), made)));
                 live.add(p);
             } catch (CrmException e) {
                 failed[p] = e;
@@ -110,18 +133,11 @@ final class ZohoWrites {
         }
         List<ZohoComposite.Answer> answers = associations.isEmpty() ? List.of() : composite.run(associations);
         for (int i = 0; i < live.size(); i++) {
-            int p = live.get(i);
             Optional<CrmException> refused = refusal(answers.get(i));
             if (refused.isPresent()) {
-                failed[p] = refused.get();
+                failed[live.get(i)] = refused.get();
             }
         }
-        List<WriteResult> results = new ArrayList<>();
-        for (int p = 0; p < count; p++) {
-            results.add(failed[p] != null ? new WriteResult.Failed(failed[p])
-                : new WriteResult.Written(List.of(created.get(p)), plans.get(p).originKey()));
-        }
-        return results;
     }
 
     /** One record, alone: the one-by-one operations. */
