@@ -10,12 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.jamescrm.model.EmailAddress;
@@ -34,6 +28,7 @@ import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewLead;
 import org.jamescrm.spi.OneByOneCrm;
+import org.jamescrm.spi.RequestThreads;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
@@ -58,31 +53,18 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
     private final ZohoMetadata metadata;
     private final ZohoLookups lookups;
     private final ZohoWrites writes;
-    private final ExecutorService parts;
-    private final ExecutorService composites;
+    private final RequestThreads parts;
 
     public ZohoConnector(ZohoClient client, Clock clock) {
         this.client = client;
         this.metadata = new ZohoMetadata(client, clock);
         String prefix = "zoho-" + Integer.toHexString(System.identityHashCode(this));
-        this.parts = pool(prefix + "-round-", client.configuration().concurrency());
-        // a pool of its own: a round's part waits for its composite requests, which must never wait for a place behind it
-        this.composites = pool(prefix + "-composite-", client.configuration().concurrency());
-        ZohoComposite composite = new ZohoComposite(client, composites);
-        this.lookups = new ZohoLookups(client, composite, metadata, clock, composites);
+        this.parts = new RequestThreads(prefix + "-round-", client.configuration().concurrency());
+        // threads of their own: a round's part waits for its queries and composite requests, which must never wait behind it
+        RequestThreads requests = new RequestThreads(prefix + "-request-", client.configuration().concurrency());
+        ZohoComposite composite = new ZohoComposite(client, requests);
+        this.lookups = new ZohoLookups(client, composite, metadata, clock, requests);
         this.writes = new ZohoWrites(client, composite, metadata, clock, parts);
-    }
-
-    /** Threads for requests at once, as many as the concurrency allows, none kept while idle between rounds. */
-    private static ExecutorService pool(String prefix, int threads) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
     }
 
     @Override
@@ -145,20 +127,20 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
                 .collect(Collectors.toCollection(LinkedHashSet::new));
             return counted.isEmpty() ? Map.of() : lookups.openItems(counted);
         }));
-        awaitAll(List.of(emails, users, leads, contacts, accounts, deals, openItems));
-        Map<EmailAddress, CrmUser> usersFound = join(users);
-        List<JsonNode> contactsFound = join(contacts);
-        Map<String, List<ItemRef>> found = join(emails);
+        RequestThreads.awaitAll(List.of(emails, users, leads, contacts, accounts, deals, openItems));
+        Map<EmailAddress, CrmUser> usersFound = RequestThreads.join(users);
+        List<JsonNode> contactsFound = RequestThreads.join(contacts);
+        Map<String, List<ItemRef>> found = RequestThreads.join(emails);
         Map<String, String> activities = new LinkedHashMap<>();
         keys.stream().filter(found::containsKey).forEach(key -> activities.put(key, key));
         Map<String, List<ItemRef>> threads = new LinkedHashMap<>();
         lookup.threadMessageIds().stream().filter(found::containsKey).forEach(id -> threads.put(id, found.get(id)));
         Map<String, List<ItemRef>> created = new LinkedHashMap<>();
-        addCreated(created, ItemType.LEAD, ZohoLookups.byCaptureKey(join(leads), keys));
+        addCreated(created, ItemType.LEAD, ZohoLookups.byCaptureKey(RequestThreads.join(leads), keys));
         addCreated(created, ItemType.CONTACT, ZohoLookups.byCaptureKey(contactsFound, keys));
-        addCreated(created, ItemType.DEAL, ZohoLookups.byCaptureKey(join(deals), keys));
-        Map<EmailAddress, ClientRecord> clients = lookups.clients(lookup.clients(), contactsFound, join(leads), join(accounts), join(deals));
-        return new CrmLookupResult(activities, created, clients, threads, usersFound, join(openItems));
+        addCreated(created, ItemType.DEAL, ZohoLookups.byCaptureKey(RequestThreads.join(deals), keys));
+        Map<EmailAddress, ClientRecord> clients = lookups.clients(lookup.clients(), contactsFound, RequestThreads.join(leads), RequestThreads.join(accounts), RequestThreads.join(deals));
+        return new CrmLookupResult(activities, created, clients, threads, usersFound, RequestThreads.join(openItems));
     }
 
     private static void addCreated(Map<String, List<ItemRef>> created, ItemType type, Map<String, String> byKey) {
@@ -269,43 +251,7 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
         return writes.associate(activity);
     }
 
-    // ---- parallel parts of a round
-
-    /** A lookup that may fail with the CRM's answer. */
-    private interface Part<T> {
-        T get() throws CrmException;
-    }
-
-    private <T> CompletableFuture<T> async(Part<T> part) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return part.get();
-            } catch (CrmException e) {
-                throw new CompletionException(e);
-            }
-        }, parts);
-    }
-
-    /** Waits for every part, so that no request of the round is left in flight when one fails. */
-    private static void awaitAll(List<CompletableFuture<?>> all) {
-        try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException failed) {
-            // answered by join: the first failure is the round's
-        }
-    }
-
-    private static <T> T join(CompletableFuture<T> part) throws CrmException {
-        try {
-            return part.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof CrmException crm) {
-                throw crm;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
+    private <T> CompletableFuture<T> async(RequestThreads.Part<T> part) {
+        return parts.async(part);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.LeadStatus;
 
@@ -90,18 +91,14 @@ final class ZohoFields {
         return false;
     }
 
-    /** {@code value} cut to {@code length} characters, the cut marked with an ellipsis. */
-    static String truncate(String value, int length) {
-        return value.length() <= length ? value : value.substring(0, length - 1) + "\u2026";
-    }
-
     /** The first and last name of a display name; Zoho requires the last name. */
     static String[] names(String name, EmailAddress email) {
         String stripped = name.strip();
         int space = stripped.lastIndexOf(' ');
         String first = space < 0 ? "" : stripped.substring(0, space).strip();
         String last = space < 0 ? stripped : stripped.substring(space + 1);
-        return new String[] {truncate(first, FIRST_NAME_LENGTH), truncate(last.isEmpty() ? email.localPart() : last, LAST_NAME_LENGTH)};
+        return new String[] {CrmText.truncate(first, FIRST_NAME_LENGTH),
+            CrmText.truncate(last.isEmpty() ? email.localPart() : last, LAST_NAME_LENGTH)};
     }
 
     /** A COQL string literal: quoted, with {@code '} and {@code \} escaped. */

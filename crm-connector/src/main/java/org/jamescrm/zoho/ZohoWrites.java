@@ -10,15 +10,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
-import org.jamescrm.model.SafeHtml;
 import org.jamescrm.spi.ActivityDirection;
 import org.jamescrm.spi.CrmException;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
@@ -210,7 +209,7 @@ final class ZohoWrites {
 
     private ObjectNode lead(NewLead lead) throws CrmException {
         ObjectNode record = person(lead.name(), lead.email(), lead.responsibleId(), lead.originKey());
-        record.put("Company", ZohoFields.truncate(lead.email().domain(), ZohoFields.COMPANY_LENGTH));
+        record.put("Company", CrmText.truncate(lead.email().domain(), ZohoFields.COMPANY_LENGTH));
         // a restricted picklist refuses a value it does not list (INVALID_DATA): only a listed one is sent
         metadata.option(ZohoFields.LEADS, "Lead_Source", lead.source())
             .or(() -> optionOrEmpty(ZohoFields.LEADS, "Lead_Source", lead.source().equalsIgnoreCase("EMAIL") ? "Email" : "Other"))
@@ -240,7 +239,7 @@ final class ZohoWrites {
 
     private ObjectNode deal(NewDeal deal) throws CrmException {
         ObjectNode record = client.object()
-            .put("Deal_Name", ZohoFields.truncate(deal.title().isBlank() ? "(No Subject)" : deal.title(), ZohoFields.DEAL_NAME_LENGTH))
+            .put("Deal_Name", CrmText.truncate(deal.title().isBlank() ? "(No Subject)" : deal.title(), ZohoFields.DEAL_NAME_LENGTH))
             .put("Stage", metadata.firstOpenStage())
             .put("Closing_Date", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30).toString())
             .put(CAPTURE_KEY, deal.originKey());
@@ -273,7 +272,7 @@ final class ZohoWrites {
         if (!activity.to().isEmpty()) {
             activity.cc().forEach(party -> cc.add(party(party)));
         }
-        email.put("subject", ZohoFields.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), ZohoFields.SUBJECT_LENGTH));
+        email.put("subject", CrmText.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), ZohoFields.SUBJECT_LENGTH));
         content(email, activity);
         email.put("original_message_id", activity.originKey())
             .put("sent", activity.direction() == ActivityDirection.OUTGOING)
@@ -302,19 +301,9 @@ final class ZohoWrites {
     }
 
     private static void content(ObjectNode email, NewEmailActivity activity) {
-        List<AttachmentInfo> listed = activity.attachments().stream().filter(attachment -> !attachment.hasContent()).toList();
-        String list = listed.stream().map(attachment -> attachment.fileName() + " (" + attachment.size() + " bytes)")
-            .collect(Collectors.joining("\n"));
-        if (activity.htmlBody().isPresent()) {
-            String html = SafeHtml.sanitize(activity.htmlBody().get());
-            if (!listed.isEmpty()) {
-                html += "<p>Attachments not stored:<br>" + SafeHtml.escape(list).replace("\n", "<br>") + "</p>";
-            }
-            email.put("mail_format", "html").put("content", html);
-        } else {
-            String text = activity.textBody().isBlank() ? "(headers only)" : activity.textBody();
-            email.put("mail_format", "text").put("content", text + (listed.isEmpty() ? "" : "\n\nAttachments not stored:\n" + list));
-        }
+        CrmText.Body body = CrmText.body(activity);
+        // Zoho requires a content: a headers-only capture keeps none
+        email.put("mail_format", body.html() ? "html" : "text").put("content", body.content().isBlank() ? "(headers only)" : body.content());
     }
 
     /** What the answer of an {@code associate_email} says: nothing when the e-mail is in Zoho (also from an earlier try). */

@@ -1,6 +1,7 @@
 package org.jamescrm.zoho;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamescrm.testing.Failures.everyMessage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
@@ -61,15 +62,5 @@ class ZohoSecretsEchoTest {
         WriteResult result = connector.write(List.of(ZohoMail.newLead("<s@x>", ZohoMail.CAROL, "EMAIL"))).get(0);
         assertThat(result).isInstanceOfSatisfying(WriteResult.Failed.class,
             failed -> assertThat(everyMessage(failed.cause())).doesNotContain(SECRET, "1000.abcdef0123456789").contains("INVALID_DATA"));
-    }
-
-    /** The messages of a failure and of all its causes, as a log line with its stack trace would show them. */
-    private static String everyMessage(Throwable failure) {
-        List<String> messages = new ArrayList<>();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            messages.add(String.valueOf(cause.getMessage()));
-            messages.add(cause.toString());
-        }
-        return String.join("\n", messages);
     }
 }
