@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -214,6 +215,22 @@ class ZohoTrapsContractTest {
 
         assertThat(lookUp(connector, Set.of("<k@x>"), Set.of(ZohoMail.CAROL)).created("<k@x>", ItemType.LEAD))
             .contains(new ItemRef(ItemType.LEAD, lead));
+    }
+
+    @Test
+    void onceZohoReportsTheCreditsARoundShouldWaitToFillACompositeRequestUnlessNoMoreAreComing() throws Exception {
+        ZohoConnector connector = connector();
+        Duration roundWait = Duration.ofSeconds(3);
+        connector.checkConnection();
+        assertThat(connector.budgetWait(1, 10, roundWait)).as("less than half the credits spent: no reason to wait").isZero();
+
+        org().spendCredits(org().creditsRemaining() - 100);
+        connector.checkConnection();
+
+        assertThat(connector.view().get("creditsRemaining")).as("one request: the field settings are kept").isEqualTo(99L);
+        assertThat(connector.budgetWait(2, 10, roundWait)).isEqualTo(roundWait);
+        assertThat(connector.budgetWait(5, 10, roundWait)).isZero();
+        assertThat(connector.budgetWait(2, 0, roundWait)).isZero();
     }
 
     @Test
