@@ -127,6 +127,28 @@ final class InstalledJames {
     }
 
     /**
+     * The {@code <connector>} and {@code <zoho>} elements selecting the Zoho connector on {@code org}, its
+     * accounts host on the emulator's loopback server.
+     */
+    static String zohoElement(org.jamescrm.emulator.zoho.ZohoEmulator org) {
+        return """
+              <connector>zoho</connector>
+              <zoho>
+                <dataCentre>%s</dataCentre>
+                <clientId>%s</clientId>
+                <clientSecret>%s</clientSecret>
+                <refreshToken>%s</refreshToken>
+                <accountsUrl>%s</accountsUrl>
+              </zoho>
+            """.formatted(org.dataCentre(), org.clientId(), org.clientSecret(), org.refreshToken(), org.accountsUrl());
+    }
+
+    /** Capture settings that select the Zoho connector on {@code org} (its Self Client), all else default. */
+    InstalledJames zoho(org.jamescrm.emulator.zoho.ZohoEmulator org) {
+        return captureSettings("<crmcapture>\n" + zohoElement(org) + "</crmcapture>\n");
+    }
+
+    /**
      * Also puts {@code jar} in {@code extensions-jars/} beside the product's jar, as an administrator
      * adds a CRM connector: James loads the folder's jars in one class loader.
      */
