@@ -196,13 +196,16 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         Set<String> counted = lookup.openItemsOf().stream().map(usersFound::get).filter(user -> user != null).map(CrmUser::id)
             .collect(Collectors.toCollection(LinkedHashSet::new));
         Map<String, List<ItemRef>> threadItems = join(threads);
-        Set<String> threadCases = new LinkedHashSet<>();
+        Set<String> caseIds = new LinkedHashSet<>();
         threadItems.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
-            .forEach(item -> threadCases.add(item.id())));
+            .forEach(item -> caseIds.add(item.id())));
+        created.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
+            .forEach(item -> caseIds.add(item.id())));
         // the second step: the Opportunities of the clients found, the open items of the users found, the
-        // Cases of the round's case tokens and threads
+        // Cases of the round's case tokens and threads, and those interrupted attempts opened (their numbers
+        // for the acknowledgement the retry sends)
         CompletableFuture<Map<String, Integer>> openItems = async(() -> lookups.openItems(counted));
-        CompletableFuture<Map<String, CaseRecord>> cases = async(() -> lookups.cases(lookup.caseNumbers(), threadCases));
+        CompletableFuture<Map<String, CaseRecord>> cases = async(() -> lookups.cases(lookup.caseNumbers(), caseIds));
         Map<EmailAddress, ClientRecord> clients;
         try {
             clients = lookups.clients(lookup.clients(), join(contacts), join(leads), join(accounts));

@@ -1,6 +1,7 @@
 package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
 
 import java.time.Duration;
@@ -10,6 +11,8 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
+import org.jamescrm.emulator.Fault;
+import org.jamescrm.emulator.FaultPlan;
 import org.jamescrm.emulator.espocrm.EspoCrmEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +29,8 @@ import com.icegreen.greenmail.util.ServerSetup;
  * {@code <connector>espocrm</connector>} and a support@ group whose new threads open cases, over HTTP
  * to the strict EspoCRM emulator. The first mail of a thread opens one Case for the group's team and
  * gets one acknowledgement with the Case's number; the answers of the thread, both ways, are e-mails
- * in the Case's stream. No test leaves a duplicate or an e-mail sent by the CRM.
+ * in the Case's stream; EspoCRM refusing the first mail's e-mail after the Case was opened makes neither a
+ * second Case nor a lost acknowledgement. No test leaves a duplicate or an e-mail sent by the CRM.
  */
 class EspoCrmGroupMailboxEndToEndTest {
     static final String ALICE = "alice@company.example";
@@ -155,6 +159,30 @@ class EspoCrmGroupMailboxEndToEndTest {
         assertThat(SITE.emailsWithCaptureKey("<k2@client.example>")).singleElement()
             .satisfies(email -> assertThat(email.path("parentId").asText()).isEqualTo(opened.path("id").asText()));
         assertThat(SITE.records("Case")).filteredOn(found -> found.path("leadId").asText().equals(opened.path("leadId").asText())).hasSize(1);
+    }
+
+    @Test
+    void aCaseWhoseMailEspoCrmRefusedOnceShouldStayOneCaseAndStillBeAcknowledgedOnce() throws Exception {
+        // the first attempt opens the case, then EspoCRM refuses the e-mail: the retry finds the case by its capture key
+        SITE.faults().nextMatching(1, FaultPlan.operation("POST Email/importEml"), Fault.status(503));
+        String client = "gina@client.example";
+        long imports = imports();
+
+        mail.send(client, List.of(SUPPORT), message(client, SUPPORT, "<r1@client.example>", "", "Scanner offline", "Since Monday."));
+
+        JsonNode decision = webAdmin.awaitDecision("<r1@client.example>");
+        JsonNode opened = single("Case", "<r1@client.example>");
+        assertThat(decision.path("reason").asText()).isEqualTo("NEW_CASE");
+        assertThat(decision.path("caseNumber").asText()).isEqualTo(opened.path("number").asText());
+        assertThat(imports() - imports).as("refused, then retried").isEqualTo(2);
+        assertThat(SITE.emailsWithCaptureKey("<r1@client.example>")).singleElement()
+            .satisfies(email -> assertThat(email.path("parentId").asText()).isEqualTo(opened.path("id").asText()));
+        inbox.awaitReceived(client, "[#" + opened.path("number").asText() + "] We received your message: Scanner offline");
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(inbox.received(client)).hasSize(1));
+    }
+
+    private static long imports() {
+        return SITE.calls().all().stream().filter(call -> call.operation().equals("POST Email/importEml")).count();
     }
 
     private static JsonNode single(String entityType, String captureKey) {
