@@ -190,6 +190,23 @@ class EspoCrmCasesContractTest {
     }
 
     @Test
+    void aNameTwoTeamsShareShouldAskForTheIdAndTheIdBeTaken() {
+        String first = espo.emulator().addTeam("Billing");
+        String second = espo.emulator().addTeam("Billing");
+        String contact = espo.emulator().add("Contact", Map.of("lastName", "Carol", "emailAddress", CAROL.value()));
+        ItemRef client = new ItemRef(ItemType.CONTACT, contact);
+
+        WriteResult byName = connector().write(List.of(plan("<t11@client.example>", List.of(), List.of("Billing"), client))).get(0);
+        WriteResult byId = connector().write(List.of(plan("<t12@client.example>", List.of(), List.of(second), client))).get(0);
+
+        assertThat(byName).isInstanceOfSatisfying(WriteResult.Failed.class, failed -> assertThat(failed.cause())
+            .hasMessageContaining("'Billing'").hasMessageContaining(first).hasMessageContaining(second));
+        assertThat(byId).isInstanceOf(WriteResult.Written.class);
+        assertThat(espo.emulator().emailsWithCaptureKey("<t12@client.example>").get(0).path("teamsIds").toString())
+            .isEqualTo("[\"" + second + "\"]");
+    }
+
+    @Test
     void mailEspoCrmFetchedWithTeamsOfItsOwnShouldGetTheGroupsTeamsAdded() {
         String own = espo.emulator().addTeam("Mailroom");
         String contact = espo.emulator().add("Contact", Map.of("lastName", "Carol", "emailAddress", CAROL.value()));
