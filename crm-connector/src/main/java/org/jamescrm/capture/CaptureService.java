@@ -44,6 +44,7 @@ import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
+import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewCase;
@@ -53,6 +54,7 @@ import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
+import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
 import org.slf4j.Logger;
@@ -80,6 +82,7 @@ public final class CaptureService {
     private final AcknowledgementComposer acknowledgements = new AcknowledgementComposer();
     private final AcknowledgementThrottle acknowledgementThrottle;
     private final AcknowledgementOutbox outbox;
+    private final WaitingThreads waitingThreads = new WaitingThreads();
     private final ReentrantLock roundLock = new ReentrantLock();
 
     /**
@@ -171,6 +174,7 @@ public final class CaptureService {
             classification.map(Classification::clients).orElse(List.of()), classification.map(Classification::employees).orElse(List.of()),
             classification.flatMap(Classification::mailbox), ReasonCode.PARKED, ReasonCode.PARKED.name(), detail,
             List.of(), Optional.empty(), Optional.empty(), Map.of("attempts", String.valueOf(attempts)), clock.instant());
+        messageId.ifPresent(waitingThreads::settled);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;
@@ -248,8 +252,7 @@ public final class CaptureService {
         }
         Optional<EmailAddress> flooding = classification.clients().stream().filter(client -> flood.over(client, current.flood())).findFirst();
         if (flooding.isPresent()) {
-            return new DryRun(request, CaptureDecision.skip(ReasonCode.FLOOD, flooding.get() + " has " + current.flood().captures()
-                + " captures within " + current.flood().window() + ": parked for review"), driving, lookups);
+            return new DryRun(request, flooded(flooding.get(), current), driving, lookups);
         }
         CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()), found.users(),
             found.openItems(), positions.current(mailbox.orElseThrow()), found.cases());
@@ -274,6 +277,16 @@ public final class CaptureService {
         CaptureRequest request = new CaptureRequest(facts, new Classifier().classify(summary, serverDomains, current), clock.instant());
         return dryRun(new ManualSaveRequests().resolve(request, serverDomains, current), lookups);
     }
+
+    /** The decision for a client over the flood limit: what a mail loop or a mail bomb looks like, said in words. */
+    private static CaptureDecision flooded(EmailAddress client, CaptureSettings current) {
+        return CaptureDecision.skip(ReasonCode.FLOOD, client + " already has " + current.flood().captures() + " captures within "
+            + Durations.words(current.flood().window()) + ", as a mail loop (two auto-responders answering each other) or a mail "
+            + "bomb would: not captured, parked for review");
+    }
+
+    /** How long an answer waits for the first mail of its thread, still in the capture queue, before it is tried again. */
+    static final java.time.Duration PARENT_WAIT = java.time.Duration.ofSeconds(5);
 
     /** What a CRM that knows nobody answers. */
     private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
@@ -349,6 +362,14 @@ public final class CaptureService {
                     pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
                 }
             }
+            for (int i = 0; i < outcomes.length; i++) {
+                Optional<String> messageId = requests.get(i).facts().messageId();
+                if (outcomes[i] instanceof RoundOutcome.Failed) {
+                    messageId.ifPresent(waitingThreads::failed);
+                } else if (outcomes[i] instanceof RoundOutcome.Decided) {
+                    messageId.ifPresent(waitingThreads::settled);
+                }
+            }
             return List.of(outcomes);
         }
 
@@ -384,14 +405,25 @@ public final class CaptureService {
             Set<String> keys = new HashSet<>();
             Map<String, Integer> openItems = new LinkedHashMap<>(found.openItems());
             Map<Integer, Planned> plans = new LinkedHashMap<>();
+            // the Message-IDs of the round's captures not decided yet: an answer to one of them waits for it
+            Set<String> undecided = new HashSet<>();
+            pending.values().forEach(capture -> capture.request.facts().messageId().ifPresent(undecided::add));
             for (Map.Entry<Integer, Pending> entry : pending.entrySet()) {
                 int index = entry.getKey();
                 Pending capture = entry.getValue();
                 CaptureRequest request = capture.request;
+                request.facts().messageId().ifPresent(undecided::remove);
                 if (!keys.add(request.facts().captureKey())
                     || request.classification().clients().stream().anyMatch(creatingFor::contains)
-                    || request.facts().threadIds().stream().anyMatch(capturedIds::contains)) {
+                    || request.facts().threadIds().stream().anyMatch(id -> capturedIds.contains(id) || undecided.contains(id))) {
                     outcomes[index] = new RoundOutcome.Deferred();
+                    request.facts().messageId().ifPresent(undecided::add); // its own answers wait for it in turn
+                    continue;
+                }
+                Optional<String> waitingParent = waitingThreads.firstWaiting(request.facts().threadIds());
+                if (waitingParent.isPresent() && found.threadItems(request.facts().threadIds()).isEmpty()) {
+                    outcomes[index] = new RoundOutcome.Failed(new CrmUnavailableException("it answers " + waitingParent.get()
+                        + ", which waits in the capture queue to be captured first", Optional.of(PARENT_WAIT), null));
                     continue;
                 }
                 Optional<String> existing = found.activity(request.facts().captureKey());
@@ -402,9 +434,7 @@ public final class CaptureService {
                 }
                 FloodCheck reservations = reserve(capture);
                 if (reservations.over().isPresent()) {
-                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.FLOOD, reservations.over().get() + " has "
-                        + current.flood().captures() + " captures within " + current.flood().window() + ": parked for review"),
-                        List.of(), Optional.empty());
+                    outcomes[index] = decided(capture, flooded(reservations.over().get(), current), List.of(), Optional.empty());
                     continue;
                 }
                 EmailAddress mailbox = request.classification().mailbox().orElseThrow();

@@ -21,17 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import org.jamescrm.model.SafeHtml;
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
@@ -44,6 +37,7 @@ import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
 import org.jamescrm.spi.CrmRejectedException;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.CrmUser;
 import org.jamescrm.spi.ItemRef;
@@ -56,6 +50,7 @@ import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.NewLead;
 import org.jamescrm.spi.OneByOneCrm;
 import org.jamescrm.spi.Plans;
+import org.jamescrm.spi.RequestThreads;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
@@ -84,13 +79,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     /** Items as parents of an e-mail, the most specific first. */
     private static final List<ItemType> PARENTS = List.of(ItemType.CASE, ItemType.DEAL, ItemType.LEAD, ItemType.CONTACT, ItemType.COMPANY);
-    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final EspoCrmClient client;
     private final Clock clock;
     private final EspoCrmLookups lookups;
     private final EspoCrmTeams teams;
-    private final ExecutorService plans;
+    private final RequestThreads plans;
     private final int parallelPlans;
     /** For the capture keys of the last round's lookup: the e-mail EspoCRM fetched itself with that Message-ID, if any. */
     private final Map<String, Optional<String>> fetchedByEspoCrm = new ConcurrentHashMap<>();
@@ -103,16 +97,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         this.lookups = new EspoCrmLookups(client, clock);
         this.teams = new EspoCrmTeams(client, clock);
         this.parallelPlans = requestsInFlight;
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(requestsInFlight, requestsInFlight, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), runnable -> {
-                Thread thread = new Thread(runnable, "espocrm-plans-" + pool + "-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-        executor.allowCoreThreadTimeOut(true); // idle between rounds: no thread kept
-        this.plans = executor;
+        this.plans = new RequestThreads("espocrm-plans-" + Integer.toHexString(System.identityHashCode(this)) + "-", requestsInFlight);
     }
 
     /** A connector allowing the client's configured requests in flight. */
@@ -176,11 +161,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         CompletableFuture<Map<String, List<ItemRef>>> threads = async(() -> lookups.threadItems(lookup.threadMessageIds()));
         List<CompletableFuture<?>> all = new ArrayList<>(List.of(emails, users, contacts, leads, accounts, threads));
         all.addAll(createdByType);
-        try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException failed) {
-            // every part has ended: no request of this round is left in flight; the first failure is the round's
-        }
+        RequestThreads.awaitAll(all);
         for (CompletableFuture<?> part : all) {
             join(part);
         }
@@ -210,45 +191,17 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         try {
             clients = lookups.clients(lookup.clients(), join(contacts), join(leads), join(accounts));
         } finally {
-            try {
-                CompletableFuture.allOf(openItems, cases).join();
-            } catch (CompletionException ignored) {
-                // answered below
-            }
+            RequestThreads.awaitAll(List.of(openItems, cases)); // answered below
         }
         return new CrmLookupResult(activities, created, clients, threadItems, usersFound, join(openItems), join(cases));
     }
 
-    /** A lookup that may fail with the CRM's answer. */
-    private interface Lookup<T> {
-        T get() throws CrmException;
-    }
-
-    private <T> CompletableFuture<T> async(Lookup<T> lookup) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return lookup.get();
-            } catch (CrmException e) {
-                throw new CompletionException(e);
-            }
-        }, plans);
+    private <T> CompletableFuture<T> async(RequestThreads.Part<T> lookup) {
+        return plans.async(lookup);
     }
 
     private static <T> T join(CompletableFuture<T> part) throws CrmException {
-        try {
-            return part.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof CrmException crm) {
-                throw crm;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return RequestThreads.join(part);
     }
 
     /** The plans of a round, several at once (each plan's writes in order); a failing plan fails alone. */
@@ -420,7 +373,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
 
     private ItemRef createDeal(NewDeal deal, List<String> teamIds) throws CrmException {
         ObjectNode attributes = client.object()
-            .put("name", EspoCrmFields.truncate(deal.title().isBlank() ? "(No Subject)" : deal.title(), EspoCrmFields.NAME_LENGTH))
+            .put("name", CrmText.truncate(deal.title().isBlank() ? "(No Subject)" : deal.title(), EspoCrmFields.NAME_LENGTH))
             .put("amount", 0)
             .put("closeDate", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30).toString())
             .put("stage", "Prospecting")
@@ -469,7 +422,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         createdClientItems.stream().filter(item -> item.type() == ItemType.LEAD || item.type() == ItemType.CONTACT)
             .filter(item -> !items.contains(item)).forEach(items::add);
         ObjectNode attributes = client.object()
-            .put("name", EspoCrmFields.truncate(newCase.subject().isBlank() ? "(No Subject)" : newCase.subject(), EspoCrmFields.NAME_LENGTH))
+            .put("name", CrmText.truncate(newCase.subject().isBlank() ? "(No Subject)" : newCase.subject(), EspoCrmFields.NAME_LENGTH))
             .put("description", newCase.description())
             .put("status", "New")
             .put(CAPTURE_KEY, newCase.originKey());
@@ -535,7 +488,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
             .put("parentType", EspoCrmFields.entity(parent.type()))
             .put("parentId", parent.id())
             .put(CAPTURE_KEY, activity.originKey())
-            .put(CAPTURE_ITEMS, EspoCrmFields.truncate(
+            .put(CAPTURE_ITEMS, CrmText.truncate(
                 EspoCrmFields.captureItems(activity.direction() == ActivityDirection.OUTGOING, activity.bindings()), 255));
         activity.responsibleId().ifPresent(id -> binding.put("assignedUserId", id));
         Optional<String> held = importedByEspoCrm(activity);
@@ -583,7 +536,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
 
     /** {@code POST Email} with {@code status=Archived}: the fallback without the raw message or importEml. */
     private String post(NewEmailActivity activity, ObjectNode binding) throws CrmException {
-        String subject = EspoCrmFields.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), EspoCrmFields.NAME_LENGTH);
+        String subject = CrmText.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), EspoCrmFields.NAME_LENGTH);
         ObjectNode email = client.object()
             .put("name", subject)
             .put("subject", subject)
@@ -625,19 +578,9 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         return client.list(EMAIL, where, "id,messageId").stream().map(email -> email.path("id").asText()).findFirst();
     }
 
-    private void body(ObjectNode email, NewEmailActivity activity) {
-        List<AttachmentInfo> listed = activity.attachments().stream().filter(attachment -> !attachment.hasContent()).toList();
-        String list = listed.stream().map(attachment -> attachment.fileName() + " (" + attachment.size() + " bytes)")
-            .collect(Collectors.joining("\n"));
-        if (activity.htmlBody().isPresent()) {
-            String html = SafeHtml.sanitize(activity.htmlBody().get());
-            if (!listed.isEmpty()) {
-                html += "<p>Attachments not stored:<br>" + SafeHtml.escape(list).replace("\n", "<br>") + "</p>";
-            }
-            email.put("isHtml", true).put("body", html);
-        } else {
-            email.put("isHtml", false).put("body", activity.textBody() + (listed.isEmpty() ? "" : "\n\nAttachments not stored:\n" + list));
-        }
+    private static void body(ObjectNode email, NewEmailActivity activity) {
+        CrmText.Body body = CrmText.body(activity);
+        email.put("isHtml", body.html()).put("body", body.content());
     }
 
     private String upload(AttachmentInfo attachment) throws CrmException {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.DealStage;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
@@ -123,20 +124,15 @@ final class EspoCrmFields {
         return false;
     }
 
-    /** {@code value} cut to {@code length} characters, the cut marked with an ellipsis. */
-    static String truncate(String value, int length) {
-        return value.length() <= length ? value : value.substring(0, length - 1) + "\u2026";
-    }
-
     /** The first and last name of a display name; EspoCRM requires a Contact's last name. */
     static String[] names(String name) {
         String stripped = name.strip();
         int space = stripped.lastIndexOf(' ');
         if (space < 0) {
-            return new String[] {"", truncate(stripped, PERSON_NAME_LENGTH)};
+            return new String[] {"", CrmText.truncate(stripped, PERSON_NAME_LENGTH)};
         }
-        return new String[] {truncate(stripped.substring(0, space).strip(), PERSON_NAME_LENGTH),
-            truncate(stripped.substring(space + 1), PERSON_NAME_LENGTH)};
+        return new String[] {CrmText.truncate(stripped.substring(0, space).strip(), PERSON_NAME_LENGTH),
+            CrmText.truncate(stripped.substring(space + 1), PERSON_NAME_LENGTH)};
     }
 
     /** The value of {@value #CAPTURE_ITEMS}: {@code incoming|outgoing} and the items, e.g. {@code outgoing Opportunity:65f0 Contact:65e9}. */

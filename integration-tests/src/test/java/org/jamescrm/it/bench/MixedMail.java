@@ -87,6 +87,20 @@ public final class MixedMail {
         }
     }
 
+    /** Seeds a Zoho organisation the same way: the employee, the known clients (Contacts), their Deals and offers (e-mails). */
+    public void seed(org.jamescrm.emulator.zoho.ZohoEmulator org) {
+        String alice = org.addUser("alice@" + DOMAIN, "Alice Adams");
+        for (int i = 0; i < knownClients; i++) {
+            String email = known(i);
+            String contact = org.add("Contacts", Map.of("First_Name", "Client", "Last_Name", "No " + i, "Email", email, "Owner", alice));
+            String deal = org.add("Deals", Map.of("Deal_Name", "Order " + i, "Stage", "Needs Analysis", "Closing_Date", "2027-06-30",
+                "Contact_Name", contact, "Owner", alice));
+            org.addEmail("Contacts", contact, Map.of("from", Map.of("email", "alice@" + DOMAIN), "to", List.of(Map.of("email", email)),
+                "subject", "Offer " + i, "content", "Our offer", "sent", true, "original_message_id", offerId(i),
+                "date_time", "2026-11-20T10:00:00+00:00", "linked_record", Map.of("module", Map.of("api_name", "Deals"), "id", deal)));
+        }
+    }
+
     /** The kind of mail number {@code n}. */
     public static Kind kind(int n) {
         int slot = n % 7;
