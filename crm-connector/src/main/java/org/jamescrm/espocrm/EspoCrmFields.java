@@ -26,8 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * entity types, lead statuses and opportunity stages, the UTC datetime format, and the two custom fields
  * an administrator adds (Administration &gt; Entity Manager) for exactly-once captures:
  * <ul>
- *   <li>{@code captureKey} (varchar, API name {@value #CAPTURE_KEY}) on Lead, Contact, Account, Opportunity
- *       and Email: the capture key of the mail that created the record;</li>
+ *   <li>{@code captureKey} (varchar, API name {@value #CAPTURE_KEY}) on Lead, Contact, Account, Opportunity,
+ *       Case and Email: the capture key of the mail that created the record;</li>
  *   <li>{@code captureItems} (varchar 255, API name {@value #CAPTURE_ITEMS}) on Email: the direction and
  *       every item the capture bound the e-mail to (EspoCRM's e-mail has a single parent).</li>
  * </ul>
@@ -39,11 +39,15 @@ final class EspoCrmFields {
     static final String CONTACT = "Contact";
     static final String ACCOUNT = "Account";
     static final String OPPORTUNITY = "Opportunity";
+    static final String CASE = "Case";
     static final String EMAIL = "Email";
     static final String USER = "User";
+    static final String TEAM = "Team";
     /** Lead statuses that are not "actual" (espocrm-api §6). */
     static final List<String> CLOSED_LEAD = List.of("Converted", "Recycled", "Dead");
     static final List<String> CLOSED_STAGES = List.of("Closed Won", "Closed Lost");
+    /** Case statuses that are not "actual" (espocrm-api §6): the case is no longer being worked on. */
+    static final List<String> CLOSED_CASE = List.of("Closed", "Rejected", "Duplicate");
     /** The options of Lead {@code source} and Opportunity {@code leadSource}. */
     static final List<String> SOURCES = List.of("Call", "Email", "Existing Customer", "Partner", "Public Relations", "Web Site",
         "Campaign", "Other");
@@ -58,7 +62,7 @@ final class EspoCrmFields {
     static final int PERSON_NAME_LENGTH = 100;
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     private static final Map<ItemType, String> ENTITIES = Map.of(ItemType.LEAD, LEAD, ItemType.CONTACT, CONTACT,
-        ItemType.COMPANY, ACCOUNT, ItemType.DEAL, OPPORTUNITY);
+        ItemType.COMPANY, ACCOUNT, ItemType.DEAL, OPPORTUNITY, ItemType.CASE, CASE);
 
     private EspoCrmFields() {
     }
