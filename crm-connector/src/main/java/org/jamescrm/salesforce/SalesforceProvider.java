@@ -41,7 +41,7 @@ import org.jamescrm.spi.settings.SettingsProblem;
  *   &lt;captureKeyField&gt;Capture_Key__c&lt;/captureKeyField&gt;     &lt;!-- optional, default Capture_Key__c --&gt;
  *   &lt;externalId&gt;false&lt;/externalId&gt;                        &lt;!-- optional: the field is External ID + Unique --&gt;
  *   &lt;budgetShare&gt;90&lt;/budgetShare&gt;                         &lt;!-- optional, percent of the daily API budget --&gt;
- *   &lt;users&gt;&lt;user address="rep@company.example"&gt;005xx000001Sv6wAAC&lt;/user&gt;&lt;/users&gt;   &lt;!-- optional --&gt;
+ *   &lt;users&gt;&lt;user address="rep@company.example" id="005xx000001Sv6wAAC"/&gt;&lt;/users&gt;   &lt;!-- optional --&gt;
  *   &lt;requestsInFlight&gt;25&lt;/requestsInFlight&gt;               &lt;!-- optional, default 25 --&gt;
  *   &lt;timeout&gt;60 seconds&lt;/timeout&gt;                          &lt;!-- optional, default 60 seconds --&gt;
  * &lt;/salesforce&gt;
@@ -157,7 +157,7 @@ public final class SalesforceProvider implements CrmConnectorProvider {
         } catch (IllegalArgumentException e) {
             throw new SettingsProblem("key '" + key + "': " + e.getMessage() + "; allowed: an unencrypted RSA private key, PKCS#8 PEM");
         }
-        return pem;
+        return pem.strip();
     }
 
     private static String matching(String key, String value, Pattern pattern, String allowed) {
@@ -179,12 +179,13 @@ public final class SalesforceProvider implements CrmConnectorProvider {
         users.allowAttributes();
         Map<EmailAddress, String> mapping = new LinkedHashMap<>();
         for (SettingsElement user : users.children()) {
-            user.allowAttributes("address");
             if (!user.name().equals("user")) {
                 throw users.unknownChild(user, "user");
             }
+            user.allowAttributes("address", "id");
             EmailAddress email = address(user.attributeKey("address"), user.requiredAttribute("address"));
-            mapping.put(email, matching(user.key(), user.text(), USER_ID, "a Salesforce User id such as 005xx000001Sv6wAAC"));
+            mapping.put(email, matching(user.attributeKey("id"), user.requiredAttribute("id"), USER_ID,
+                "a Salesforce User id such as 005xx000001Sv6wAAC"));
         }
         return mapping;
     }

@@ -287,6 +287,15 @@ public final class SalesforceEmulator implements Emulator {
         return budget.remaining();
     }
 
+    /** A fault of an org (or a proxy) that echoes the request in its error: the Authorization header, {@code more}, the body. */
+    public record EchoingFault(String more) implements Fault.Custom {
+    }
+
+    /** An {@link EchoingFault}: a 400 whose message repeats the request's credentials and {@code more}. */
+    public static Fault echoingFault(String more) {
+        return new EchoingFault(more);
+    }
+
     /** Every access token issued so far stops working (expired or revoked). */
     public void expireSessions() {
         sessions.clear();
@@ -400,6 +409,11 @@ public final class SalesforceEmulator implements Emulator {
             if (fault instanceof Fault.ExpiredToken) {
                 return limitInfo(reply(Answer.error(401, "INVALID_SESSION_ID", "Session expired or invalid"))).withHeader("WWW-Authenticate",
                     "Token");
+            }
+            if (fault instanceof EchoingFault echoing) {
+                String said = "cannot serve request Authorization: " + request.header("Authorization").orElse("") + " " + echoing.more()
+                    + " " + request.bodyText();
+                return limitInfo(reply(Answer.error(400, "UNKNOWN_EXCEPTION", said.length() > 2000 ? said.substring(0, 2000) : said)));
             }
             return CrmEndpoint.super.answerFault(fault, request);
         }
