@@ -6,12 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The value the Salesforce connector writes in the capture key field: the SHA-256 of the capture key, in hex. */
-final class SalesforceKeys {
+public final class SalesforceKeys {
 
     private SalesforceKeys() {
     }
 
-    static String hash(String captureKey) {
+    public static String hash(String captureKey) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(captureKey.strip().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
