@@ -82,6 +82,10 @@ public final class SalesforceData {
     private final boolean contactDuplicateRule;
     private Optional<String> assignmentRuleOwner;
     private final Map<String, List<ObjectNode>> cursors = new LinkedHashMap<>();
+    /** The ids of each type's records by capture key value, so that a round's 200 records need no 200 scans. */
+    private final Map<String, Map<String, List<String>>> byKey = new java.util.HashMap<>();
+    /** Each link of a person to an e-mail, {@code email|person|type}. */
+    private final Set<String> relations = new java.util.HashSet<>();
     private int lockedRows;
 
     SalesforceData(Clock clock, ViolationLog violations, Optional<String> keyField, boolean enhancedEmail, boolean externalId,
@@ -166,6 +170,7 @@ public final class SalesforceData {
         long number = store.insert(type, stored);
         String id = id(type, number);
         store.update(type, number, current -> current.put("Id", id));
+        index(type, id, stored);
         after(type, id, stored);
         return id;
     }
@@ -181,6 +186,23 @@ public final class SalesforceData {
         });
     }
 
+    private void index(String type, String id, ObjectNode record) {
+        keyField.filter(field -> KEYED.contains(type) && record.hasNonNull(field)).ifPresent(field -> byKey
+            .computeIfAbsent(type, unused -> new java.util.HashMap<>())
+            .computeIfAbsent(record.path(field).asText(), unused -> new ArrayList<>()).add(id));
+        if (type.equals("EmailMessageRelation")) {
+            relations.add(relation(record));
+        }
+    }
+
+    private static String relation(JsonNode record) {
+        return record.path("EmailMessageId").asText() + "|" + record.path("RelationId").asText() + "|" + record.path("RelationType").asText();
+    }
+
+    private List<String> withKey(String type, String value) {
+        return byKey.getOrDefault(type, Map.of()).getOrDefault(value, List.of());
+    }
+
     synchronized Optional<ObjectNode> get(String id) {
         return typeOf(id).flatMap(type -> store.get(type, number(id)));
     }
@@ -192,6 +214,8 @@ public final class SalesforceData {
     synchronized void reset() {
         store.reset();
         cursors.clear();
+        byKey.clear();
+        relations.clear();
         lockedRows = 0;
     }
 
@@ -231,10 +255,10 @@ public final class SalesforceData {
             }
         }
         keyField.filter(field -> KEYED.contains(type) && body.hasNonNull(field)).ifPresent(field -> {
-            List<ObjectNode> same = store.find(type, record -> record.path(field).asText("").equals(body.path(field).asText()));
+            List<String> same = withKey(type, body.path(field).asText());
             if (!same.isEmpty()) {
                 violations.record(Violation.Kind.DUPLICATE_RECORD, operation, "a second " + type + " with the capture key "
-                    + body.path(field).asText(), Map.of("existing", same.get(0).path("Id").asText(), "record", body.toString()));
+                    + body.path(field).asText(), Map.of("existing", same.get(0), "record", body.toString()));
             }
         });
         ObjectNode record = body.deepCopy();
@@ -254,13 +278,13 @@ public final class SalesforceData {
         if (value.isEmpty()) {
             return new Refused(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [" + field + "]", List.of(field));
         }
-        List<ObjectNode> same = store.find(type, record -> record.path(field).asText("").equals(value));
+        List<String> same = withKey(type, value);
         if (same.size() > 1) {
             return new Refused(300, "DUPLICATE_EXTERNAL_ID", field + ": more than one record found for external id field", List.of(field));
         }
         if (same.size() == 1) {
             // an e-mail is immutable after insert: nothing but the custom field changes
-            return new Saved(same.get(0).path("Id").asText(), false);
+            return new Saved(same.get(0), false);
         }
         return create(type, body, false, operation);
     }
@@ -321,8 +345,7 @@ public final class SalesforceData {
             String email = body.path("EmailMessageId").asText();
             String person = body.path("RelationId").asText();
             String relation = body.path("RelationType").asText();
-            if (!store.find("EmailMessageRelation", existing -> existing.path("EmailMessageId").asText().equals(email)
-                && existing.path("RelationId").asText().equals(person) && existing.path("RelationType").asText().equals(relation)).isEmpty()) {
+            if (relations.contains(relation(body))) {
                 violations.record(Violation.Kind.DUPLICATE_RECORD, "EmailMessageRelation", "a second " + relation + " link of " + person
                     + " to the e-mail " + email, Map.of());
             }
