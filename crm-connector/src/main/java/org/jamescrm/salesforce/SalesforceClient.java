@@ -46,6 +46,8 @@ public final class SalesforceClient {
     public static final int COMPOSITE_QUERIES = 5;
     /** Sub-requests of one Composite request. */
     public static final int COMPOSITE_SUBREQUESTS = 25;
+    /** The body of one Composite request of creations, so that large attachments go a few at a time. */
+    public static final int COMPOSITE_BYTES = 4_000_000;
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
     private final SalesforceConfiguration configuration;
@@ -172,6 +174,44 @@ public final class SalesforceClient {
                         : scrubbed(SalesforceErrors.classify(operation, 0, error))));
                 }
             }
+        }
+        return saved;
+    }
+
+    /**
+     * Each record created by its own {@code POST sobjects/{type}} sub-request of Composite requests (25 a call, about
+     * {@value #COMPOSITE_BYTES} bytes of body a call): for records with large fields, such as a ContentVersion's
+     * base64 {@code VersionData}, which sObject Collections do not take. Results in order.
+     */
+    public List<Saved> createEach(List<ObjectNode> records) throws CrmException {
+        String prefix = "/services/data/v" + configuration.apiVersion();
+        List<Saved> saved = new ArrayList<>();
+        int from = 0;
+        while (from < records.size()) {
+            ObjectNode composite = mapper.createObjectNode().put("allOrNone", false);
+            ArrayNode requests = composite.putArray("compositeRequest");
+            long bytes = 0;
+            int to = from;
+            while (to < records.size() && requests.size() < COMPOSITE_SUBREQUESTS
+                && (requests.isEmpty() || bytes + records.get(to).toString().length() <= COMPOSITE_BYTES)) {
+                ObjectNode record = records.get(to).deepCopy();
+                String type = record.path("attributes").path("type").asText();
+                record.remove("attributes");
+                bytes += record.toString().length();
+                requests.addObject().put("method", "POST").put("referenceId", "r" + (to - from))
+                    .put("url", prefix + "/sobjects/" + type).set("body", record);
+                to++;
+            }
+            JsonNode answer = send("POST", "composite", composite, "POST composite (create)");
+            for (int i = 0; i < requests.size(); i++) {
+                JsonNode response = answer.path("compositeResponse").path(i);
+                int status = response.path("httpStatusCode").asInt(0);
+                JsonNode body = response.path("body");
+                saved.add(status == 201 || status == 200 ? new Ok(body.path("id").asText(), true)
+                    : new Refused(scrubbed(SalesforceErrors.classify("create " + requests.get(i).path("url").asText().replaceAll(".*/", ""),
+                        status, body.isArray() ? body.path(0) : body))));
+            }
+            from = to;
         }
         return saved;
     }

@@ -36,6 +36,9 @@ final class SalesforceFields {
     static final String EMAIL_RELATION = "EmailMessageRelation";
     static final String TASK = "Task";
     static final String USER = "User";
+    static final String CONTENT_VERSION = "ContentVersion";
+    /** ContentVersion's Title and PathOnClient. */
+    static final int TITLE = 255;
     /** Long text areas: TextBody, HtmlBody, Description. */
     static final int LONG_TEXT = 32_000;
     static final int EMAIL_SUBJECT = 3_000;

@@ -41,7 +41,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Activities are {@code EmailMessage}s (Enhanced Email: {@code Incoming}, {@code Status}, {@code MessageDate},
  * {@code MessageIdentifier}, {@code RelatedToId} the Opportunity or Account, {@code ToIds} the people of outgoing
  * mail), or Tasks with {@code TaskSubtype=Email} in an org without Enhanced Email; upserted by the capture key
- * field when it is an External ID, inserted otherwise. Inserting an e-mail record sends nothing.
+ * field when it is an External ID, inserted otherwise. Inserting an e-mail record sends nothing. Attachments with
+ * content become ContentVersions published on the e-mail; those over the size limit are listed in the body.
  */
 final class SalesforceWrites {
     /** Items an e-mail is related to, the most specific first. */
@@ -223,6 +224,40 @@ final class SalesforceWrites {
             }
         }
         saveRelations(relating, relations);
+        saveAttachments(writing.stream().filter(progress -> progress.activityId != null && !progress.failed()).toList());
+    }
+
+    /**
+     * The attachments with content, each a ContentVersion published on the e-mail ({@code FirstPublishLocationId}:
+     * Salesforce links the file to it), in Composite requests of 25; a refused file fails its plan with the reason.
+     */
+    private void saveAttachments(List<Progress> written) {
+        List<Progress> owners = new ArrayList<>();
+        List<ObjectNode> files = new ArrayList<>();
+        for (Progress progress : written) {
+            for (AttachmentInfo attachment : progress.plan.activity().attachments()) {
+                if (attachment.hasContent()) {
+                    owners.add(progress);
+                    ObjectNode file = client.mapper().createObjectNode();
+                    file.putObject("attributes").put("type", SalesforceFields.CONTENT_VERSION);
+                    files.add(file.put("Title", cut(attachment.fileName(), SalesforceFields.TITLE))
+                        .put("PathOnClient", cut(attachment.fileName(), SalesforceFields.TITLE))
+                        .put("VersionData", java.util.Base64.getEncoder().encodeToString(attachment.content()))
+                        .put("FirstPublishLocationId", progress.activityId));
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        try {
+            List<SalesforceClient.Saved> saved = client.createEach(files);
+            for (int i = 0; i < saved.size(); i++) {
+                id(saved.get(i), owners.get(i));
+            }
+        } catch (CrmException e) {
+            owners.forEach(progress -> progress.failure = e);
+        }
     }
 
     /** The sender of incoming mail linked to the e-mail, so it shows on the client's timeline. */
@@ -346,9 +381,9 @@ final class SalesforceWrites {
         return cut(parties.stream().map(party -> party.address().value()).collect(Collectors.joining("; ")), SalesforceFields.ADDRESS_LIST);
     }
 
-    /** The attachments the activity lists without content, as a paragraph. */
+    /** The attachments the activity lists without content (over the size limit), as a paragraph. */
     private static String notStored(NewEmailActivity activity, String before, String between) {
-        List<AttachmentInfo> attachments = activity.attachments();
+        List<AttachmentInfo> attachments = activity.attachments().stream().filter(attachment -> !attachment.hasContent()).toList();
         if (attachments.isEmpty()) {
             return "";
         }

@@ -258,6 +258,27 @@ class SalesforceTrapsContractTest {
     }
 
     @Test
+    void attachmentsShouldBeFilesPublishedOnTheEmailAndTheTooLargeOnesListed() throws CrmException {
+        SalesforceEmulator org = salesforce.emulator();
+        String contact = contact(org, CAROL.value(), Optional.empty());
+        List<org.jamescrm.model.AttachmentInfo> attachments = List.of(
+            new org.jamescrm.model.AttachmentInfo("offer.pdf", "application/pdf", 4, new byte[] {1, 2, 3, 4}),
+            new org.jamescrm.model.AttachmentInfo("video.mp4", "video/mp4", 90_000_000, new byte[0]).withoutContent());
+        WritePlan plan = new WritePlan("<att@x>", List.of(), SalesforceMail.activity(ActivityDirection.INCOMING, "<att@x>", "See attached.",
+            attachments, new ItemRef(ItemType.CONTACT, contact)));
+
+        String email = ((WriteResult.Written) connector().write(List.of(plan)).get(0)).activityId();
+
+        assertThat(org.records("ContentVersion")).singleElement().satisfies(file -> {
+            assertThat(file.path("PathOnClient").asText()).isEqualTo("offer.pdf");
+            assertThat(file.path("VersionData").asText()).isEqualTo("AQIDBA==");
+        });
+        assertThat(org.records("ContentDocumentLink")).singleElement()
+            .satisfies(link -> assertThat(link.path("LinkedEntityId").asText()).isEqualTo(email));
+        assertThat(org.record(email).path("TextBody").asText()).contains("video.mp4 (90000000 bytes)").doesNotContain("offer.pdf");
+    }
+
+    @Test
     void activeAssignmentRulesShouldNotOverwriteTheOwnerTheRulesChose() throws CrmException {
         SalesforceEmulator org = salesforce.emulator();
         String alice = org.addUser(ALICE.value(), "Alice Adams");

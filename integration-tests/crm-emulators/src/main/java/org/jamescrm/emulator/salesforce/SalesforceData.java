@@ -40,22 +40,26 @@ public final class SalesforceData {
         .withZone(ZoneOffset.UTC);
     /** The rows of one answer; the rest through {@code nextRecordsUrl}. */
     static final int BATCH = 2000;
-    static final Map<String, String> PREFIXES = Map.of("Lead", "00Q", "Contact", "003", "Account", "001", "Opportunity", "006",
-        "OpportunityContactRole", "00K", "User", "005", "Task", "00T", "EmailMessage", "02s", "EmailMessageRelation", "0Ea");
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-        "Lead", Set.of("FirstName", "LastName", "Company", "Email", "LeadSource", "OwnerId", "Description", "Status", "IsConverted",
-            "ConvertedContactId", "ConvertedAccountId", "ConvertedOpportunityId"),
-        "Contact", Set.of("FirstName", "LastName", "Email", "OwnerId", "AccountId", "Description"),
-        "Account", Set.of("Name", "OwnerId", "Website"),
-        "Opportunity", Set.of("Name", "StageName", "CloseDate", "OwnerId", "AccountId", "ContactId", "Description", "LeadSource", "Amount",
-            "IsClosed", "IsWon"),
-        "OpportunityContactRole", Set.of("OpportunityId", "ContactId", "Role", "IsPrimary"),
-        "User", Set.of("Name", "Email", "IsActive", "UserType", "Username"),
-        "EmailMessage", Set.of("Subject", "TextBody", "HtmlBody", "Headers", "FromAddress", "FromName", "ToAddress", "CcAddress",
+    static final Map<String, String> PREFIXES = Map.ofEntries(Map.entry("Lead", "00Q"), Map.entry("Contact", "003"),
+        Map.entry("Account", "001"), Map.entry("Opportunity", "006"), Map.entry("OpportunityContactRole", "00K"), Map.entry("User", "005"),
+        Map.entry("Task", "00T"), Map.entry("EmailMessage", "02s"), Map.entry("EmailMessageRelation", "0Ea"),
+        Map.entry("ContentVersion", "068"), Map.entry("ContentDocumentLink", "06A"));
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+        Map.entry("Lead", Set.of("FirstName", "LastName", "Company", "Email", "LeadSource", "OwnerId", "Description", "Status", "IsConverted",
+            "ConvertedContactId", "ConvertedAccountId", "ConvertedOpportunityId")),
+        Map.entry("Contact", Set.of("FirstName", "LastName", "Email", "OwnerId", "AccountId", "Description")),
+        Map.entry("Account", Set.of("Name", "OwnerId", "Website")),
+        Map.entry("Opportunity", Set.of("Name", "StageName", "CloseDate", "OwnerId", "AccountId", "ContactId", "Description", "LeadSource", "Amount",
+            "IsClosed", "IsWon")),
+        Map.entry("OpportunityContactRole", Set.of("OpportunityId", "ContactId", "Role", "IsPrimary")),
+        Map.entry("User", Set.of("Name", "Email", "IsActive", "UserType", "Username")),
+        Map.entry("EmailMessage", Set.of("Subject", "TextBody", "HtmlBody", "Headers", "FromAddress", "FromName", "ToAddress", "CcAddress",
             "BccAddress", "ToIds", "CcIds", "BccIds", "Incoming", "Status", "MessageDate", "MessageIdentifier", "ThreadIdentifier",
-            "RelatedToId", "ParentId", "ActivityId"),
-        "EmailMessageRelation", Set.of("EmailMessageId", "RelationId", "RelationType", "RelationAddress"),
-        "Task", Set.of("Subject", "Description", "WhoId", "WhatId", "Status", "ActivityDate", "TaskSubtype", "OwnerId", "Priority"));
+            "RelatedToId", "ParentId", "ActivityId")),
+        Map.entry("EmailMessageRelation", Set.of("EmailMessageId", "RelationId", "RelationType", "RelationAddress")),
+        Map.entry("Task", Set.of("Subject", "Description", "WhoId", "WhatId", "Status", "ActivityDate", "TaskSubtype", "OwnerId", "Priority")),
+        Map.entry("ContentVersion", Set.of("Title", "PathOnClient", "VersionData", "FirstPublishLocationId")),
+        Map.entry("ContentDocumentLink", Set.of("LinkedEntityId", "ContentDocumentId", "ShareType")));
     /** What the API may not write (derived, or set by Salesforce itself). */
     private static final Set<String> READ_ONLY = Set.of("Lead.IsConverted", "Lead.ConvertedContactId", "Lead.ConvertedAccountId",
         "Lead.ConvertedOpportunityId", "Opportunity.IsClosed", "Opportunity.IsWon", "EmailMessage.ActivityId");
@@ -69,7 +73,7 @@ public final class SalesforceData {
         Map.entry("EmailMessage.MessageIdentifier", 255), Map.entry("Task.Subject", 255), Map.entry("Task.Description", 32_000));
     private static final Map<String, List<String>> REQUIRED = Map.of("Lead", List.of("LastName", "Company"), "Contact", List.of("LastName"),
         "Opportunity", List.of("Name", "StageName", "CloseDate"), "EmailMessageRelation", List.of("EmailMessageId", "RelationId", "RelationType"),
-        "Account", List.of("Name"));
+        "Account", List.of("Name"), "ContentVersion", List.of("PathOnClient", "VersionData"));
     /** The objects that carry the capture key field. */
     static final Set<String> KEYED = Set.of("Lead", "Contact", "Opportunity", "EmailMessage", "Task");
 
@@ -324,7 +328,8 @@ public final class SalesforceData {
     private Optional<Refused> references(String type, ObjectNode body) {
         Map<String, Set<String>> targets = Map.of("OwnerId", Set.of("User"), "AccountId", Set.of("Account"), "ContactId", Set.of("Contact"),
             "RelatedToId", Set.of("Opportunity", "Account"), "WhoId", Set.of("Lead", "Contact"), "WhatId", Set.of("Opportunity", "Account"),
-            "EmailMessageId", Set.of("EmailMessage"), "RelationId", Set.of("Lead", "Contact", "User"), "OpportunityId", Set.of("Opportunity"));
+            "EmailMessageId", Set.of("EmailMessage"), "RelationId", Set.of("Lead", "Contact", "User"), "OpportunityId", Set.of("Opportunity"),
+            "FirstPublishLocationId", Set.of("EmailMessage", "Task", "Lead", "Contact", "Account", "Opportunity"));
         for (Map.Entry<String, Set<String>> target : targets.entrySet()) {
             if (body.hasNonNull(target.getKey()) && !exists(body.path(target.getKey()).asText(), target.getValue())) {
                 return Optional.of(new Refused(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", List.of(target.getKey())));
@@ -335,6 +340,13 @@ public final class SalesforceData {
                 if (!exists(id.asText(), Set.of("Lead", "Contact", "User"))) {
                     return Optional.of(new Refused(400, "INVALID_ID_FIELD", "invalid id in " + list + ": " + id.asText(), List.of(list)));
                 }
+            }
+        }
+        if (type.equals("ContentVersion")) {
+            try {
+                java.util.Base64.getDecoder().decode(body.path("VersionData").asText(""));
+            } catch (IllegalArgumentException notBase64) {
+                return Optional.of(new Refused(400, "INVALID_FIELD", "VersionData: not base64", List.of("VersionData")));
             }
         }
         if (type.equals("Task") && body.path("WhoId").asText("").startsWith("00Q") && body.hasNonNull("WhatId")) {
@@ -527,6 +539,10 @@ public final class SalesforceData {
             ObjectNode role = MAPPER.createObjectNode().put("OpportunityId", id).put("ContactId", record.path("ContactId").asText())
                 .put("IsPrimary", true).put("Role", "Decision Maker");
             insert("OpportunityContactRole", role);
+        }
+        if (type.equals("ContentVersion") && record.hasNonNull("FirstPublishLocationId")) {
+            insert("ContentDocumentLink", MAPPER.createObjectNode().put("LinkedEntityId", record.path("FirstPublishLocationId").asText())
+                .put("ContentDocumentId", "069" + id.substring(3)).put("ShareType", "V"));
         }
         if (type.equals("EmailMessage")) {
             for (String list : List.of("ToIds", "CcIds", "BccIds")) {
