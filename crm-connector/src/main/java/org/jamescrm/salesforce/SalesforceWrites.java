@@ -65,6 +65,8 @@ final class SalesforceWrites {
         final ItemRef[] created;
         CrmException failure;
         String activityId;
+        /** False when an upsert found the e-mail already written: its links and files are there too. */
+        boolean activityCreated;
 
         Progress(WritePlan plan) {
             this.plan = plan;
@@ -215,6 +217,7 @@ final class SalesforceWrites {
             Progress progress = writing.get(i);
             progress.activityId = id(saved.get(i), progress);
             boolean created = !(saved.get(i) instanceof SalesforceClient.Ok ok) || ok.created();
+            progress.activityCreated = created;
             NewEmailActivity activity = Plans.bindCreated(progress.plan.activity(), progress.createdSoFar());
             if (email && created && progress.activityId != null && activity.direction() == ActivityDirection.INCOMING) {
                 for (ItemRef person : people(activity)) {
@@ -224,7 +227,8 @@ final class SalesforceWrites {
             }
         }
         saveRelations(relating, relations);
-        saveAttachments(writing.stream().filter(progress -> progress.activityId != null && !progress.failed()).toList());
+        saveAttachments(writing.stream().filter(progress -> progress.activityId != null && progress.activityCreated && !progress.failed())
+            .toList());
     }
 
     /**
