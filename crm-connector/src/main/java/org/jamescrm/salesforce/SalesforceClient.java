@@ -244,11 +244,6 @@ public final class SalesforceClient {
         return described;
     }
 
-    /** {@code GET limits}: the org's limits, the daily API requests among them. */
-    public JsonNode limits() throws CrmException {
-        return send("GET", "limits", null, "GET limits");
-    }
-
     private JsonNode send(String method, String path, JsonNode body, String operation) throws CrmException {
         return sendPath(method, "/services/data/v" + configuration.apiVersion() + "/" + path, body, operation);
     }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
@@ -159,10 +158,5 @@ public record SalesforceConfiguration(String loginUrl, String clientId, Auth aut
     /** Where the token endpoint is. */
     String tokenUrl() {
         return loginUrl + "/services/oauth2/token";
-    }
-
-    /** The capture key field exists on the activity's object only as External ID in this mode. */
-    Optional<String> upsertField() {
-        return externalId ? Optional.of(captureKeyField) : Optional.empty();
     }
 }
