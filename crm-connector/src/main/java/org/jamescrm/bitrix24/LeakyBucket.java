@@ -75,6 +75,17 @@ public final class LeakyBucket {
         return capacity;
     }
 
+    /** The bucket now: its level, capacity and refill, for the status route. */
+    synchronized java.util.Map<String, Object> view() {
+        drain(nanos());
+        java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("requestsPerSecond", perSecond);
+        view.put("burst", capacity);
+        view.put("level", Math.round(level * 10) / 10.0);
+        view.put("free", Math.max(0, (int) Math.floor(capacity - level)));
+        return view;
+    }
+
     private void drain(long now) {
         level = Math.max(0, level - (now - lastNanos) / 1e9 * perSecond);
         lastNanos = now;
