@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jamescrm.capture.RoundRobinPositions;
@@ -34,7 +36,7 @@ public final class PostgresCaptureStore implements CaptureStore {
     /** Where the migrations are, on the class path. */
     static final String MIGRATIONS = "classpath:org/jamescrm/store/postgresql/migrations";
 
-    private final HikariDataSource pool;
+    private final AutoCloseable pool;
     private final String node;
     private final PostgresCaptureLedger ledger;
     private final PostgresRoundRobinPositions positions;
@@ -43,10 +45,15 @@ public final class PostgresCaptureStore implements CaptureStore {
     private final PostgresTokenStore tokens;
     private final PostgresRequestBudgets budgets;
 
-    private PostgresCaptureStore(HikariDataSource pool, String node, StoreSettings.PostgreSql settings, JsonViews json, Clock clock) {
+    /**
+     * @param connections where the statements go: the pool, or a view of it (a benchmark counting round trips)
+     * @param pool        closed with the store
+     */
+    PostgresCaptureStore(DataSource connections, AutoCloseable pool, String node, StoreSettings.PostgreSql settings, JsonViews json,
+                         Clock clock) {
         this.pool = pool;
         this.node = node;
-        Jdbc jdbc = new Jdbc(pool);
+        Jdbc jdbc = new Jdbc(connections);
         this.ledger = new PostgresCaptureLedger(jdbc, node);
         this.positions = new PostgresRoundRobinPositions(jdbc);
         this.flood = new PostgresFloodCounters(jdbc, clock);
@@ -80,16 +87,16 @@ public final class PostgresCaptureStore implements CaptureStore {
         }
         String node = nodeName();
         LOGGER.info("Capture store: PostgreSQL at {}, schema {}, this server as {}", settings.shownUrl(), SCHEMA, node);
-        return new PostgresCaptureStore(pool, node, settings, json, clock);
+        return new PostgresCaptureStore(pool, pool, node, settings, json, clock);
     }
 
     /** Migrates the store's schema of the database behind {@code pool} to this version's. */
-    static void migrate(javax.sql.DataSource pool) {
+    static void migrate(DataSource pool) {
         flyway(pool).load().migrate();
     }
 
     /** Flyway on the store's schema and migrations. */
-    static org.flywaydb.core.api.configuration.FluentConfiguration flyway(javax.sql.DataSource pool) {
+    static org.flywaydb.core.api.configuration.FluentConfiguration flyway(DataSource pool) {
         return Flyway.configure(PostgresCaptureStore.class.getClassLoader())
             .dataSource(pool)
             .schemas(SCHEMA)
@@ -97,7 +104,8 @@ public final class PostgresCaptureStore implements CaptureStore {
             .locations(MIGRATIONS);
     }
 
-    private static HikariDataSource pool(StoreSettings.PostgreSql settings) {
+    /** The pool of the store's connections; one connection is opened at once, so an unreachable database fails here. */
+    static HikariDataSource pool(StoreSettings.PostgreSql settings) {
         PGSimpleDataSource postgresql = new PGSimpleDataSource();
         postgresql.setURL(settings.url());
         postgresql.setUser(settings.user());
@@ -115,7 +123,7 @@ public final class PostgresCaptureStore implements CaptureStore {
     }
 
     /** Which server claimed, refreshed, decided: host, process and a few letters, unique even for two servers in one process. */
-    private static String nodeName() {
+    static String nodeName() {
         return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -169,6 +177,10 @@ public final class PostgresCaptureStore implements CaptureStore {
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            pool.close();
+        } catch (Exception e) {
+            LOGGER.warn("Cannot close the capture store's connections: {}", e.toString());
+        }
     }
 }
