@@ -10,6 +10,9 @@ import org.jamescrm.settings.StoreSettings;
 import org.jamescrm.store.CaptureStore;
 import org.jamescrm.store.postgresql.PostgresCaptureStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import jakarta.annotation.PreDestroy;
 
 /**
@@ -17,6 +20,7 @@ import jakarta.annotation.PreDestroy;
  * the start) and closed with James.
  */
 public final class OpenedStore implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OpenedStore.class);
     /** How many decisions the local store keeps for the WebAdmin route (also across restarts); older ones stay in the log file. */
     public static final int KEPT_DECISIONS = 10_000;
     /** Where the local store writes the decisions, under James's working directory, so the search survives a restart. */
@@ -38,7 +42,13 @@ public final class OpenedStore implements AutoCloseable {
      */
     public static OpenedStore open(StoreSettings settings, Path workingDirectory, JsonViews json, Clock clock) {
         if (settings instanceof StoreSettings.PostgreSql postgresql) {
-            return new OpenedStore(PostgresCaptureStore.open(postgresql, json, clock));
+            try {
+                return new OpenedStore(PostgresCaptureStore.open(postgresql, json, clock));
+            } catch (IllegalStateException e) {
+                // one line before Guice's stack trace, as for a wrong settings file
+                LOGGER.error("James cannot start without its capture store: {}", e.getMessage());
+                throw e;
+            }
         }
         return new OpenedStore(CaptureStore.local(new FileRoundRobinPositions(workingDirectory.resolve(ROUND_ROBIN_FILE)),
             new FileDecisionStore(workingDirectory.resolve(DECISIONS_FILE), KEPT_DECISIONS, json), clock));
