@@ -23,6 +23,14 @@ public final class DecisionLog {
     private final JsonViews json;
     private final Deque<DecisionRecord> records = new ArrayDeque<>();
     private final DecisionStore store;
+    /** When a search of the shared store last failed ({@link System#nanoTime}); none while {@link #storeFailed} is false. */
+    private volatile long storeFailedAt;
+    private volatile boolean storeFailed;
+    /**
+     * How long after a failed search the shared store is not asked: the case answers of the mail
+     * pipeline search decisions, and mail must not wait for a database that is down, search after search.
+     */
+    static final long STORE_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** @param capacity how many decisions are kept; older ones are only in the log */
     public DecisionLog(int capacity, JsonViews json) {
@@ -82,11 +90,16 @@ public final class DecisionLog {
 
     /** The page of the decisions kept that {@code query} asks for, newest first. */
     public DecisionQuery.Page search(DecisionQuery query) {
-        if (store instanceof SharedDecisionStore shared) {
+        if (store instanceof SharedDecisionStore shared && !(storeFailed && System.nanoTime() - storeFailedAt < STORE_PAUSE_NANOS)) {
             try {
-                return shared.search(query);
+                DecisionQuery.Page page = shared.search(query);
+                storeFailed = false;
+                return page;
             } catch (RuntimeException e) {
-                LOGGER.warn("The shared decision store cannot be searched ({}); answering with this server's decisions only", e.getMessage());
+                storeFailedAt = System.nanoTime();
+                storeFailed = true;
+                LOGGER.warn("The shared decision store cannot be searched ({}); answering with this server's decisions only for 30 s",
+                    e.getMessage());
             }
         }
         List<DecisionRecord> matching;

@@ -177,6 +177,7 @@ public final class PostgresCaptureStore implements CaptureStore {
 
     @Override
     public void close() {
+        decisions.close(); // first: what waits is written while the connections are still open
         try {
             pool.close();
         } catch (Exception e) {

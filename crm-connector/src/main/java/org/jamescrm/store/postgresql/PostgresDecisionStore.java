@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jamescrm.decisions.DecisionQuery;
@@ -22,11 +25,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The decisions of every server in one table, searched there by the criteria of
  * {@link DecisionQuery}; bounded by count and age (pruned every {@link #PRUNE_EVERY} decisions of
- * a server).
+ * a server). Written in the background, in batches: a decision is recorded in the mail pipeline too
+ * (mail the capture excludes), and mail must never wait for the database. While the database cannot
+ * be reached the decisions wait, up to {@link #WAITING} of them (beyond, they are only in the server's
+ * memory and in the log).
  */
-final class PostgresDecisionStore implements SharedDecisionStore {
+final class PostgresDecisionStore implements SharedDecisionStore, AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(PostgresDecisionStore.class);
     static final int PRUNE_EVERY = 100;
+    /** The most decisions waiting to be written. */
+    static final int WAITING = 10_000;
+    /** The most decisions written in one transaction. */
+    private static final int BATCH = 500;
+    /** The wait before a batch the database refused is tried again. */
+    private static final long RETRY_MILLIS = 2_000;
 
     private final Jdbc jdbc;
     private final JsonViews json;
@@ -35,6 +47,12 @@ final class PostgresDecisionStore implements SharedDecisionStore {
     private final Duration keepFor;
     private final Runnable pruned;
     private final AtomicInteger appended = new AtomicInteger();
+    private final BlockingQueue<DecisionRecord> waiting = new LinkedBlockingQueue<>(WAITING);
+    /** Decisions handed over and not written yet. */
+    private final AtomicInteger unwritten = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final Thread writer;
+    private volatile boolean closed;
 
     /**
      * @param keep    the most decisions kept
@@ -48,6 +66,9 @@ final class PostgresDecisionStore implements SharedDecisionStore {
         this.keep = keep;
         this.keepFor = keepFor;
         this.pruned = pruned;
+        this.writer = new Thread(this::writeInBackground, "crm-capture-decisions-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     /** Nothing is read into the server's memory: searches ask the table. */
@@ -56,22 +77,98 @@ final class PostgresDecisionStore implements SharedDecisionStore {
         return List.of();
     }
 
+    /** Hands the decision to the background writer; never waits. */
     @Override
     public void append(DecisionRecord record) {
-        try {
-            jdbc.call("keep a decision", connection -> {
-                Array recipients = connection.createArrayOf("text", record.recipients().stream().map(EmailAddress::value).toArray());
-                return Jdbc.update(connection, "INSERT INTO crm_capture.decisions (message_id, capture_key, sender, mailbox, recipients, "
-                    + "reason, label, captured, decided_at, node, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    record.messageId().orElse(null), record.captureKey(), record.sender().map(EmailAddress::value).orElse(null),
-                    record.mailbox().map(EmailAddress::value).orElse(null), recipients, record.reason().name(), record.label(),
-                    record.captured(), record.decidedAt(), node, json.write(json.decision(record)));
-            });
-            if (appended.incrementAndGet() % PRUNE_EVERY == 0) {
-                prune();
+        unwritten.incrementAndGet();
+        if (!waiting.offer(record)) {
+            unwritten.decrementAndGet();
+            if (dropped.getAndIncrement() % 1000 == 0) {
+                LOGGER.error("{} decisions wait for the shared store already; this one is only in this server's memory and in the log",
+                    WAITING);
             }
-        } catch (RuntimeException e) {
-            LOGGER.error("Cannot keep a decision in the shared store; it stays in this server's memory and in the log: {}", e.getMessage());
+        }
+    }
+
+    private void writeInBackground() {
+        List<DecisionRecord> batch = new ArrayList<>();
+        while (!closed || !waiting.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    DecisionRecord first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    waiting.drainTo(batch, BATCH - 1);
+                }
+                write(batch);
+                unwritten.addAndGet(-batch.size());
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    LOGGER.error("{} decisions could not be written to the shared store before the server stopped: {}", batch.size(),
+                        e.getMessage());
+                    return;
+                }
+                LOGGER.warn("Cannot write {} decisions to the shared store, tried again in {} ms: {}", batch.size(), RETRY_MILLIS,
+                    e.getMessage());
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Writes a batch in one transaction, then prunes when a hundred more were written. */
+    private void write(List<DecisionRecord> batch) {
+        jdbc.transaction("keep " + batch.size() + " decisions", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO crm_capture.decisions (message_id, "
+                + "capture_key, sender, mailbox, recipients, reason, label, captured, decided_at, node, record) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (DecisionRecord record : batch) {
+                    Array recipients = connection.createArrayOf("text", record.recipients().stream().map(EmailAddress::value).toArray());
+                    Jdbc.bind(insert, record.messageId().orElse(null), record.captureKey(), record.sender().map(EmailAddress::value).orElse(null),
+                        record.mailbox().map(EmailAddress::value).orElse(null), recipients, record.reason().name(), record.label(),
+                        record.captured(), record.decidedAt(), node, json.write(json.decision(record)));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+        int before = appended.getAndAdd(batch.size());
+        if (before / PRUNE_EVERY != (before + batch.size()) / PRUNE_EVERY) {
+            prune();
+        }
+    }
+
+    /** Waits until the decisions handed over so far are written, at most {@code timeout}; whether they are. */
+    boolean flush(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (unwritten.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /** Writes what waits (for a few seconds at most) and stops the writer. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -39,8 +39,8 @@ final class PostgresFloodCounters implements FloodCounters {
         Instant oldest = now.minus(limit.window());
         Optional<Reservation> reservation = jdbc.transaction("count a capture of " + client, connection -> {
             try (PreparedStatement lock = Jdbc.bind(connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))"),
-                "crm_capture flood " + client.value()); ResultSet ignored = lock.executeQuery()) {
-                // taken: the count below sees every capture of this client committed before
+                "crm_capture flood " + client.value())) {
+                lock.execute(); // taken when it returns: the count below sees every capture of this client committed before
             }
             int counted = Jdbc.update(connection, "INSERT INTO crm_capture.flood_capture (client, captured_at) SELECT ?, ? "
                 + "WHERE (SELECT count(*) FROM crm_capture.flood_capture WHERE client = ? AND captured_at >= ?) < ?",

@@ -169,6 +169,7 @@ class ClusterCaptureTest {
     @Test
     void oneServerShouldAnswerForTheOthersDecisions() throws Exception {
         DecisionRecord onA = captured(nodeA, request("carol@client.example", "alice@company.example", "<why@client.example>"));
+        PostgresCaptureStoreTest.written(storeA);
 
         assertThat(nodeB.decisions().latest("why@client.example")).contains(onA);
         assertThat(nodeB.decisions().recent(10)).containsExactly(onA);

@@ -226,11 +226,13 @@ class PostgresCaptureStoreTest {
     }
 
     @Test
-    void decisionsOfOneServerShouldBeFoundOnTheOtherByEveryCriterion() {
+    void decisionsOfOneServerShouldBeFoundOnTheOtherByEveryCriterion() throws InterruptedException {
         Instant morning = Instant.parse("2026-11-22T09:00:00Z");
         nodeA.decisions().append(decision("<q1@client.example>", "carol@client.example", ReasonCode.NEW_LEAD, morning));
         nodeA.decisions().append(decision("<q2@client.example>", "dave@client.example", ReasonCode.INTERNAL, morning.plusSeconds(60)));
         nodeB.decisions().append(decision("<q3@client.example>", "carol@client.example", ReasonCode.FLOOD, morning.plusSeconds(120)));
+        written(nodeA);
+        written(nodeB);
         SharedDecisionStore onB = (SharedDecisionStore) nodeB.decisions();
 
         assertThat(messageIds(onB.search(query(q -> q.messageId = Optional.of("q1@client.example"))))).containsExactly("<q1@client.example>");
@@ -258,7 +260,7 @@ class PostgresCaptureStoreTest {
     }
 
     @Test
-    void theDecisionsKeptShouldBeBoundedByCountAndAge() {
+    void theDecisionsKeptShouldBeBoundedByCountAndAge() throws InterruptedException {
         StoreSettings.PostgreSql small = new StoreSettings.PostgreSql(database.url(), database.user(), "", 2, 150, Duration.ofDays(7));
         try (PostgresCaptureStore node = TestDatabases.open(small, clock)) {
             node.decisions().append(decision("<old@client.example>", "carol@client.example", ReasonCode.INTERNAL,
@@ -266,6 +268,7 @@ class PostgresCaptureStoreTest {
             for (int i = 1; i < 2 * PostgresDecisionStore.PRUNE_EVERY; i++) {
                 node.decisions().append(decision("<n" + i + "@client.example>", "carol@client.example", ReasonCode.INTERNAL, Instant.now()));
             }
+            written(node);
             DecisionQuery.Page all = ((SharedDecisionStore) node.decisions()).search(DecisionQuery.newest(1000));
             assertThat(all.total()).isEqualTo(150);
             assertThat(messageIds(all)).doesNotContain("<old@client.example>", "<n1@client.example>")
@@ -361,6 +364,11 @@ class PostgresCaptureStoreTest {
         }
         assertThat(versions(direct)).containsExactly("1", "2");
         assertThat(versions(dataSource(database))).as("a first start on an empty database").containsExactly("1", "2");
+    }
+
+    /** Waits until the decisions {@code node} was handed are written: they are written in the background. */
+    static void written(PostgresCaptureStore node) throws InterruptedException {
+        assertThat(((PostgresDecisionStore) node.decisions()).flush(Duration.ofSeconds(30))).as("decisions written").isTrue();
     }
 
     private static List<String> versions(PGSimpleDataSource source) throws SQLException {
