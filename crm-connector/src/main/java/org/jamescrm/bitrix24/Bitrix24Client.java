@@ -79,6 +79,11 @@ public final class Bitrix24Client {
         return Math.max(1, portalBurst - Math.max(2, portalBurst / 10));
     }
 
+    /** The client-side request budget (the portal's leaky bucket) now. */
+    java.util.Map<String, Object> budget() {
+        return bucket.view();
+    }
+
     /** A client that really sleeps when the bucket is full. */
     public static Bitrix24Client create(Bitrix24Configuration configuration) {
         return create(configuration, CaptureStore.inMemory(Clock.systemUTC()));

@@ -75,6 +75,13 @@ public final class LeakyBucket implements RequestBudget {
         return capacity;
     }
 
+    /** The bucket now: its level, capacity and refill, for the status route. */
+    @Override
+    public synchronized java.util.Map<String, Object> view() {
+        drain(nanos());
+        return RequestBudget.view(perSecond, capacity, level);
+    }
+
     private void drain(long now) {
         level = Math.max(0, level - (now - lastNanos) / 1e9 * perSecond);
         lastNanos = now;

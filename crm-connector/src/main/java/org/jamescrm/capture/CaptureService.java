@@ -47,6 +47,7 @@ import org.jamescrm.spi.CrmLookupResult;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewCase;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewItem;
@@ -171,6 +172,8 @@ public final class CaptureService {
     /**
      * Records that a capture was parked for an administrator ({@link ReasonCode#PARKED}), with why and
      * after how many attempts; no CRM call. A replay of the parked capture records the final decision.
+     * A capture parked by its own decision ({@code FLOOD}: "parked for review") keeps that decision as
+     * the answer, so the search shows one decision, not two.
      *
      * @param messageId      the Message-ID, if any
      * @param captureKey     the capture key
@@ -181,6 +184,11 @@ public final class CaptureService {
      */
     public DecisionRecord recordParked(Optional<String> messageId, String captureKey, Optional<EmailAddress> sender,
                                        Optional<Classification> classification, String reason, int attempts) {
+        messageId.ifPresent(waitingThreads::settled);
+        Optional<DecisionRecord> flooded = decisions.latest(captureKey).filter(latest -> latest.reason() == ReasonCode.FLOOD);
+        if (flooded.isPresent()) {
+            return flooded.get(); // its own decision already says it is parked for review, and why
+        }
         // a mail parked before it could be classified is taken as incoming: the party that wrote to the company
         Direction direction = classification.map(Classification::direction).orElse(Direction.INBOUND);
         String detail = reason + " (" + (attempts == 0 ? "parked before any capture attempt" : "after " + attempts
@@ -189,7 +197,6 @@ public final class CaptureService {
             classification.map(Classification::clients).orElse(List.of()), classification.map(Classification::employees).orElse(List.of()),
             classification.flatMap(Classification::mailbox), ReasonCode.PARKED, ReasonCode.PARKED.name(), detail,
             List.of(), Optional.empty(), Optional.empty(), Map.of("attempts", String.valueOf(attempts)), clock.instant());
-        messageId.ifPresent(waitingThreads::settled);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;
@@ -580,10 +587,12 @@ public final class CaptureService {
                     List<ItemRef> items = new ArrayList<>(planned.existing);
                     written.created().stream().filter(item -> !items.contains(item)).forEach(items::add);
                     Pending capture = pending.get(index);
+                    // a case opened by these writes, or by an interrupted earlier attempt that never got to acknowledge it
+                    Optional<String> opened = written.caseNumber().or(() -> openedEarlier(planned, found));
                     DecisionRecord record = record(capture.request, planned.decision, items, Optional.of(written.activityId()),
-                        capture.drivingSettings(), written.caseNumber().or(() -> caseNumberOf(planned.decision, found)));
+                        capture.drivingSettings(), opened.or(() -> caseNumberOf(planned.decision.bindings(), found)));
                     outcomes[index] = new RoundOutcome.Decided(record);
-                    written.caseNumber().flatMap(number -> acknowledgement(capture, number)).ifPresent(CaptureService.this::acknowledge);
+                    opened.flatMap(number -> acknowledgement(capture, number)).ifPresent(CaptureService.this::acknowledge);
                 } else {
                     planned.reservations.forEach(flood::release);
                     release(key);
@@ -677,9 +686,22 @@ public final class CaptureService {
         }
     }
 
-    /** The number of the case a decision joins (by its thread or its token), when the lookup found it. */
-    private static Optional<String> caseNumberOf(CaptureDecision decision, CrmLookupResult found) {
-        return decision.bindings().stream().filter(item -> item.type() == ItemType.CASE)
+    /**
+     * The number of the case a decision opens that an interrupted earlier attempt of the capture already
+     * opened (found by its capture key, so left out of the plan): that attempt failed before its
+     * acknowledgement, which is still owed.
+     */
+    private static Optional<String> openedEarlier(Planned planned, CrmLookupResult found) {
+        boolean opens = planned.decision().creations().stream().anyMatch(NewCase.class::isInstance);
+        if (!opens || planned.plan().creations().stream().anyMatch(NewCase.class::isInstance)) {
+            return Optional.empty();
+        }
+        return caseNumberOf(planned.existing().stream().filter(item -> !planned.decision().bindings().contains(item)).toList(), found);
+    }
+
+    /** The number of the first case among {@code items} (a case a decision joins by its thread or token), when the lookup found it. */
+    private static Optional<String> caseNumberOf(List<ItemRef> items, CrmLookupResult found) {
+        return items.stream().filter(item -> item.type() == ItemType.CASE)
             .flatMap(item -> found.cases().values().stream().filter(known -> known.id().equals(item.id())))
             .map(CaseRecord::number).findFirst();
     }

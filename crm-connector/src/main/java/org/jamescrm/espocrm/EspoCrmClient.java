@@ -156,6 +156,14 @@ public final class EspoCrmClient {
         return expectSuccess("PUT " + entityType, send("PUT", resource, url(entityType).addPathSegment(id).build(), attributes, false));
     }
 
+    /** {@code POST entityType/id/link} with {@code ids}: links records without unlinking the others (e.g. teams). */
+    public void relate(String entityType, String id, String link, List<String> ids) throws CrmException {
+        ObjectNode body = mapper.createObjectNode();
+        ids.forEach(body.putArray("ids")::add);
+        String resource = entityType + "/" + id + "/" + link;
+        expectSuccess("POST " + entityType + "/{id}/" + link, send("POST", resource, url(resource).build(), body, false));
+    }
+
     /** What {@code POST Email/importEml} made of a message: its e-mail, or the one EspoCRM already held. */
     public record Imported(Optional<String> emailId, boolean already) {
     }

@@ -17,8 +17,10 @@ import org.jamescrm.model.EmailAddress;
  *                    mail was not captured
  * @param users       the CRM user of each employee address that has one
  * @param openItems   the number of open items of each counted user, by user id
- * @param cases       by number: the cases of the lookup's case numbers, and the cases among the thread
- *                    items (so the rules know their responsible); empty for a CRM without cases
+ * @param cases       by number: the cases of the lookup's case numbers, the cases among the thread
+ *                    items (so the rules know their responsible) and the cases among {@code created} (the
+ *                    number of a case an interrupted attempt opened, for its acknowledgement); empty for a
+ *                    CRM without cases
  */
 public record CrmLookupResult(Map<String, String> activities, Map<String, List<ItemRef>> created,
                               Map<EmailAddress, ClientRecord> clients, Map<String, List<ItemRef>> threadItems,

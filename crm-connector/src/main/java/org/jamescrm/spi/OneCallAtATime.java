@@ -52,6 +52,9 @@ public final class OneCallAtATime {
         Set<String> threadCases = new LinkedHashSet<>();
         threadItems.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
             .forEach(item -> threadCases.add(item.id())));
+        // and the cases interrupted attempts opened: their numbers for the acknowledgement the retry sends
+        created.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
+            .forEach(item -> threadCases.add(item.id())));
         return new CrmLookupResult(activities, created,
             lookup.clients().isEmpty() ? Map.of() : connector.findClients(lookup.clients()),
             threadItems, users,

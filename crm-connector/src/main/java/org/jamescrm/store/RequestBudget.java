@@ -26,6 +26,19 @@ public interface RequestBudget {
     /** The most requests the bucket holds. */
     int capacity();
 
+    /** The bucket now, for the status route: {@link #view(double, int, double)}. */
+    java.util.Map<String, Object> view();
+
+    /** The status route's view of a bucket: its refill, capacity, level and the requests it takes now. */
+    static java.util.Map<String, Object> view(double perSecond, int capacity, double level) {
+        java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("requestsPerSecond", perSecond);
+        view.put("burst", capacity);
+        view.put("level", Math.round(level * 10) / 10.0);
+        view.put("free", Math.max(0, (int) Math.floor(capacity - level)));
+        return view;
+    }
+
     /** The wait of a request that brought the bucket to {@code level}: what overflows, drained at {@code perSecond}. */
     static Duration overflowWait(double level, int capacity, double perSecond) {
         return drainTime(level - capacity, perSecond);

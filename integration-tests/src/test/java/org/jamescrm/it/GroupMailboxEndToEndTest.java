@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 import javax.mail.internet.MimeMessage;
@@ -60,6 +59,7 @@ class GroupMailboxEndToEndTest {
     @RegisterExtension
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3036).captureSettings(SETTINGS).extension();
 
+    static ClientInbox inbox = new ClientInbox(clientMailServer, WAIT);
     static MailClient mail;
     static WebAdminClient webAdmin;
 
@@ -153,26 +153,14 @@ class GroupMailboxEndToEndTest {
     }
 
     private static MimeMessage awaitReceived(String recipient, String subject) {
-        return await().atMost(WAIT).alias("received by " + recipient + ": " + java.util.Arrays.stream(clientMailServer.getReceivedMessages())
-            .map(GroupMailboxEndToEndTest::subject).toList()).until(() -> received(recipient).stream().filter(message -> subject(message).equals(subject))
-            .findFirst().orElse(null), found -> found != null);
+        return inbox.awaitReceived(recipient, subject);
     }
 
     private static List<MimeMessage> received(String recipient) {
-        return Arrays.stream(clientMailServer.getReceivedMessages()).filter(message -> {
-            try {
-                return Arrays.stream(message.getAllRecipients()).anyMatch(address -> address.toString().contains(recipient));
-            } catch (javax.mail.MessagingException e) {
-                return false;
-            }
-        }).toList();
+        return inbox.received(recipient);
     }
 
     private static String subject(MimeMessage message) {
-        try {
-            return String.valueOf(message.getSubject());
-        } catch (javax.mail.MessagingException e) {
-            return "";
-        }
+        return ClientInbox.subject(message);
     }
 }

@@ -26,7 +26,7 @@ class InvalidSettingsTest {
     @Test
     void misspelledConnectorShouldStopTheStartNamingFileKeyAndAllowedValues() {
         assertStartFailsWith(xml -> replace(xml, "<connector>memory</connector>", "<connector>memroy</connector>"),
-            "crm-capture.xml: key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory");
+            "crm-capture.xml: key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory, salesforce, zoho");
     }
 
     @Test
@@ -42,7 +42,7 @@ class InvalidSettingsTest {
     void unknownConnectorShouldStopTheStartListingThePluginAmongTheConnectorsFound() {
         assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml",
                 xml -> replace(xml, "<connector>recording</connector>", "<connector>salesforse</connector>")),
-            "crm-capture.xml: key 'connector' has value 'salesforse'; allowed values: bitrix24, espocrm, memory, recording");
+            "crm-capture.xml: key 'connector' has value 'salesforse'; allowed values: bitrix24, espocrm, memory, recording, salesforce, zoho");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureParker;
 import org.jamescrm.james.queue.CaptureQueueConfiguration;
 import org.jamescrm.james.queue.CaptureQueueConsumer;
+import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.rules.Classification;
@@ -92,6 +93,7 @@ public class CaptureToCrm extends GenericMailet {
     private final CaptureMetrics metrics;
     private final QueueDepths queueDepths;
     private final CrmBreakers breakers;
+    private final CaptureQueues captureQueues;
     private final MailSummarizer summarizer = new MailSummarizer();
     private MailQueue queue;
     private CaptureParker parker;
@@ -100,8 +102,10 @@ public class CaptureToCrm extends GenericMailet {
 
     @Inject
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
-                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, CrmBreakers breakers, Clock clock) {
+                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, CrmBreakers breakers,
+                        CaptureQueues captureQueues, Clock clock) {
         this.queues = queues;
+        this.captureQueues = captureQueues;
         this.repositories = repositories;
         this.captureService = captureService;
         this.classifier = classifier;
@@ -114,7 +118,8 @@ public class CaptureToCrm extends GenericMailet {
     /** A capture mailet that publishes no metrics. */
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
                         MailClassifier classifier, Clock clock) {
-        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()), new CrmBreakers(), clock);
+        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()),
+            new CrmBreakers(), new CaptureQueues(), clock);
     }
 
     @Override
@@ -124,6 +129,7 @@ public class CaptureToCrm extends GenericMailet {
         queueDepths.watch(queue, configuration.warningDepth());
         parker = new CaptureParker(repositories, configuration.errorRepository(), metrics, captureService);
         parker.prepare();
+        captureQueues.opened(configuration);
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
         CrmBreaker breaker = breakers.forConnector(captureService.connectorName(), configuration.breakerFailures(),
             configuration.breakerProbe(), clock);

@@ -19,6 +19,7 @@ import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.mail.GroupAcknowledgements;
 import org.jamescrm.james.metrics.JamesCaptureMetrics;
 import org.jamescrm.james.metrics.QueueDepths;
+import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.james.store.OpenedStore;
@@ -126,6 +127,12 @@ public class CrmCaptureModule extends AbstractModule {
     @Singleton
     CaptureMetrics captureMetrics(MetricFactory metrics, GaugeRegistry gauges) {
         return new JamesCaptureMetrics(metrics, gauges);
+    }
+
+    @Provides
+    @Singleton
+    CaptureQueues captureQueues() {
+        return new CaptureQueues();
     }
 
     @Provides

@@ -67,6 +67,12 @@ final class PostgresRequestBudgets implements RequestBudgets {
             return capacity;
         }
 
+        /** The shared bucket now, as every server spends it. */
+        @Override
+        public java.util.Map<String, Object> view() {
+            return RequestBudget.view(perSecond, capacity, level());
+        }
+
         /** The bucket's level now, drained to this moment; counts nothing. */
         private double level() {
             return jdbc.call("read the request budget of " + account, connection -> {

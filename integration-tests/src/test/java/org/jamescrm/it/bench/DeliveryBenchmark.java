@@ -140,6 +140,8 @@ public final class DeliveryBenchmark {
         edit(conf.resolve("smtpserver.xml"), "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtp + "</bind>");
         edit(conf.resolve("imapserver.xml"), "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imap + "</bind>");
         edit(conf.resolve("webadmin.properties"), "port=8000", "port=" + webAdmin);
+        // no JMX: its fixed port (9999) would clash with any other James on the machine, and nothing here reads it
+        Files.writeString(conf.resolve("jmx.properties"), "jmx.enabled=false\n");
         if (!capture) {
             Path mailets = conf.resolve("mailetcontainer.xml");
             String xml = Files.readString(mailets);

@@ -29,6 +29,7 @@ import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.DecisionQuery;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmConnector;
@@ -51,15 +52,20 @@ import spark.Service;
  *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
- * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems, each
- *     connector's circuit breaker ({@code breakers}) and each capture queue's depth, oldest waiting
- *     capture and warning ({@code queues}).</li>
+ * <li>{@code GET /crm/status}: the connector in use, its view and its limits (a request budget, daily
+ *     credits or API calls left), the capture queues with the error
+ *     repository each parks in, the settings file, configuration problems, each connector's circuit
+ *     breaker ({@code breakers}) and each capture queue's depth, oldest waiting capture and warning
+ *     ({@code queues}).</li>
  * <li>{@code GET /crm/settings?mailbox=…}: the settings the mailbox's mail is captured with, defaults
  *     and its own element merged, the CRM's secrets never shown.</li>
+ * <li>{@code GET /crm/console}: the admin console, a page over these routes and James's mail
+ *     repository routes ({@link AdminConsole}).</li>
  * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
  *     with a raw message as the body: the decision the settings in force would make, touching
  *     nothing (no CRM write, no decision recorded, no round-robin turn).</li>
  * </ul>
+ * The JSON answers are indented for a person reading them in a terminal.
  */
 public class CrmCaptureRoutes implements Routes {
     private static final Logger LOGGER = LoggerFactory.getLogger(CrmCaptureRoutes.class);
@@ -85,13 +91,16 @@ public class CrmCaptureRoutes implements Routes {
     private final DomainList domains;
     private final CrmBreakers breakers;
     private final QueueDepths queueDepths;
+    private final CaptureQueues captureQueues;
+    private final AdminConsole console = new AdminConsole();
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
                             MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health, CaptureService capture,
-                            DomainList domains, CrmBreakers breakers, QueueDepths queueDepths) {
+                            DomainList domains, CrmBreakers breakers, QueueDepths queueDepths, CaptureQueues captureQueues) {
         this.breakers = breakers;
         this.queueDepths = queueDepths;
+        this.captureQueues = captureQueues;
         this.health = health;
         this.capture = capture;
         this.domains = domains;
@@ -99,7 +108,7 @@ public class CrmCaptureRoutes implements Routes {
         this.connector = connector;
         this.settings = settings;
         this.missingUsers = missingUsers;
-        this.json = json;
+        this.json = json.indented();
     }
 
     @Override
@@ -118,6 +127,7 @@ public class CrmCaptureRoutes implements Routes {
         service.get(STATUS, this::status);
         service.post(DRY_RUN, this::dryRun);
         service.get(SETTINGS, this::settings);
+        console.define(service);
     }
 
     /**
@@ -215,6 +225,10 @@ public class CrmCaptureRoutes implements Routes {
             view.put("connectorError", check.error().orElse(null));
             view.put("connectorCheckedAt", check.at().toString());
         }, () -> view.put("connectorReachable", null));
+        view.put("crmView", connector instanceof ConnectorView crmView ? BASE_PATH + "/" + crmView.viewName() : null);
+        view.put("limits", connector.limits());
+        view.put("captureQueues", captureQueues.all().stream()
+            .map(queue -> Map.of("queue", queue.queue(), "errorRepository", queue.errorRepository())).toList());
         view.put("settingsFile", settings.file().toString());
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
