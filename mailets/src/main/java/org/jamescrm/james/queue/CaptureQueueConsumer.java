@@ -29,6 +29,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
     private final CaptureQueueConfiguration configuration;
     private final CaptureMetrics metrics;
     private Scheduler scheduler;
+    private Scheduler dequeuer;
     private Disposable subscription;
 
     public CaptureQueueConsumer(MailQueue queue, CaptureDeliverer deliverer, CaptureParker parker,
@@ -52,6 +53,9 @@ public class CaptureQueueConsumer implements AutoCloseable {
     public void start() {
         int threads = configuration.consumerThreads();
         scheduler = Schedulers.newBoundedElastic(threads, 10_000, "crm-capture-" + configuration.queue().asString());
+        // a thread of its own for taking mails off the queue, as James's spooler has: a JMS queue
+        // (ActiveMQ) blocks the subscribing thread in receive(), which must not be James's start
+        dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
         subscription = Flux.from(queue.deQueue())
             .flatMap(item -> Mono.defer(() -> Mono.fromFuture(deliverer.deliver(item.getMail())))
                 .subscribeOn(scheduler)
@@ -61,6 +65,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
                     complete(item, new CaptureOutcome.Rejected("unexpected error: " + error));
                     return Mono.empty();
                 }), 2 * configuration.roundSize())
+            .subscribeOn(dequeuer)
             .subscribe();
     }
 
@@ -108,6 +113,9 @@ public class CaptureQueueConsumer implements AutoCloseable {
         }
         if (scheduler != null) {
             scheduler.dispose();
+        }
+        if (dequeuer != null) {
+            dequeuer.dispose();
         }
     }
 }
