@@ -69,11 +69,12 @@ public final class OutageRun {
      * @param duplicated    mails with more than one activity (or lead) in the portal
      * @param violations    what the emulator recorded as misuse of the portal
      * @param drain         from the portal's return (the outage's end) to the last capture in it
+     * @param drainAfterStorm from the storm's end to the last capture in the portal (zero when it came before)
      * @param peakHeapBytes the largest used heap sampled in this JVM (James, the emulator and the clients)
-     * @param failedRequests portal requests that got an error or no answer
+     * @param refusedRequests portal requests answered with an HTTP error status (the outage's and the storm's)
      */
     public record Figures(Plan plan, int inMailboxes, int captured, int lost, int duplicated, List<String> violations, Duration drain,
-                          long peakHeapBytes, long failedRequests) {
+                          Duration drainAfterStorm, long peakHeapBytes, long refusedRequests) {
         /** One line per figure, for the benchmark's output and docs/RELIABILITY.md. */
         public String report() {
             return String.join("\n",
@@ -85,8 +86,9 @@ public final class OutageRun {
                 "lost:               " + lost,
                 "duplicated:         " + duplicated,
                 "emulator violations: " + violations.size(),
-                "failed requests:    " + failedRequests,
-                "drain:              " + drain.toMillis() / 1000.0 + " s after the portal came back",
+                "refused requests:   " + refusedRequests,
+                "drain:              " + drain.toMillis() / 1000.0 + " s after the portal came back, "
+                    + drainAfterStorm.toMillis() / 1000.0 + " s after the storm ended",
                 "peak heap:          " + peakHeapBytes / (1024 * 1024) + " MB (this JVM)");
         }
     }
@@ -133,9 +135,10 @@ public final class OutageRun {
                 storm(portal);
                 sleep(plan.storm());
                 portal.faults().clear();
+                long calm = System.nanoTime();
                 sending.get();
                 long last = awaitCaptures(portal, messageIds, back);
-                return figures(portal, mail, messageIds, Duration.ofNanos(last - back), heap.stop());
+                return figures(portal, mail, messageIds, Duration.ofNanos(last - back), Duration.ofNanos(Math.max(0, last - calm)), heap.stop());
             } finally {
                 james.stop();
             }
@@ -215,8 +218,8 @@ public final class OutageRun {
         return last;
     }
 
-    private Figures figures(Bitrix24Emulator portal, MailClient mail, List<String> messageIds, Duration drain, long peakHeap)
-        throws IOException {
+    private Figures figures(Bitrix24Emulator portal, MailClient mail, List<String> messageIds, Duration drain, Duration drainAfterStorm,
+                            long peakHeap) throws IOException {
         Map<String, Long> activities = activityCounts(portal);
         Map<String, Long> leads = portal.leads().stream().map(lead -> String.valueOf(lead.get("ORIGIN_ID")))
             .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
@@ -225,9 +228,9 @@ public final class OutageRun {
         int captured = (int) messageIds.stream().filter(id -> activities.getOrDefault(id, 0L) == 1).count();
         int lost = (int) messageIds.stream().filter(id -> !activities.containsKey(id)).count();
         int duplicated = (int) messageIds.stream().filter(id -> activities.getOrDefault(id, 0L) > 1 || leads.getOrDefault(id, 0L) > 1).count();
-        long failed = portal.requests().stream().filter(Bitrix24Emulator.RecordedRequest::failed).count();
+        long refused = portal.requests().stream().filter(request -> request.status() >= 400).count();
         return new Figures(plan, inMailboxes, captured, lost, duplicated,
-            portal.violations().all().stream().map(Object::toString).toList(), drain, peakHeap, failed);
+            portal.violations().all().stream().map(Object::toString).toList(), drain, drainAfterStorm, peakHeap, refused);
     }
 
     private static Map<String, Long> activityCounts(Bitrix24Emulator portal) {
