@@ -4,12 +4,15 @@ import javax.inject.Singleton;
 
 import org.apache.activemq.store.PersistenceAdapter;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
 import org.apache.james.queue.activemq.EmbeddedActiveMQ;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorNoop;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 
 import com.google.inject.AbstractModule;
@@ -36,9 +39,8 @@ final class ActiveMqMailQueueModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ActiveMQMailQueueFactory activeMqQueues(EmbeddedActiveMQ broker, org.apache.james.queue.api.MailQueueItemDecoratorFactory decorators,
-                                            org.apache.james.metrics.api.MetricFactory metrics, org.apache.james.metrics.api.GaugeRegistry gauges,
-                                            ActiveMQMetricCollector statistics) {
+    ActiveMQMailQueueFactory activeMqQueues(EmbeddedActiveMQ broker, MailQueueItemDecoratorFactory decorators, MetricFactory metrics,
+                                            GaugeRegistry gauges, ActiveMQMetricCollector statistics) {
         ActiveMQMailQueueFactory queues = new ActiveMQMailQueueFactory(broker, decorators, metrics, gauges, statistics);
         queues.setUseJMX(false); // a restart in the same JVM would register the queues' MBeans twice
         queues.init();
