@@ -43,3 +43,29 @@ ensure_toolchain() {
     apt_install maven || { echo "Apache Maven 3.8 or newer is required on the PATH." >&2; exit 1; }
   fi
 }
+
+# The admin console's browser test drives Debian's chromium through its chromedriver. Installed here
+# when missing and the script may (root, apt-get); elsewhere that test is skipped and says so.
+ensure_browser() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    return 0
+  fi
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing chromium and chromium-driver with apt-get (the admin console's browser test)..."
+    apt_install chromium chromium-driver || { echo "apt-get could not install chromium and chromium-driver." >&2; exit 1; }
+  else
+    echo "chromium and chromium-driver are missing and cannot be installed here (that takes root and apt-get):" \
+         "the admin console's browser test will be skipped." >&2
+  fi
+}
+
+# Maven's output flags: the caller's usual ones ("$@"), except on the first build on this machine
+# (no James in the local repository), where Maven downloads for minutes: then its download lines are
+# shown instead of nothing.
+maven_output() {
+  if [ -d "${HOME}/.m2/repository/org/apache/james/james-server-memory-app" ]; then
+    echo "$@"
+  else
+    echo "First build on this machine: Maven downloads James and the libraries before compiling (several minutes); each download is listed." >&2
+  fi
+}

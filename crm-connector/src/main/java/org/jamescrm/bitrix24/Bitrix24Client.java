@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.spi.RetryAfter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -193,8 +194,10 @@ public final class Bitrix24Client {
             .build();
         int status;
         String body;
+        Optional<Duration> retryAfter;
         try (Response response = http.newCall(request).execute()) {
             status = response.code();
+            retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
             ResponseBody responseBody = response.body();
             body = responseBody == null ? "" : responseBody.string();
         } catch (IOException e) {
@@ -206,12 +209,13 @@ public final class Bitrix24Client {
         try {
             envelope = mapper.readTree(body);
         } catch (IOException e) {
-            throw Bitrix24Errors.classify(method, status, status >= 500 ? "" : "NOT_JSON", "the answer is not JSON",
-                Optional.empty(), rateLimitWait());
+            // a proxy's or an overloaded portal's page: 5xx and 429 are for later, at the hint when there is one
+            throw Bitrix24Errors.classify(method, status, status >= 500 || status == 429 ? "" : "NOT_JSON", "the answer is not JSON",
+                Optional.empty(), rateLimitWait(), retryAfter);
         }
         if (envelope == null || !envelope.has("error")) {
             if (status >= 400 || envelope == null) {
-                throw Bitrix24Errors.classify(method, status, "", "unexpected answer", Optional.empty(), rateLimitWait());
+                throw Bitrix24Errors.classify(method, status, "", "unexpected answer", Optional.empty(), rateLimitWait(), retryAfter);
             }
             return envelope;
         }
@@ -227,7 +231,7 @@ public final class Bitrix24Client {
         }
         Optional<Long> secondsToReset = reset.isNumber() ? Optional.of(reset.asLong() - clock.instant().getEpochSecond()) : Optional.empty();
         CrmException failure = Bitrix24Errors.classify(method, status, error, envelope.path("error_description").asText(""),
-            secondsToReset, rateLimitWait());
+            secondsToReset, rateLimitWait(), retryAfter);
         if (error.equals("QUERY_LIMIT_EXCEEDED")) {
             throw new RateLimitRefusal(failure);
         }

@@ -36,20 +36,40 @@ public final class Bitrix24Errors {
      */
     public static CrmException classify(String method, int status, String error, String description, Optional<Long> secondsToReset,
                                         Duration rateLimitWait) {
+        return classify(method, status, error, description, secondsToReset, rateLimitWait, Optional.empty());
+    }
+
+    /**
+     * As {@link #classify(String, int, String, String, Optional, Duration)}, with the answer's
+     * {@code Retry-After}: a refusal for the rate limit (QUERY_LIMIT_EXCEEDED, HTTP 429) waits the
+     * longer of it and one drain step, an overloaded portal's 503 waits what it says.
+     *
+     * @param retryAfter the {@code Retry-After} header of the answer, when it had a readable one
+     */
+    public static CrmException classify(String method, int status, String error, String description, Optional<Long> secondsToReset,
+                                        Duration rateLimitWait, Optional<Duration> retryAfter) {
         String message = "Bitrix24 " + method + " answered " + status + " " + (error.isEmpty() ? "(no code)" : error)
             + (description.isEmpty() ? "" : ": " + description);
         switch (error) {
             case "QUERY_LIMIT_EXCEEDED":
-                return new CrmUnavailableException(message, Optional.of(rateLimitWait), null);
+                return new CrmUnavailableException(message, Optional.of(longer(rateLimitWait, retryAfter)), null);
             case "OPERATION_TIME_LIMIT":
-                return new CrmUnavailableException(message, secondsToReset.filter(seconds -> seconds > 0).map(Duration::ofSeconds), null);
+                return new CrmUnavailableException(message, secondsToReset.filter(seconds -> seconds > 0).map(Duration::ofSeconds)
+                    .or(() -> retryAfter), null);
             case "OVERLOAD_LIMIT":
                 return new CrmUnavailableException(message, Optional.of(OVERLOAD_WAIT), null);
             default:
+                if (!PERMANENT.contains(error) && status == 429) {
+                    return new CrmUnavailableException(message, Optional.of(longer(rateLimitWait, retryAfter)), null);
+                }
                 if (!PERMANENT.contains(error) && (TRANSIENT.contains(error) || status >= 500)) {
-                    return new CrmUnavailableException(message, Optional.empty(), null);
+                    return new CrmUnavailableException(message, retryAfter, null);
                 }
                 return new CrmRejectedException(message);
         }
+    }
+
+    private static Duration longer(Duration wait, Optional<Duration> hint) {
+        return hint.filter(asked -> asked.compareTo(wait) > 0).orElse(wait);
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.decisions.DecisionRecord;
@@ -30,7 +32,15 @@ public final class CaptureRounds implements AutoCloseable {
     private final Deque<Submitted> waiting = new ArrayDeque<>();
     /** When the captures of the last {@code roundWait} were handed over ({@link System#nanoTime}), oldest first. */
     private final Deque<Long> handedOver = new ArrayDeque<>();
+    /**
+     * Guards {@code waiting}, {@code handedOver} and {@code closed}. A lock that parks its waiters at once,
+     * not a monitor: the consumer threads hand captures over one by one, and a contended monitor's
+     * spinning cost the delivering server measurable CPU per mail (JFR, delivery benchmark).
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
     private final Thread worker;
+    private final CrmBreaker breaker;
     private boolean closed;
 
     /**
@@ -39,8 +49,9 @@ public final class CaptureRounds implements AutoCloseable {
      * @param roundWait    the longest a capture waits for others to share its round while the CRM's
      *                     budget gains by it
      * @param threads      makes the thread that runs the rounds
+     * @param breaker      told what each round showed of the CRM, before its captures learn their outcomes
      */
-    public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads) {
+    public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads, CrmBreaker breaker) {
         if (maxRoundSize < 1) {
             throw new IllegalArgumentException("a round holds at least one capture, not " + maxRoundSize);
         }
@@ -50,8 +61,14 @@ public final class CaptureRounds implements AutoCloseable {
         this.service = service;
         this.maxRoundSize = maxRoundSize;
         this.roundWait = roundWait;
+        this.breaker = breaker;
         this.worker = threads.newThread(this::runRounds);
         worker.start();
+    }
+
+    /** Rounds whose breaker no one consults. */
+    public CaptureRounds(CaptureService service, int maxRoundSize, Duration roundWait, ThreadFactory threads) {
+        this(service, maxRoundSize, roundWait, threads, new CrmBreaker("crm", Integer.MAX_VALUE, Duration.ZERO, java.time.Clock.systemUTC()));
     }
 
     /**
@@ -60,15 +77,18 @@ public final class CaptureRounds implements AutoCloseable {
      */
     public CompletableFuture<DecisionRecord> submit(CaptureRequest request) {
         Submitted submitted = new Submitted(request, new CompletableFuture<>(), System.nanoTime());
-        synchronized (waiting) {
+        lock.lock();
+        try {
             if (closed) {
                 submitted.result.completeExceptionally(new CrmUnavailableException("the capture is shutting down"));
             } else {
                 waiting.addLast(submitted);
                 handedOver.addLast(submitted.handedOverAt());
                 forgetHandOversBefore(submitted.handedOverAt() - roundWait.toNanos());
-                waiting.notifyAll();
+                changed.signal(); // one thread waits: the one running the rounds
             }
+        } finally {
+            lock.unlock();
         }
         return submitted.result;
     }
@@ -86,6 +106,13 @@ public final class CaptureRounds implements AutoCloseable {
                 round.forEach(submitted -> submitted.result.completeExceptionally(e)); // a defect: the queue parks them
                 continue;
             }
+            List<RoundOutcome> capturable = new ArrayList<>();
+            for (int i = 0; i < round.size(); i++) {
+                if (round.get(i).request().classification().capturable()) {
+                    capturable.add(outcomes.get(i));
+                }
+            }
+            breaker.roundRan(capturable); // first: a capture acting on its outcome sees the breaker as the round left it
             List<Submitted> deferred = new ArrayList<>();
             for (int i = 0; i < round.size(); i++) {
                 Submitted submitted = round.get(i);
@@ -98,10 +125,13 @@ public final class CaptureRounds implements AutoCloseable {
                     deferred.add(submitted);
                 }
             }
-            synchronized (waiting) {
+            lock.lock();
+            try {
                 for (int i = deferred.size() - 1; i >= 0; i--) {
                     waiting.addFirst(deferred.get(i));
                 }
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -111,7 +141,8 @@ public final class CaptureRounds implements AutoCloseable {
      * oldest capture's {@code roundWait} end it), and takes the round; empty once closed.
      */
     private List<Submitted> nextRound() {
-        synchronized (waiting) {
+        lock.lock();
+        try {
             while (!closed) {
                 long wait = 0;
                 if (!waiting.isEmpty()) {
@@ -127,9 +158,9 @@ public final class CaptureRounds implements AutoCloseable {
                 }
                 try {
                     if (waiting.isEmpty()) {
-                        waiting.wait();
+                        changed.await();
                     } else {
-                        TimeUnit.NANOSECONDS.timedWait(waiting, wait);
+                        changed.awaitNanos(wait);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -141,6 +172,8 @@ public final class CaptureRounds implements AutoCloseable {
                 round.add(waiting.pollFirst());
             }
             return round;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -171,11 +204,14 @@ public final class CaptureRounds implements AutoCloseable {
     @Override
     public void close() {
         List<Submitted> abandoned;
-        synchronized (waiting) {
+        lock.lock();
+        try {
             closed = true;
             abandoned = new ArrayList<>(waiting);
             waiting.clear();
-            waiting.notifyAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
         abandoned.forEach(submitted -> submitted.result.completeExceptionally(
             new CrmUnavailableException("the capture is shutting down")));

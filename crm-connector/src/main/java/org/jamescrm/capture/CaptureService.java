@@ -21,32 +21,44 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.rules.AcknowledgementComposer;
+import org.jamescrm.rules.AcknowledgementMail;
 import org.jamescrm.rules.ActivityComposer;
 import org.jamescrm.rules.CaptureDecision;
+import org.jamescrm.rules.CaseTokens;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.Classifier;
+import org.jamescrm.rules.Direction;
 import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.rules.CrmSnapshot;
 import org.jamescrm.rules.LinkingRules;
 import org.jamescrm.rules.ReasonCode;
+import org.jamescrm.settings.Acknowledgement;
 import org.jamescrm.settings.BodyMode;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.DistributionRule;
+import org.jamescrm.settings.GroupSettings;
 import org.jamescrm.settings.MailboxSettings;
+import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
+import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewCase;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.Plans;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
+import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Captures messages in rounds: checks each was not captured before, applies the flood guard, looks
@@ -56,6 +68,7 @@ import org.jamescrm.decisions.DecisionLog;
  * retry or park. One round runs at a time, so two captures of the same key or client never race.
  */
 public final class CaptureService {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CaptureService.class);
     private final CrmConnector connector;
     private final Supplier<CaptureSettings> settings;
     private final DecisionLog decisions;
@@ -66,6 +79,10 @@ public final class CaptureService {
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
     private final ActivityComposer composer = new ActivityComposer();
+    private final AcknowledgementComposer acknowledgements = new AcknowledgementComposer();
+    private final AcknowledgementThrottle acknowledgementThrottle;
+    private final AcknowledgementOutbox outbox;
+    private final WaitingThreads waitingThreads = new WaitingThreads();
     private final ReentrantLock roundLock = new ReentrantLock();
 
     /**
@@ -76,17 +93,27 @@ public final class CaptureService {
      * @param positions    the round-robin positions of the mailboxes
      * @param metrics      what the capture counts (decisions, rounds, CRM requests)
      * @param clock        the clock of the capture times and the flood window
+     * @param outbox       where the acknowledgements of new cases go
      */
     public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
-                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                          AcknowledgementOutbox outbox) {
         this.connector = connector;
         this.settings = settings;
         this.decisions = decisions;
         this.missingUsers = missingUsers;
         this.positions = positions;
         this.flood = new FloodGuard(clock);
+        this.acknowledgementThrottle = new AcknowledgementThrottle(clock);
+        this.outbox = outbox;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** A capture service that sends no acknowledgement. */
+    public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
+        this(connector, settings, decisions, missingUsers, positions, metrics, clock, AcknowledgementOutbox.NONE);
     }
 
     /** A capture service that counts nothing. */
@@ -116,6 +143,38 @@ public final class CaptureService {
         DecisionRecord record = new DecisionRecord(messageId, captureKey, classification.direction(), sender,
             classification.clients(), classification.employees(), classification.mailbox(), exclusion.reason(), exclusion.label(), exclusion.detail(),
             List.of(), Optional.empty(), Optional.empty(), Map.of(), clock.instant());
+        decisions.record(record);
+        metrics.decided(record.reason());
+        return record;
+    }
+
+    /** The name of the connector the captures go to. */
+    public String connectorName() {
+        return connector.name();
+    }
+
+    /**
+     * Records that a capture was parked for an administrator ({@link ReasonCode#PARKED}), with why and
+     * after how many attempts; no CRM call. A replay of the parked capture records the final decision.
+     *
+     * @param messageId      the Message-ID, if any
+     * @param captureKey     the capture key
+     * @param sender         the author, when known
+     * @param classification the classification, when the mail was classified before it was parked
+     * @param reason         why it was parked
+     * @param attempts       the capture attempts made (0: parked before any)
+     */
+    public DecisionRecord recordParked(Optional<String> messageId, String captureKey, Optional<EmailAddress> sender,
+                                       Optional<Classification> classification, String reason, int attempts) {
+        // a mail parked before it could be classified is taken as incoming: the party that wrote to the company
+        Direction direction = classification.map(Classification::direction).orElse(Direction.INBOUND);
+        String detail = reason + " (" + (attempts == 0 ? "parked before any capture attempt" : "after " + attempts
+            + (attempts == 1 ? " attempt" : " attempts")) + "); an administrator can replay it";
+        DecisionRecord record = new DecisionRecord(messageId, captureKey, direction, sender,
+            classification.map(Classification::clients).orElse(List.of()), classification.map(Classification::employees).orElse(List.of()),
+            classification.flatMap(Classification::mailbox), ReasonCode.PARKED, ReasonCode.PARKED.name(), detail,
+            List.of(), Optional.empty(), Optional.empty(), Map.of("attempts", String.valueOf(attempts)), clock.instant());
+        messageId.ifPresent(waitingThreads::settled);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;
@@ -193,11 +252,10 @@ public final class CaptureService {
         }
         Optional<EmailAddress> flooding = classification.clients().stream().filter(client -> flood.over(client, current.flood())).findFirst();
         if (flooding.isPresent()) {
-            return new DryRun(request, CaptureDecision.skip(ReasonCode.FLOOD, flooding.get() + " has " + current.flood().captures()
-                + " captures within " + current.flood().window() + ": parked for review"), driving, lookups);
+            return new DryRun(request, flooded(flooding.get(), current), driving, lookups);
         }
         CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()), found.users(),
-            found.openItems(), positions.current(mailbox.orElseThrow()));
+            found.openItems(), positions.current(mailbox.orElseThrow()), found.cases());
         return new DryRun(request, rules.decide(request.facts(), classification, snapshot, chosen), driving, lookups);
     }
 
@@ -220,17 +278,32 @@ public final class CaptureService {
         return dryRun(new ManualSaveRequests().resolve(request, serverDomains, current), lookups);
     }
 
+    /** The decision for a client over the flood limit: what a mail loop or a mail bomb looks like, said in words. */
+    private static CaptureDecision flooded(EmailAddress client, CaptureSettings current) {
+        return CaptureDecision.skip(ReasonCode.FLOOD, client + " already has " + current.flood().captures() + " captures within "
+            + Durations.words(current.flood().window()) + ", as a mail loop (two auto-responders answering each other) or a mail "
+            + "bomb would: not captured, parked for review");
+    }
+
+    /** How long an answer waits for the first mail of its thread, still in the capture queue, before it is tried again. */
+    static final java.time.Duration PARENT_WAIT = java.time.Duration.ofSeconds(5);
+
     /** What a CRM that knows nobody answers. */
     private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     /** The lookup of one capture: its key, thread, clients, employees, and the queue counted for least-busy. */
-    private static CrmLookup lookupOf(CaptureRequest request, MailboxSettings settings) {
+    private CrmLookup lookupOf(CaptureRequest request, MailboxSettings settings) {
         Set<EmailAddress> employees = new LinkedHashSet<>(request.classification().employees());
         employees.addAll(settings.queue());
         settings.responsible().ifPresent(employees::add);
         Set<EmailAddress> counted = settings.distribution() == DistributionRule.LEAST_BUSY ? new LinkedHashSet<>(settings.queue()) : Set.of();
         return new CrmLookup(Set.of(request.facts().captureKey()), new LinkedHashSet<>(request.facts().threadIds()),
-            new LinkedHashSet<>(request.classification().clients()), employees, counted);
+            new LinkedHashSet<>(request.classification().clients()), employees, counted, caseNumbers(request));
+    }
+
+    /** The case number of the request's case token, asked only of a CRM with cases. */
+    private Set<String> caseNumbers(CaptureRequest request) {
+        return connector.capabilities().cases() ? CaseTokens.find(request.facts().subject()).map(Set::of).orElse(Set.of()) : Set.of();
     }
 
     /** The CRM's lookup, timed. */
@@ -289,6 +362,14 @@ public final class CaptureService {
                     pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
                 }
             }
+            for (int i = 0; i < outcomes.length; i++) {
+                Optional<String> messageId = requests.get(i).facts().messageId();
+                if (outcomes[i] instanceof RoundOutcome.Failed) {
+                    messageId.ifPresent(waitingThreads::failed);
+                } else if (outcomes[i] instanceof RoundOutcome.Decided) {
+                    messageId.ifPresent(waitingThreads::settled);
+                }
+            }
             return List.of(outcomes);
         }
 
@@ -303,7 +384,9 @@ public final class CaptureService {
             Set<EmailAddress> clients = new LinkedHashSet<>();
             Set<EmailAddress> employees = new LinkedHashSet<>();
             Set<EmailAddress> counted = new LinkedHashSet<>();
+            Set<String> caseNumbers = new LinkedHashSet<>();
             for (Pending capture : pending.values()) {
+                caseNumbers.addAll(caseNumbers(capture.request));
                 keys.add(capture.request.facts().captureKey());
                 threadIds.addAll(capture.request.facts().threadIds());
                 clients.addAll(capture.request.classification().clients());
@@ -312,7 +395,7 @@ public final class CaptureService {
                     counted.addAll(capture.settings.queue());
                 }
             }
-            return new CrmLookup(keys, threadIds, clients, employees, counted);
+            return new CrmLookup(keys, threadIds, clients, employees, counted, caseNumbers);
         }
 
         private void decideAndWrite(CrmLookupResult found) {
@@ -322,14 +405,25 @@ public final class CaptureService {
             Set<String> keys = new HashSet<>();
             Map<String, Integer> openItems = new LinkedHashMap<>(found.openItems());
             Map<Integer, Planned> plans = new LinkedHashMap<>();
+            // the Message-IDs of the round's captures not decided yet: an answer to one of them waits for it
+            Set<String> undecided = new HashSet<>();
+            pending.values().forEach(capture -> capture.request.facts().messageId().ifPresent(undecided::add));
             for (Map.Entry<Integer, Pending> entry : pending.entrySet()) {
                 int index = entry.getKey();
                 Pending capture = entry.getValue();
                 CaptureRequest request = capture.request;
+                request.facts().messageId().ifPresent(undecided::remove);
                 if (!keys.add(request.facts().captureKey())
                     || request.classification().clients().stream().anyMatch(creatingFor::contains)
-                    || request.facts().threadIds().stream().anyMatch(capturedIds::contains)) {
+                    || request.facts().threadIds().stream().anyMatch(id -> capturedIds.contains(id) || undecided.contains(id))) {
                     outcomes[index] = new RoundOutcome.Deferred();
+                    request.facts().messageId().ifPresent(undecided::add); // its own answers wait for it in turn
+                    continue;
+                }
+                Optional<String> waitingParent = waitingThreads.firstWaiting(request.facts().threadIds());
+                if (waitingParent.isPresent() && found.threadItems(request.facts().threadIds()).isEmpty()) {
+                    outcomes[index] = new RoundOutcome.Failed(new CrmUnavailableException("it answers " + waitingParent.get()
+                        + ", which waits in the capture queue to be captured first", Optional.of(PARENT_WAIT), null));
                     continue;
                 }
                 Optional<String> existing = found.activity(request.facts().captureKey());
@@ -340,14 +434,12 @@ public final class CaptureService {
                 }
                 FloodCheck reservations = reserve(capture);
                 if (reservations.over().isPresent()) {
-                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.FLOOD, reservations.over().get() + " has "
-                        + current.flood().captures() + " captures within " + current.flood().window() + ": parked for review"),
-                        List.of(), Optional.empty());
+                    outcomes[index] = decided(capture, flooded(reservations.over().get(), current), List.of(), Optional.empty());
                     continue;
                 }
                 EmailAddress mailbox = request.classification().mailbox().orElseThrow();
                 CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()),
-                    found.users(), openItems, positions.current(mailbox));
+                    found.users(), openItems, positions.current(mailbox), found.cases());
                 CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, capture.settings);
                 if (!decision.captured()) {
                     reservations.held().forEach(flood::release);
@@ -365,7 +457,7 @@ public final class CaptureService {
                 request.facts().messageId().ifPresent(capturedIds::add);
                 plans.put(index, planned);
             }
-            write(plans);
+            write(plans, found);
         }
 
         /** A flood reservation for each client of the capture; none, and the client, when one is over the limit. */
@@ -404,11 +496,12 @@ public final class CaptureService {
                 decision.responsibleId(), capture.settings, capture.request.receivedAt(), clock.instant());
             // the raw message only when the activity keeps all of it: a CRM importing it stores no more than the settings allow
             boolean whole = capture.settings.body() == BodyMode.FULL && activity.attachments().stream().allMatch(AttachmentInfo::hasContent);
+            List<String> teams = capture.settings.group().map(GroupSettings::teams).orElse(List.of());
             return new Planned(decision, existing, new WritePlan(key, creations, activity,
-                whole ? capture.request.rawMessage() : Optional.empty()), reservations);
+                whole ? capture.request.rawMessage() : Optional.empty(), teams), reservations);
         }
 
-        private void write(Map<Integer, Planned> plans) {
+        private void write(Map<Integer, Planned> plans, CrmLookupResult found) {
             if (plans.isEmpty()) {
                 return;
             }
@@ -420,7 +513,13 @@ public final class CaptureService {
                 if (results.get(i) instanceof WriteResult.Written written) {
                     List<ItemRef> items = new ArrayList<>(planned.existing);
                     written.created().stream().filter(item -> !items.contains(item)).forEach(items::add);
-                    outcomes[index] = decided(pending.get(index), planned.decision, items, Optional.of(written.activityId()));
+                    Pending capture = pending.get(index);
+                    // a case opened by these writes, or by an interrupted earlier attempt that never got to acknowledge it
+                    Optional<String> opened = written.caseNumber().or(() -> openedEarlier(planned, found));
+                    DecisionRecord record = record(capture.request, planned.decision, items, Optional.of(written.activityId()),
+                        capture.drivingSettings(), opened.or(() -> caseNumberOf(planned.decision.bindings(), found)));
+                    outcomes[index] = new RoundOutcome.Decided(record);
+                    opened.flatMap(number -> acknowledgement(capture, number)).ifPresent(CaptureService.this::acknowledge);
                 } else {
                     planned.reservations.forEach(flood::release);
                     outcomes[index] = new RoundOutcome.Failed(((WriteResult.Failed) results.get(i)).cause());
@@ -442,7 +541,23 @@ public final class CaptureService {
 
         private RoundOutcome.Decided decided(Pending capture, CaptureDecision decision, List<ItemRef> items,
                                              Optional<String> activityId) {
-            return new RoundOutcome.Decided(record(capture.request, decision, items, activityId, capture.drivingSettings()));
+            return new RoundOutcome.Decided(record(capture.request, decision, items, activityId, capture.drivingSettings(),
+                Optional.empty()));
+        }
+
+        /**
+         * The acknowledgement of the case a capture opened, when its group sends one, the mail is a person's,
+         * the client is not on the never-log list and has not had its allowance in the window.
+         */
+        private Optional<AcknowledgementMail> acknowledgement(Pending capture, String caseNumber) {
+            Optional<Acknowledgement> template = capture.settings.group().flatMap(GroupSettings::acknowledgement);
+            if (template.isEmpty()) {
+                return Optional.empty();
+            }
+            EmailAddress group = capture.request.classification().mailbox().orElseThrow();
+            return acknowledgements.compose(capture.request.facts(), capture.request.classification(), template.get(), group, caseNumber)
+                .filter(mail -> !current.neverLog().contains(mail.to()))
+                .filter(mail -> acknowledgementThrottle.tryAcquire(mail.to(), template.get()));
         }
 
         /** A capturable request of the round with its mailbox's settings. */
@@ -488,8 +603,37 @@ public final class CaptureService {
     }
 
 
+    /** Hands an acknowledgement to the outbox; its failure leaves the decision as it is. */
+    private void acknowledge(AcknowledgementMail mail) {
+        try {
+            outbox.send(mail);
+        } catch (Exception e) {
+            LOGGER.warn("Cannot send the acknowledgement of case {} to {}: {}", mail.caseNumber(), mail.to(), e.toString());
+        }
+    }
+
+    /**
+     * The number of the case a decision opens that an interrupted earlier attempt of the capture already
+     * opened (found by its capture key, so left out of the plan): that attempt failed before its
+     * acknowledgement, which is still owed.
+     */
+    private static Optional<String> openedEarlier(Planned planned, CrmLookupResult found) {
+        boolean opens = planned.decision().creations().stream().anyMatch(NewCase.class::isInstance);
+        if (!opens || planned.plan().creations().stream().anyMatch(NewCase.class::isInstance)) {
+            return Optional.empty();
+        }
+        return caseNumberOf(planned.existing().stream().filter(item -> !planned.decision().bindings().contains(item)).toList(), found);
+    }
+
+    /** The number of the first case among {@code items} (a case a decision joins by its thread or token), when the lookup found it. */
+    private static Optional<String> caseNumberOf(List<ItemRef> items, CrmLookupResult found) {
+        return items.stream().filter(item -> item.type() == ItemType.CASE)
+            .flatMap(item -> found.cases().values().stream().filter(known -> known.id().equals(item.id())))
+            .map(CaseRecord::number).findFirst();
+    }
+
     private DecisionRecord record(CaptureRequest request, CaptureDecision decision, List<ItemRef> items,
-                                  Optional<String> activityId, Map<String, String> drivingSettings) {
+                                  Optional<String> activityId, Map<String, String> drivingSettings, Optional<String> caseNumber) {
         Classification classification = request.classification();
         DecisionRecord record = new DecisionRecord(
             request.facts().messageId(),
@@ -506,7 +650,8 @@ public final class CaptureService {
             activityId,
             decision.responsibleId(),
             drivingSettings,
-            clock.instant());
+            clock.instant(),
+            caseNumber);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;

@@ -45,9 +45,10 @@ public final class DecisionLog {
 
     /** Keeps and logs a decision. */
     public void record(DecisionRecord record) {
-        LOGGER.info("capture decision {}", json.write(json.decision(record)));
+        String line = json.write(json.decision(record)); // once, for the log and the store alike
+        LOGGER.info("capture decision {}", line);
         keep(record);
-        store.append(record);
+        store.append(record, line);
     }
 
     private void keep(DecisionRecord record) {

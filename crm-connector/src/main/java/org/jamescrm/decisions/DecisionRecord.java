@@ -30,6 +30,8 @@ import org.jamescrm.spi.ItemRef;
  * @param responsibleId the responsible user of the activity
  * @param settings      the settings that drove the decision, key to value
  * @param decidedAt     when the decision was made
+ * @param caseNumber    the number of the case the message opened or joined, as people see it (its token
+ *                      {@code [#<number>]}); empty when no case is involved
  */
 public record DecisionRecord(
         Optional<String> messageId,
@@ -46,7 +48,17 @@ public record DecisionRecord(
         Optional<String> activityId,
         Optional<String> responsibleId,
         Map<String, String> settings,
-        Instant decidedAt) {
+        Instant decidedAt,
+        Optional<String> caseNumber) {
+
+    /** A decision involving no case. */
+    public DecisionRecord(Optional<String> messageId, String captureKey, Direction direction, Optional<EmailAddress> sender,
+                          List<EmailAddress> clients, List<EmailAddress> employees, Optional<EmailAddress> mailbox, ReasonCode reason,
+                          String label, String detail, List<ItemRef> items, Optional<String> activityId, Optional<String> responsibleId,
+                          Map<String, String> settings, Instant decidedAt) {
+        this(messageId, captureKey, direction, sender, clients, employees, mailbox, reason, label, detail, items, activityId,
+            responsibleId, settings, decidedAt, Optional.empty());
+    }
 
     public DecisionRecord {
         Objects.requireNonNull(messageId, "messageId");
@@ -64,6 +76,7 @@ public record DecisionRecord(
         Objects.requireNonNull(responsibleId, "responsibleId");
         settings = Map.copyOf(settings);
         Objects.requireNonNull(decidedAt, "decidedAt");
+        Objects.requireNonNull(caseNumber, "caseNumber");
     }
 
     /** The recipients among the parties: the clients and employees other than the sender. */

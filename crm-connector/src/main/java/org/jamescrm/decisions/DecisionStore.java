@@ -21,4 +21,12 @@ public interface DecisionStore {
 
     /** Keeps one more decision; never fails the capture (a failure is logged). */
     void append(DecisionRecord record);
+
+    /**
+     * Keeps one more decision whose JSON view ({@link JsonViews#decision}, one line) the caller has already
+     * written, so that a store keeping that view does not write it a second time.
+     */
+    default void append(DecisionRecord record, String jsonLine) {
+        append(record);
+    }
 }

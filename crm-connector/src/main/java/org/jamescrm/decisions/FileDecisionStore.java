@@ -25,6 +25,7 @@ public final class FileDecisionStore implements DecisionStore {
     private final int capacity;
     private final JsonViews json;
     private int lines = -1;
+    private boolean folderMade;
 
     /**
      * @param file     the file, created with its folder when absent
@@ -66,14 +67,21 @@ public final class FileDecisionStore implements DecisionStore {
     }
 
     @Override
-    public synchronized void append(DecisionRecord record) {
+    public void append(DecisionRecord record) {
+        append(record, json.write(json.decision(record)));
+    }
+
+    @Override
+    public synchronized void append(DecisionRecord record, String jsonLine) {
         try {
+            if (!folderMade) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                folderMade = true;
+            }
             if (lines < 0) {
                 lines = Files.exists(file) ? countLines() : 0;
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, json.write(json.decision(record)) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(file, jsonLine + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             lines++;
             if (lines >= 2 * capacity) {
                 compact();

@@ -15,6 +15,8 @@ import org.jamescrm.spi.ItemType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,12 +31,38 @@ public final class JsonViews {
     /** The most characters of a text taken from a request that a view shows. */
     public static final int EXCERPT = 200;
 
-    private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-    private final ObjectMapper safeMapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private final ObjectMapper mapper;
+    private final ObjectMapper safeMapper;
 
+    /** Views written on one line each, as a log line or a stored record needs them. */
     public JsonViews() {
+        this(false);
+    }
+
+    private JsonViews(boolean indented) {
+        mapper = mapper(indented);
+        safeMapper = mapper(indented);
         safeMapper.getFactory().setCharacterEscapes(new MarkupEscapes());
         safeMapper.getFactory().configure(com.fasterxml.jackson.core.JsonGenerator.Feature.ESCAPE_NON_ASCII, true);
+    }
+
+    /**
+     * The same views indented, one field a line ({@code "key": value}), for a person reading an HTTP
+     * answer in a terminal; never for the decision log, whose records are one line each.
+     */
+    public JsonViews indented() {
+        return new JsonViews(true);
+    }
+
+    private static ObjectMapper mapper(boolean indented) {
+        ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        if (indented) {
+            // Jackson's default printer writes "key" : value; a terminal reader and grep expect "key": value
+            mapper.setDefaultPrettyPrinter(new DefaultPrettyPrinter().withSeparators(
+                Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+            mapper.enable(SerializationFeature.INDENT_OUTPUT);
+        }
+        return mapper;
     }
 
     /**
@@ -105,6 +133,7 @@ public final class JsonViews {
         view.put("responsibleId", record.responsibleId().orElse(null));
         view.put("settings", new java.util.TreeMap<>(record.settings()));
         view.put("decidedAt", record.decidedAt().toString());
+        record.caseNumber().ifPresent(number -> view.put("caseNumber", number));
         return view;
     }
 
@@ -127,7 +156,7 @@ public final class JsonViews {
                 Direction.valueOf(view.path("direction").asText()), text(view, "sender").map(EmailAddress::of),
                 addresses(view.path("clients")), addresses(view.path("employees")), text(view, "mailbox").map(EmailAddress::of),
                 reason, label, view.path("detail").asText(), items, text(view, "activityId"), text(view, "responsibleId"), settings,
-                Instant.parse(view.path("decidedAt").asText()));
+                Instant.parse(view.path("decidedAt").asText()), text(view, "caseNumber"));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("not a decision: " + e.getMessage(), e);
         }

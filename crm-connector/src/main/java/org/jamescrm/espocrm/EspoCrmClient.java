@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.spi.RetryAfter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -155,6 +156,14 @@ public final class EspoCrmClient {
         return expectSuccess("PUT " + entityType, send("PUT", resource, url(entityType).addPathSegment(id).build(), attributes, false));
     }
 
+    /** {@code POST entityType/id/link} with {@code ids}: links records without unlinking the others (e.g. teams). */
+    public void relate(String entityType, String id, String link, List<String> ids) throws CrmException {
+        ObjectNode body = mapper.createObjectNode();
+        ids.forEach(body.putArray("ids")::add);
+        String resource = entityType + "/" + id + "/" + link;
+        expectSuccess("POST " + entityType + "/{id}/" + link, send("POST", resource, url(resource).build(), body, false));
+    }
+
     /** What {@code POST Email/importEml} made of a message: its e-mail, or the one EspoCRM already held. */
     public record Imported(Optional<String> emailId, boolean already) {
     }
@@ -235,22 +244,11 @@ public final class EspoCrmClient {
                 }
             }
             return new Answer(response.code(), null, EspoCrmErrors.classify(operation, response.code(),
-                Optional.ofNullable(response.header("X-Status-Reason")).orElse(""), text, retryAfter(response.header("Retry-After"))));
+                Optional.ofNullable(response.header("X-Status-Reason")).orElse(""), text, RetryAfter.parse(response.header("Retry-After"), java.time.Clock.systemUTC())));
         } catch (IOException e) {
             throw EspoCrmErrors.noAnswer(operation, e);
         } finally {
             inFlight.release();
-        }
-    }
-
-    private static Optional<Duration> retryAfter(String header) {
-        if (header == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip()))));
-        } catch (NumberFormatException notSeconds) {
-            return Optional.empty();
         }
     }
 

@@ -3,6 +3,7 @@ package org.jamescrm.espocrm;
 import static org.jamescrm.espocrm.EspoCrmFields.ACCOUNT;
 import static org.jamescrm.espocrm.EspoCrmFields.CAPTURE_ITEMS;
 import static org.jamescrm.espocrm.EspoCrmFields.CAPTURE_KEY;
+import static org.jamescrm.espocrm.EspoCrmFields.CASE;
 import static org.jamescrm.espocrm.EspoCrmFields.CONTACT;
 import static org.jamescrm.espocrm.EspoCrmFields.EMAIL;
 import static org.jamescrm.espocrm.EspoCrmFields.LEAD;
@@ -20,21 +21,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import org.jamescrm.model.SafeHtml;
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.spi.ActivityDirection;
+import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.CrmCapabilities;
 import org.jamescrm.spi.CrmConnector;
@@ -42,10 +37,12 @@ import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
 import org.jamescrm.spi.CrmRejectedException;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.CrmUser;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
+import org.jamescrm.spi.NewCase;
 import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
@@ -53,6 +50,7 @@ import org.jamescrm.spi.NewItem;
 import org.jamescrm.spi.NewLead;
 import org.jamescrm.spi.OneByOneCrm;
 import org.jamescrm.spi.Plans;
+import org.jamescrm.spi.RequestThreads;
 import org.jamescrm.spi.WritePlan;
 import org.jamescrm.spi.WriteResult;
 
@@ -72,17 +70,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Message-ID and de-duplicates by it), then bound to the parent the rules chose; without the raw message,
  * or on an EspoCRM older than 8.4, it is archived with {@code POST Email} and {@code status=Archived}
  * (never {@code Sending}: EspoCRM would send it). Its parent is the most specific item bound
- * (Opportunity, Lead, Contact, Account).
+ * (Case, Opportunity, Lead, Contact, Account): bound to a Case, the e-mail is in the case's stream.
+ * <p>
+ * Group mailboxes: a plan's {@code NewCase} becomes a Case (its {@code number} is the acknowledgement's
+ * case token), and every record a plan creates, its e-mail included, is assigned to the plan's teams
+ * ({@code teamsIds}; the settings name teams, {@link EspoCrmTeams} finds their ids).
  */
 public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
     /** Items as parents of an e-mail, the most specific first. */
-    private static final List<ItemType> PARENTS = List.of(ItemType.DEAL, ItemType.LEAD, ItemType.CONTACT, ItemType.COMPANY);
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final List<ItemType> PARENTS = List.of(ItemType.CASE, ItemType.DEAL, ItemType.LEAD, ItemType.CONTACT, ItemType.COMPANY);
 
     private final EspoCrmClient client;
     private final Clock clock;
     private final EspoCrmLookups lookups;
-    private final ExecutorService plans;
+    private final EspoCrmTeams teams;
+    private final RequestThreads plans;
     private final int parallelPlans;
     /** For the capture keys of the last round's lookup: the e-mail EspoCRM fetched itself with that Message-ID, if any. */
     private final Map<String, Optional<String>> fetchedByEspoCrm = new ConcurrentHashMap<>();
@@ -93,17 +95,9 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         this.client = client;
         this.clock = clock;
         this.lookups = new EspoCrmLookups(client, clock);
+        this.teams = new EspoCrmTeams(client, clock);
         this.parallelPlans = requestsInFlight;
-        int pool = POOLS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(requestsInFlight, requestsInFlight, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), runnable -> {
-                Thread thread = new Thread(runnable, "espocrm-plans-" + pool + "-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-        executor.allowCoreThreadTimeOut(true); // idle between rounds: no thread kept
-        this.plans = executor;
+        this.plans = new RequestThreads("espocrm-plans-" + Integer.toHexString(System.identityHashCode(this)) + "-", requestsInFlight);
     }
 
     /** A connector allowing the client's configured requests in flight. */
@@ -157,7 +151,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
             lookups.emailsByKey(lookup.originKeys(), activities, imported);
             return null;
         });
-        List<ItemType> createdTypes = List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.DEAL);
+        List<ItemType> createdTypes = List.of(ItemType.LEAD, ItemType.CONTACT, ItemType.DEAL, ItemType.CASE);
         List<CompletableFuture<Map<String, String>>> createdByType = createdTypes.stream()
             .map(type -> async(() -> lookups.byCaptureKey(EspoCrmFields.entity(type), lookup.originKeys()))).toList();
         CompletableFuture<Map<EmailAddress, CrmUser>> users = async(() -> lookups.users(employees));
@@ -167,11 +161,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         CompletableFuture<Map<String, List<ItemRef>>> threads = async(() -> lookups.threadItems(lookup.threadMessageIds()));
         List<CompletableFuture<?>> all = new ArrayList<>(List.of(emails, users, contacts, leads, accounts, threads));
         all.addAll(createdByType);
-        try {
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException failed) {
-            // every part has ended: no request of this round is left in flight; the first failure is the round's
-        }
+        RequestThreads.awaitAll(all);
         for (CompletableFuture<?> part : all) {
             join(part);
         }
@@ -186,51 +176,32 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         Map<EmailAddress, CrmUser> usersFound = join(users);
         Set<String> counted = lookup.openItemsOf().stream().map(usersFound::get).filter(user -> user != null).map(CrmUser::id)
             .collect(Collectors.toCollection(LinkedHashSet::new));
-        // the second step: the Opportunities of the clients found, and the open items of the users found
+        Map<String, List<ItemRef>> threadItems = join(threads);
+        Set<String> caseIds = new LinkedHashSet<>();
+        threadItems.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
+            .forEach(item -> caseIds.add(item.id())));
+        created.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
+            .forEach(item -> caseIds.add(item.id())));
+        // the second step: the Opportunities of the clients found, the open items of the users found, the
+        // Cases of the round's case tokens and threads, and those interrupted attempts opened (their numbers
+        // for the acknowledgement the retry sends)
         CompletableFuture<Map<String, Integer>> openItems = async(() -> lookups.openItems(counted));
+        CompletableFuture<Map<String, CaseRecord>> cases = async(() -> lookups.cases(lookup.caseNumbers(), caseIds));
         Map<EmailAddress, ClientRecord> clients;
         try {
             clients = lookups.clients(lookup.clients(), join(contacts), join(leads), join(accounts));
         } finally {
-            try {
-                openItems.join();
-            } catch (CompletionException ignored) {
-                // answered below
-            }
+            RequestThreads.awaitAll(List.of(openItems, cases)); // answered below
         }
-        return new CrmLookupResult(activities, created, clients, join(threads), usersFound, join(openItems));
+        return new CrmLookupResult(activities, created, clients, threadItems, usersFound, join(openItems), join(cases));
     }
 
-    /** A lookup that may fail with the CRM's answer. */
-    private interface Lookup<T> {
-        T get() throws CrmException;
-    }
-
-    private <T> CompletableFuture<T> async(Lookup<T> lookup) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return lookup.get();
-            } catch (CrmException e) {
-                throw new CompletionException(e);
-            }
-        }, plans);
+    private <T> CompletableFuture<T> async(RequestThreads.Part<T> lookup) {
+        return plans.async(lookup);
     }
 
     private static <T> T join(CompletableFuture<T> part) throws CrmException {
-        try {
-            return part.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof CrmException crm) {
-                throw crm;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return RequestThreads.join(part);
     }
 
     /** The plans of a round, several at once (each plan's writes in order); a failing plan fails alone. */
@@ -244,21 +215,34 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         return results.stream().map(CompletableFuture::join).toList();
     }
 
-    /** One plan: its items in order (a deal linked to the contact created before it), then its e-mail. */
+    /**
+     * One plan: its items in order (a deal linked to the contact created before it, a case to the lead or
+     * contact created before it), then its e-mail, all assigned to the plan's teams.
+     */
     private WriteResult write(WritePlan plan) {
         try {
+            List<String> teamIds = teams.ids(plan.teams());
             List<ItemRef> created = new ArrayList<>();
             Optional<ItemRef> createdContact = Optional.empty();
+            Optional<String> caseNumber = Optional.empty();
             for (NewItem item : plan.creations()) {
-                ItemRef ref = item instanceof NewLead lead ? createLead(lead)
-                    : item instanceof NewDeal deal ? createDeal(Plans.linkContact(deal, createdContact))
-                    : createContact((NewContact) item);
-                if (ref.type() == ItemType.CONTACT) {
+                ItemRef ref;
+                if (item instanceof NewCase newCase) {
+                    CaseRecord opened = createCase(newCase, List.copyOf(created), teamIds);
+                    caseNumber = Optional.of(opened.number());
+                    ref = opened.ref();
+                } else if (item instanceof NewLead lead) {
+                    ref = createLead(lead, teamIds);
+                } else if (item instanceof NewDeal deal) {
+                    ref = createDeal(Plans.linkContact(deal, createdContact), teamIds);
+                } else {
+                    ref = createContact((NewContact) item, teamIds);
                     createdContact = Optional.of(ref);
                 }
                 created.add(ref);
             }
-            return new WriteResult.Written(created, archive(Plans.bindCreated(plan.activity(), created), plan.rawMessage()));
+            return new WriteResult.Written(created, archive(Plans.bindCreated(plan.activity(), created), plan.rawMessage(), teamIds),
+                caseNumber);
         } catch (CrmException e) {
             return new WriteResult.Failed(e);
         }
@@ -300,6 +284,16 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         return byKey(ItemType.DEAL, originKey);
     }
 
+    @Override
+    public Optional<ItemRef> findCaseByOriginKey(String originKey) throws CrmException {
+        return byKey(ItemType.CASE, originKey);
+    }
+
+    @Override
+    public Map<String, CaseRecord> findCases(Set<String> numbers, Set<String> ids) throws CrmException {
+        return lookups.cases(numbers, ids);
+    }
+
     private Optional<ItemRef> byKey(ItemType type, String originKey) throws CrmException {
         return Optional.ofNullable(lookups.byCaptureKey(EspoCrmFields.entity(type), Set.of(originKey)).get(originKey))
             .map(id -> new ItemRef(type, id));
@@ -318,6 +312,10 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
      */
     @Override
     public ItemRef createLead(NewLead lead) throws CrmException {
+        return createLead(lead, List.of());
+    }
+
+    private ItemRef createLead(NewLead lead, List<String> teamIds) throws CrmException {
         String[] names = EspoCrmFields.names(lead.name());
         ObjectNode attributes = client.object()
             .put("firstName", names[0])
@@ -327,7 +325,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
             .put("status", lead.responsibleId().isPresent() ? "Assigned" : "New")
             .put("description", lead.title() + (lead.returnCustomer() ? "\n\nReturning customer." : ""))
             .put(CAPTURE_KEY, lead.originKey());
-        lead.responsibleId().ifPresent(id -> attributes.put("assignedUserId", id));
+        assign(attributes, lead.responsibleId(), teamIds);
         return new ItemRef(ItemType.LEAD, created(LEAD, client.create(LEAD, attributes, lead.returnCustomer(),
             existing -> EspoCrmFields.hasAddress(existing, lead.email()))));
     }
@@ -339,34 +337,43 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
      */
     @Override
     public ItemRef createContact(NewContact contact) throws CrmException {
+        return createContact(contact, List.of());
+    }
+
+    private ItemRef createContact(NewContact contact, List<String> teamIds) throws CrmException {
         String[] names = EspoCrmFields.names(contact.name());
         ObjectNode attributes = client.object()
             .put("firstName", names[0])
             .put("lastName", names[1].isEmpty() ? contact.email().localPart() : names[1])
             .put("emailAddress", contact.email().value())
             .put(CAPTURE_KEY, contact.originKey());
-        contact.responsibleId().ifPresent(id -> attributes.put("assignedUserId", id));
-        Optional<String> account = companyAccount(contact.email(), contact.responsibleId(), contact.originKey());
+        assign(attributes, contact.responsibleId(), teamIds);
+        Optional<String> account = companyAccount(contact.email(), contact.responsibleId(), contact.originKey(), teamIds);
         account.ifPresent(id -> attributes.put("accountId", id));
         return new ItemRef(ItemType.CONTACT, created(CONTACT, client.create(CONTACT, attributes, false,
             existing -> EspoCrmFields.hasAddress(existing, contact.email()))));
     }
 
-    private Optional<String> companyAccount(EmailAddress email, Optional<String> responsibleId, String originKey) throws CrmException {
+    private Optional<String> companyAccount(EmailAddress email, Optional<String> responsibleId, String originKey, List<String> teamIds)
+            throws CrmException {
         String domain = email.domain().toLowerCase(java.util.Locale.ROOT);
         if (EspoCrmFields.FREE_MAIL.contains(domain)) {
             return Optional.empty();
         }
         ObjectNode attributes = client.object().put("name", domain).put("website", domain).put(CAPTURE_KEY, originKey);
-        responsibleId.ifPresent(id -> attributes.put("assignedUserId", id));
+        assign(attributes, responsibleId, teamIds);
         return Optional.of(client.create(ACCOUNT, attributes, false).id());
     }
 
     /** {@code POST Opportunity} in stage Prospecting, amount 0, closing in 30 days (EspoCRM requires both). */
     @Override
     public ItemRef createDeal(NewDeal deal) throws CrmException {
+        return createDeal(deal, List.of());
+    }
+
+    private ItemRef createDeal(NewDeal deal, List<String> teamIds) throws CrmException {
         ObjectNode attributes = client.object()
-            .put("name", EspoCrmFields.truncate(deal.title().isBlank() ? "(No Subject)" : deal.title(), EspoCrmFields.NAME_LENGTH))
+            .put("name", CrmText.truncate(deal.title().isBlank() ? "(No Subject)" : deal.title(), EspoCrmFields.NAME_LENGTH))
             .put("amount", 0)
             .put("closeDate", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30).toString())
             .put("stage", "Prospecting")
@@ -376,18 +383,81 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         if (deal.returnCustomer()) {
             attributes.put("description", "Returning customer.");
         }
-        deal.responsibleId().ifPresent(id -> attributes.put("assignedUserId", id));
-        Optional<String> account = deal.company().map(ItemRef::id);
-        if (deal.contact().isPresent()) {
-            String contact = deal.contact().get().id();
-            attributes.put("contactId", contact);
-            attributes.putArray("contactsIds").add(contact);
+        assign(attributes, deal.responsibleId(), teamIds);
+        List<String> contacts = deal.contact().map(contact -> List.of(contact.id())).orElse(List.of());
+        link(attributes, deal.company().map(ItemRef::id), contacts);
+        return new ItemRef(ItemType.DEAL, created(OPPORTUNITY, client.create(OPPORTUNITY, attributes, false)));
+    }
+
+    /**
+     * Links a record to the client's contacts ({@code contactId}, {@code contactsIds}) and Account: the
+     * one given, else the first contact's ({@code GET Contact}), as EspoCRM's own forms fill it.
+     */
+    private void link(ObjectNode attributes, Optional<String> account, List<String> contacts) throws CrmException {
+        if (!contacts.isEmpty()) {
+            attributes.put("contactId", contacts.get(0));
+            ArrayNode ids = attributes.putArray("contactsIds");
+            contacts.forEach(ids::add);
             if (account.isEmpty()) {
-                account = EspoCrmLookups.text(client.get(CONTACT + "/" + contact), "accountId");
+                account = EspoCrmLookups.text(client.get(CONTACT + "/" + contacts.get(0)), "accountId");
             }
         }
         account.ifPresent(id -> attributes.put("accountId", id));
-        return new ItemRef(ItemType.DEAL, created(OPPORTUNITY, client.create(OPPORTUNITY, attributes, false)));
+    }
+
+    @Override
+    public CaseRecord createCase(NewCase newCase, List<ItemRef> createdClientItems) throws CrmException {
+        return createCase(newCase, createdClientItems, List.of());
+    }
+
+    /**
+     * {@code POST Case} in status New, named after the subject, the mail's text as description, bound as
+     * EspoCRM's own e-mail-to-case binds a case: to the client's Account and Contacts, else its Lead, from
+     * the client's items and the lead or contact the plan created before it. Its {@code number} (EspoCRM's
+     * auto-increment, read-only) is the case token's. EspoCRM has no duplicate check on Case: a retry of an
+     * interrupted capture finds the case by its capture key in the round's lookup and opens none.
+     */
+    private CaseRecord createCase(NewCase newCase, List<ItemRef> createdClientItems, List<String> teamIds) throws CrmException {
+        List<ItemRef> items = new ArrayList<>(newCase.clientItems());
+        createdClientItems.stream().filter(item -> item.type() == ItemType.LEAD || item.type() == ItemType.CONTACT)
+            .filter(item -> !items.contains(item)).forEach(items::add);
+        ObjectNode attributes = client.object()
+            .put("name", CrmText.truncate(newCase.subject().isBlank() ? "(No Subject)" : newCase.subject(), EspoCrmFields.NAME_LENGTH))
+            .put("description", newCase.description())
+            .put("status", "New")
+            .put(CAPTURE_KEY, newCase.originKey());
+        assign(attributes, newCase.responsibleId(), teamIds);
+        link(attributes, ids(items, ItemType.COMPANY).stream().findFirst(), ids(items, ItemType.CONTACT));
+        ids(items, ItemType.LEAD).stream().findFirst().ifPresent(lead -> attributes.put("leadId", lead));
+        EspoCrmClient.Created answer = client.create(CASE, attributes, false);
+        String id = created(CASE, answer);
+        String number = answer.record().path("number").asText("");
+        if (number.isEmpty()) {
+            throw new CrmRejectedException("EspoCRM answered the new Case " + id + " without its number: give the API user's role"
+                + " read access to the Case field 'number' (the acknowledgement's case token)");
+        }
+        return new CaseRecord(id, number, newCase.responsibleId(), true);
+    }
+
+    private static List<String> ids(List<ItemRef> items, ItemType type) {
+        return items.stream().filter(item -> item.type() == type).map(ItemRef::id).distinct().toList();
+    }
+
+    /** {@code PUT} of the item's {@code teamsIds}: the teams named, by name or id. */
+    @Override
+    public void assignTeams(ItemRef item, List<String> teamNames) throws CrmException {
+        ObjectNode attributes = client.object();
+        assign(attributes, Optional.empty(), teams.ids(teamNames));
+        client.update(EspoCrmFields.entity(item.type()), item.id(), attributes);
+    }
+
+    /** The responsible user ({@code assignedUserId}) and teams ({@code teamsIds}) of a record to write. */
+    private static void assign(ObjectNode attributes, Optional<String> responsibleId, List<String> teamIds) {
+        responsibleId.ifPresent(id -> attributes.put("assignedUserId", id));
+        if (!teamIds.isEmpty()) {
+            ArrayNode ids = attributes.putArray("teamsIds");
+            teamIds.forEach(ids::add);
+        }
     }
 
     /**
@@ -399,7 +469,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
      */
     @Override
     public String createEmailActivity(NewEmailActivity activity) throws CrmException {
-        return archive(activity, Optional.empty());
+        return archive(activity, Optional.empty(), List.of());
     }
 
     /**
@@ -407,8 +477,10 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
      * {@value EspoCrmFields#CAPTURE_ITEMS}: the e-mail EspoCRM already holds with the Message-ID (fetched
      * by one of its mailboxes, or imported by an interrupted attempt), else the raw message through
      * {@code importEml} (EspoCRM keeps the real Message-ID and de-duplicates by it), else {@code POST Email}.
+     * The teams are added to those of an e-mail EspoCRM already held (its own mailbox gave it teams of its
+     * own: {@code POST Email/{id}/teams}), set on one the capture writes.
      */
-    private String archive(NewEmailActivity activity, Optional<Supplier<byte[]>> raw) throws CrmException {
+    private String archive(NewEmailActivity activity, Optional<Supplier<byte[]>> raw, List<String> teamIds) throws CrmException {
         ItemRef parent = PARENTS.stream().flatMap(type -> activity.bindings().stream().filter(item -> item.type() == type)).findFirst()
             .orElseThrow(() -> new CrmRejectedException("the e-mail " + activity.originKey()
                 + " is bound to no CRM item; EspoCRM would archive it linked to nothing"));
@@ -416,11 +488,19 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
             .put("parentType", EspoCrmFields.entity(parent.type()))
             .put("parentId", parent.id())
             .put(CAPTURE_KEY, activity.originKey())
-            .put(CAPTURE_ITEMS, EspoCrmFields.truncate(
+            .put(CAPTURE_ITEMS, CrmText.truncate(
                 EspoCrmFields.captureItems(activity.direction() == ActivityDirection.OUTGOING, activity.bindings()), 255));
         activity.responsibleId().ifPresent(id -> binding.put("assignedUserId", id));
         Optional<String> held = importedByEspoCrm(activity);
-        if (held.isEmpty() && raw.isPresent() && activity.messageId().isPresent() && !importEmlMissing) {
+        if (held.isPresent()) {
+            String id = created(EMAIL, new EspoCrmClient.Created(client.update(EMAIL, held.get(), binding), false));
+            if (!teamIds.isEmpty()) {
+                client.relate(EMAIL, id, "teams", teamIds);
+            }
+            return id;
+        }
+        assign(binding, Optional.empty(), teamIds);
+        if (raw.isPresent() && activity.messageId().isPresent() && !importEmlMissing) {
             held = importEml(raw.get().get(), activity.messageId().get());
         }
         if (held.isPresent()) {
@@ -456,7 +536,7 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
 
     /** {@code POST Email} with {@code status=Archived}: the fallback without the raw message or importEml. */
     private String post(NewEmailActivity activity, ObjectNode binding) throws CrmException {
-        String subject = EspoCrmFields.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), EspoCrmFields.NAME_LENGTH);
+        String subject = CrmText.truncate(activity.subject().isBlank() ? "(No Subject)" : activity.subject(), EspoCrmFields.NAME_LENGTH);
         ObjectNode email = client.object()
             .put("name", subject)
             .put("subject", subject)
@@ -498,19 +578,9 @@ public final class EspoCrmConnector implements CrmConnector, OneByOneCrm {
         return client.list(EMAIL, where, "id,messageId").stream().map(email -> email.path("id").asText()).findFirst();
     }
 
-    private void body(ObjectNode email, NewEmailActivity activity) {
-        List<AttachmentInfo> listed = activity.attachments().stream().filter(attachment -> !attachment.hasContent()).toList();
-        String list = listed.stream().map(attachment -> attachment.fileName() + " (" + attachment.size() + " bytes)")
-            .collect(Collectors.joining("\n"));
-        if (activity.htmlBody().isPresent()) {
-            String html = SafeHtml.sanitize(activity.htmlBody().get());
-            if (!listed.isEmpty()) {
-                html += "<p>Attachments not stored:<br>" + SafeHtml.escape(list).replace("\n", "<br>") + "</p>";
-            }
-            email.put("isHtml", true).put("body", html);
-        } else {
-            email.put("isHtml", false).put("body", activity.textBody() + (listed.isEmpty() ? "" : "\n\nAttachments not stored:\n" + list));
-        }
+    private static void body(ObjectNode email, NewEmailActivity activity) {
+        CrmText.Body body = CrmText.body(activity);
+        email.put("isHtml", body.html()).put("body", body.content());
     }
 
     private String upload(AttachmentInfo attachment) throws CrmException {

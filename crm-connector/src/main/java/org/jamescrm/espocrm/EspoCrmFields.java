@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.DealStage;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
@@ -25,8 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * entity types, lead statuses and opportunity stages, the UTC datetime format, and the two custom fields
  * an administrator adds (Administration &gt; Entity Manager) for exactly-once captures:
  * <ul>
- *   <li>{@code captureKey} (varchar, API name {@value #CAPTURE_KEY}) on Lead, Contact, Account, Opportunity
- *       and Email: the capture key of the mail that created the record;</li>
+ *   <li>{@code captureKey} (varchar, API name {@value #CAPTURE_KEY}) on Lead, Contact, Account, Opportunity,
+ *       Case and Email: the capture key of the mail that created the record;</li>
  *   <li>{@code captureItems} (varchar 255, API name {@value #CAPTURE_ITEMS}) on Email: the direction and
  *       every item the capture bound the e-mail to (EspoCRM's e-mail has a single parent).</li>
  * </ul>
@@ -38,11 +39,15 @@ final class EspoCrmFields {
     static final String CONTACT = "Contact";
     static final String ACCOUNT = "Account";
     static final String OPPORTUNITY = "Opportunity";
+    static final String CASE = "Case";
     static final String EMAIL = "Email";
     static final String USER = "User";
+    static final String TEAM = "Team";
     /** Lead statuses that are not "actual" (espocrm-api §6). */
     static final List<String> CLOSED_LEAD = List.of("Converted", "Recycled", "Dead");
     static final List<String> CLOSED_STAGES = List.of("Closed Won", "Closed Lost");
+    /** Case statuses that are not "actual" (espocrm-api §6): the case is no longer being worked on. */
+    static final List<String> CLOSED_CASE = List.of("Closed", "Rejected", "Duplicate");
     /** The options of Lead {@code source} and Opportunity {@code leadSource}. */
     static final List<String> SOURCES = List.of("Call", "Email", "Existing Customer", "Partner", "Public Relations", "Web Site",
         "Campaign", "Other");
@@ -57,7 +62,7 @@ final class EspoCrmFields {
     static final int PERSON_NAME_LENGTH = 100;
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     private static final Map<ItemType, String> ENTITIES = Map.of(ItemType.LEAD, LEAD, ItemType.CONTACT, CONTACT,
-        ItemType.COMPANY, ACCOUNT, ItemType.DEAL, OPPORTUNITY);
+        ItemType.COMPANY, ACCOUNT, ItemType.DEAL, OPPORTUNITY, ItemType.CASE, CASE);
 
     private EspoCrmFields() {
     }
@@ -119,20 +124,15 @@ final class EspoCrmFields {
         return false;
     }
 
-    /** {@code value} cut to {@code length} characters, the cut marked with an ellipsis. */
-    static String truncate(String value, int length) {
-        return value.length() <= length ? value : value.substring(0, length - 1) + "\u2026";
-    }
-
     /** The first and last name of a display name; EspoCRM requires a Contact's last name. */
     static String[] names(String name) {
         String stripped = name.strip();
         int space = stripped.lastIndexOf(' ');
         if (space < 0) {
-            return new String[] {"", truncate(stripped, PERSON_NAME_LENGTH)};
+            return new String[] {"", CrmText.truncate(stripped, PERSON_NAME_LENGTH)};
         }
-        return new String[] {truncate(stripped.substring(0, space).strip(), PERSON_NAME_LENGTH),
-            truncate(stripped.substring(space + 1), PERSON_NAME_LENGTH)};
+        return new String[] {CrmText.truncate(stripped.substring(0, space).strip(), PERSON_NAME_LENGTH),
+            CrmText.truncate(stripped.substring(space + 1), PERSON_NAME_LENGTH)};
     }
 
     /** The value of {@value #CAPTURE_ITEMS}: {@code incoming|outgoing} and the items, e.g. {@code outgoing Opportunity:65f0 Contact:65e9}. */

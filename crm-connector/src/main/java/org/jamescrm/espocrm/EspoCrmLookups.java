@@ -3,6 +3,7 @@ package org.jamescrm.espocrm;
 import static org.jamescrm.espocrm.EspoCrmFields.ACCOUNT;
 import static org.jamescrm.espocrm.EspoCrmFields.CAPTURE_ITEMS;
 import static org.jamescrm.espocrm.EspoCrmFields.CAPTURE_KEY;
+import static org.jamescrm.espocrm.EspoCrmFields.CASE;
 import static org.jamescrm.espocrm.EspoCrmFields.CONTACT;
 import static org.jamescrm.espocrm.EspoCrmFields.EMAIL;
 import static org.jamescrm.espocrm.EspoCrmFields.LEAD;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUser;
@@ -37,8 +39,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The reads of the EspoCRM connector, each a list request over a round's values at once ({@code where}
  * with {@code in}, at most {@value #IN_VALUES} values a request, paged by {@link EspoCrmClient#MAX_SIZE}):
  * people by address as EspoCRM's own parent finder looks them up (Contact, its Account, Lead), the
- * Opportunities of those clients, users by address (cached), open items per user, e-mails by Message-ID
- * and what an interrupted capture wrote, by capture key.
+ * Opportunities of those clients, users by address (cached), open items per user, e-mails by Message-ID,
+ * Cases by number or id, and what an interrupted capture wrote, by capture key.
  */
 final class EspoCrmLookups {
     /** Values of one {@code in} filter, so that a request's URL stays short. */
@@ -295,7 +297,44 @@ final class EspoCrmLookups {
         return found;
     }
 
-    /** Open Leads (status not Converted, Recycled, Dead) and Opportunities in progress of each user. */
+    /**
+     * The Cases of these numbers (case tokens) or ids (the Cases among thread items), by number, in one list
+     * request ({@code or} of two {@code in} filters) per {@value #IN_VALUES} values of each. The numbers are compared again, exactly, in the answer: the
+     * token's text against EspoCRM's integer, whatever the database made of the {@code in} filter.
+     */
+    Map<String, CaseRecord> cases(Set<String> numbers, Set<String> ids) throws CrmException {
+        Map<String, CaseRecord> found = new LinkedHashMap<>();
+        List<String> byNumber = List.copyOf(numbers);
+        List<String> byId = List.copyOf(ids);
+        List<JsonNode> records = new ArrayList<>();
+        for (int from = 0; from < Math.max(byNumber.size(), byId.size()); from += IN_VALUES) {
+            ArrayNode either = client.array();
+            if (from < byNumber.size()) {
+                either.add(in("number", byNumber.subList(from, Math.min(byNumber.size(), from + IN_VALUES))));
+            }
+            if (from < byId.size()) {
+                either.add(in("id", byId.subList(from, Math.min(byId.size(), from + IN_VALUES))));
+            }
+            ArrayNode where = client.array();
+            where.addObject().put("type", "or").set("value", either);
+            records.addAll(client.list(CASE, where, "id,number,status,assignedUserId"));
+        }
+        for (JsonNode record : records) {
+            String number = record.path("number").asText("");
+            if (!number.isEmpty() && (numbers.contains(number) || ids.contains(record.path("id").asText()))) {
+                found.putIfAbsent(number, caseRecord(record));
+            }
+        }
+        return found;
+    }
+
+    /** A Case as the rules see it: open unless Closed, Rejected or Duplicate. */
+    static CaseRecord caseRecord(JsonNode record) {
+        return new CaseRecord(record.path("id").asText(), record.path("number").asText(), text(record, "assignedUserId"),
+            !EspoCrmFields.CLOSED_CASE.contains(record.path("status").asText("New")));
+    }
+
+    /** Open Leads (status not Converted, Recycled, Dead), Opportunities in progress and open Cases of each user. */
     Map<String, Integer> openItems(Set<String> userIds) throws CrmException {
         Map<String, Integer> counts = new LinkedHashMap<>();
         if (userIds.isEmpty()) {
@@ -305,6 +344,7 @@ final class EspoCrmLookups {
         List<JsonNode> open = new ArrayList<>(listIn(LEAD, "assignedUserId", userIds, "id,assignedUserId",
             notIn("status", EspoCrmFields.CLOSED_LEAD)));
         open.addAll(listIn(OPPORTUNITY, "assignedUserId", userIds, "id,assignedUserId", notIn("stage", EspoCrmFields.CLOSED_STAGES)));
+        open.addAll(listIn(CASE, "assignedUserId", userIds, "id,assignedUserId", notIn("status", EspoCrmFields.CLOSED_CASE)));
         open.forEach(item -> counts.computeIfPresent(item.path("assignedUserId").asText(), (id, count) -> count + 1));
         return counts;
     }

@@ -37,10 +37,14 @@ public final class EspoCrmProvider implements CrmConnectorProvider {
         return "espocrm";
     }
 
-    /** Leads, cases, no batch API (one operation a request). */
+    /**
+     * Leads, cases (a group's {@code newThread case} opens EspoCRM Cases), teams (a group's {@code <teams>}
+     * names EspoCRM teams: their names as Administration &gt; Teams shows them, or their ids), no batch API
+     * (one operation a request).
+     */
     @Override
     public CrmCapabilities capabilities() {
-        return new CrmCapabilities(true, true, 1);
+        return new CrmCapabilities(true, true, true, 1);
     }
 
     @Override

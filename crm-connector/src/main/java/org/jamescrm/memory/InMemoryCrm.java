@@ -17,6 +17,7 @@ import org.jamescrm.memory.MemoryRecords.Contact;
 import org.jamescrm.memory.MemoryRecords.Deal;
 import org.jamescrm.memory.MemoryRecords.Lead;
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmCapabilities;
@@ -30,6 +31,7 @@ import org.jamescrm.spi.DealStage;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.LeadStatus;
+import org.jamescrm.spi.NewCase;
 import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
@@ -78,7 +80,7 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
         // nothing to reach
     }
 
-    /** Leads, no cases, no batch API (nothing to batch in memory). */
+    /** Leads, cases and teams, no batch API (nothing to batch in memory). */
     @Override
     public CrmCapabilities capabilities() {
         return InMemoryCrmProvider.CAPABILITIES;
@@ -212,7 +214,52 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
                 .forEach(lead -> lead.responsibleId().filter(counts::containsKey).ifPresent(id -> counts.merge(id, 1, Integer::sum)));
             store.deals.values().stream().filter(deal -> deal.stage().active())
                 .forEach(deal -> deal.responsibleId().filter(counts::containsKey).ifPresent(id -> counts.merge(id, 1, Integer::sum)));
+            store.cases.values().stream().filter(MemoryRecords.Case::open)
+                .forEach(open -> open.responsibleId().filter(counts::containsKey).ifPresent(id -> counts.merge(id, 1, Integer::sum)));
             return counts;
+        }
+    }
+
+    @Override
+    public Map<String, CaseRecord> findCases(Set<String> numbers, Set<String> ids) {
+        synchronized (store.lock) {
+            Map<String, CaseRecord> found = new LinkedHashMap<>();
+            store.cases.values().stream().filter(candidate -> numbers.contains(candidate.number()) || ids.contains(candidate.id()))
+                .forEach(open -> found.put(open.number(), new CaseRecord(open.id(), open.number(), open.responsibleId(), open.open())));
+            return found;
+        }
+    }
+
+    @Override
+    public Optional<ItemRef> findCaseByOriginKey(String originKey) {
+        synchronized (store.lock) {
+            return store.cases.values().stream().filter(open -> open.originKey().filter(originKey::equals).isPresent())
+                .map(open -> new ItemRef(ItemType.CASE, open.id())).findFirst();
+        }
+    }
+
+    @Override
+    public CaseRecord createCase(NewCase newCase, List<ItemRef> createdClientItems) throws CrmRejectedException {
+        try {
+            synchronized (store.lock) {
+                newCase.responsibleId().ifPresent(id -> MemoryStore.existing(store.users, id, "user"));
+                List<ItemRef> clientItems = new ArrayList<>(newCase.clientItems());
+                createdClientItems.stream().filter(item -> item.type() != ItemType.DEAL).forEach(clientItems::add);
+                MemoryRecords.Case created = new MemoryRecords.Case(store.newId(), store.newCaseNumber(), newCase.subject(),
+                    newCase.description(), newCase.email(), clientItems, newCase.responsibleId(), true, Optional.of(newCase.originKey()),
+                    store.clock.instant());
+                store.cases.put(created.id(), created);
+                return new CaseRecord(created.id(), created.number(), created.responsibleId(), true);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CrmRejectedException(e.getMessage(), e); // as a CRM answers invalid data
+        }
+    }
+
+    @Override
+    public void assignTeams(ItemRef item, List<String> teams) {
+        synchronized (store.lock) {
+            store.teams.put(item.toString(), List.copyOf(teams));
         }
     }
 
@@ -281,6 +328,7 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
                         case DEAL -> store.deals.put(binding.id(), MemoryStore.existing(store.deals, binding.id(), "deal").touched(now));
                         case CONTACT -> MemoryStore.existing(store.contacts, binding.id(), "contact");
                         case COMPANY -> MemoryStore.existing(store.companies, binding.id(), "company");
+                        case CASE -> MemoryStore.existing(store.cases, binding.id(), "case");
                     }
                 }
                 Activity activity = new Activity(store.newId(), email, false);

@@ -29,8 +29,8 @@ import org.jamescrm.spi.settings.SettingsProblem;
  * </pre>
  */
 public final class InMemoryCrmProvider implements CrmConnectorProvider {
-    /** Leads, no cases, one operation a call. */
-    static final CrmCapabilities CAPABILITIES = new CrmCapabilities(true, false, 1);
+    /** Leads, cases and teams, one operation a call. */
+    static final CrmCapabilities CAPABILITIES = new CrmCapabilities(true, true, true, 1);
 
     @Override
     public String name() {

@@ -32,7 +32,9 @@ final class MemoryJson {
             view.put("contacts", store.contacts.values().stream().map(MemoryJson::contact).toList());
             view.put("companies", store.companies.values().stream().map(MemoryJson::company).toList());
             view.put("deals", store.deals.values().stream().map(MemoryJson::deal).toList());
+            view.put("cases", store.cases.values().stream().map(MemoryJson::supportCase).toList());
             view.put("activities", store.activities.values().stream().map(MemoryJson::activity).toList());
+            view.put("teams", new LinkedHashMap<>(store.teams));
             return view;
         }
     }
@@ -97,6 +99,21 @@ final class MemoryJson {
         view.put("originKey", deal.originKey().orElse(null));
         view.put("createdAt", deal.createdAt().toString());
         view.put("modifiedAt", deal.modifiedAt().toString());
+        return view;
+    }
+
+    private static Map<String, Object> supportCase(MemoryRecords.Case supportCase) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", supportCase.id());
+        view.put("number", supportCase.number());
+        view.put("subject", supportCase.subject());
+        view.put("description", supportCase.description());
+        view.put("email", supportCase.email().value());
+        view.put("clientItems", supportCase.clientItems().stream().map(MemoryJson::item).toList());
+        view.put("responsibleId", supportCase.responsibleId().orElse(null));
+        view.put("open", supportCase.open());
+        view.put("originKey", supportCase.originKey().orElse(null));
+        view.put("createdAt", supportCase.createdAt().toString());
         return view;
     }
 

@@ -56,6 +56,20 @@ public final class MemoryRecords {
     }
 
     /**
+     * A case (support ticket) opened by the first mail of a thread to a group mailbox.
+     *
+     * @param number      the number people see and the case token carries ({@code [#number]})
+     * @param clientItems the client's contact, company or lead it is bound to
+     */
+    public record Case(String id, String number, String subject, String description, EmailAddress email, List<ItemRef> clientItems,
+                       Optional<String> responsibleId, boolean open, Optional<String> originKey, Instant createdAt) {
+
+        Case closed() {
+            return new Case(id, number, subject, description, email, clientItems, responsibleId, false, originKey, createdAt);
+        }
+    }
+
+    /**
      * An e-mail activity: the captured mail and the items it is bound to.
      *
      * @param contentDropped whether its attachments' contents (and, past them, its bodies) were dropped

@@ -29,6 +29,9 @@ final class MemoryStore {
     final Map<String, Company> companies = new LinkedHashMap<>();
     final Map<String, Deal> deals = new LinkedHashMap<>();
     final Map<String, Activity> activities = new LinkedHashMap<>();
+    final Map<String, MemoryRecords.Case> cases = new LinkedHashMap<>();
+    /** The teams of each item a group mailbox's capture created, by {@code TYPE:id}. */
+    final Map<String, List<String>> teams = new LinkedHashMap<>();
     /** The first activity of each origin key, as the capture looks it up for every mail. */
     final Map<String, String> activityByOriginKey = new HashMap<>();
     /** The activities of each Message-ID in the order they were added, as threads look them up. */
@@ -36,6 +39,7 @@ final class MemoryStore {
     private final long contentLimit;
     private long contentBytes;
     private long nextId = 1;
+    private long nextCaseNumber = 1;
 
     /**
      * @param contentLimit the most bytes of bodies and attachment contents kept; the oldest are dropped
@@ -104,6 +108,11 @@ final class MemoryStore {
     /** The next record id; called under the lock. */
     String newId() {
         return String.valueOf(nextId++);
+    }
+
+    /** The next case number; called under the lock. */
+    String newCaseNumber() {
+        return String.valueOf(nextCaseNumber++);
     }
 
     /** A copy of the values of {@code records}, taken under the lock. */

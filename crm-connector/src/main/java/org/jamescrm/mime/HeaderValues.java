@@ -1,5 +1,10 @@
 package org.jamescrm.mime;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.jamescrm.model.CleanText;
 
 /**
@@ -8,6 +13,7 @@ import org.jamescrm.model.CleanText;
  * broken encodings. One definition for the mail pipeline and the capture queue.
  */
 public final class HeaderValues {
+    private static final Pattern MESSAGE_ID_TOKEN = Pattern.compile("<[^<>\\s]+>");
 
     private HeaderValues() {
     }
@@ -19,5 +25,17 @@ public final class HeaderValues {
         }
         String unfolded = raw.indexOf('\n') < 0 ? raw : raw.replaceAll("\r?\n(?=[ \t])", "");
         return CleanText.line(EncodedWords.decode(unfolded));
+    }
+
+    /** The Message-IDs ({@code <...>}) of an {@code In-Reply-To} or {@code References} value, in order; none for null. */
+    public static List<String> messageIds(String value) {
+        List<String> ids = new ArrayList<>();
+        if (value != null) {
+            Matcher matcher = MESSAGE_ID_TOKEN.matcher(value);
+            while (matcher.find()) {
+                ids.add(matcher.group());
+            }
+        }
+        return ids;
     }
 }

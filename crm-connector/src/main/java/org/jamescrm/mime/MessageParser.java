@@ -17,7 +17,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.MimeIOException;
@@ -50,7 +49,6 @@ import org.jamescrm.model.SafeHtml;
  * returns holds no control character in header-derived text and only safe HTML ({@link SafeHtml}).
  */
 public final class MessageParser {
-    private static final Pattern MESSAGE_ID_TOKEN = Pattern.compile("<[^<>\\s]+>");
 
     /** Deeper multiparts are not walked: mime4j builds them, the walk must not overflow the stack. */
     private static final int MAX_DEPTH = 64;
@@ -195,14 +193,7 @@ public final class MessageParser {
     }
 
     private static List<String> ids(Optional<String> value) {
-        List<String> ids = new ArrayList<>();
-        value.ifPresent(text -> {
-            Matcher matcher = MESSAGE_ID_TOKEN.matcher(text);
-            while (matcher.find()) {
-                ids.add(matcher.group());
-            }
-        });
-        return ids;
+        return HeaderValues.messageIds(value.orElse(null));
     }
 
     /** The parties of every field of that name (a mailer may repeat To or Cc). */

@@ -12,6 +12,7 @@ import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.settings.RepeatSaleMode;
+import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
@@ -42,6 +43,19 @@ public final class LinkingRules {
             List<ItemRef> items = withDealsOfConvertedLeads(snapshot.threadItems(), classification, snapshot);
             return new CaptureDecision(ReasonCode.THREAD, "answers a captured message of the same thread",
                 items, List.of(), responsibleOf(items, snapshot, classification));
+        }
+        Optional<CaseRecord> tokenCase = CaseTokens.find(facts.subject()).flatMap(snapshot::caseNumbered);
+        if (tokenCase.isPresent()) {
+            List<ItemRef> items = new ArrayList<>(List.of(tokenCase.get().ref()));
+            classification.clients().forEach(client -> contactsAndCompanies(snapshot.client(client)).stream()
+                .filter(item -> !items.contains(item)).forEach(items::add));
+            return new CaptureDecision(ReasonCode.CASE_TOKEN, "the subject names case " + tokenCase.get().number()
+                + " by its token " + CaseTokens.token(tokenCase.get().number()) + " and no captured message of its thread",
+                items, List.of(), tokenCase.get().responsibleId().or(() -> classification.mailbox().flatMap(snapshot::userId)));
+        }
+        Optional<CaptureDecision> groupThread = GroupThreads.newThread(facts, classification, snapshot, settings);
+        if (groupThread.isPresent()) {
+            return groupThread.get();
         }
         Distribution.Pick pick = Distribution.pick(settings, classification, snapshot);
         List<Placement> placements = new ArrayList<>();
@@ -128,7 +142,7 @@ public final class LinkingRules {
      * there are several; else its most recent closed lead. An open lead is being worked on, so a later
      * change to a closed one (junked, converted) must not pull the mail away from it.
      */
-    private static Optional<ClientRecord.Lead> openOrMostRecentLead(ClientRecord record) {
+    static Optional<ClientRecord.Lead> openOrMostRecentLead(ClientRecord record) {
         Comparator<ClientRecord.Lead> mostRecent = Comparator.comparing(ClientRecord.Lead::modifiedAt);
         return record.leads().stream().filter(lead -> !lead.status().closed()).max(mostRecent)
             .or(() -> record.leads().stream().max(mostRecent));
@@ -159,17 +173,17 @@ public final class LinkingRules {
             + setting + " is false", List.of(), List.of(), Optional.empty(), false);
     }
 
-    private static NewLead newLead(EmailAddress client, MessageFacts facts, MailboxSettings settings, Optional<String> responsible,
+    static NewLead newLead(EmailAddress client, MessageFacts facts, MailboxSettings settings, Optional<String> responsible,
                                    boolean returnCustomer, List<ItemRef> clientItems) {
         return new NewLead(title(client, facts), name(client, facts), client, settings.leadSource(), responsible, returnCustomer,
             facts.captureKey(), clientItems);
     }
 
-    private static String title(EmailAddress client, MessageFacts facts) {
+    static String title(EmailAddress client, MessageFacts facts) {
         return facts.subject().isBlank() ? "E-mail from " + client : facts.subject();
     }
 
-    private static String name(EmailAddress client, MessageFacts facts) {
+    static String name(EmailAddress client, MessageFacts facts) {
         List<MailParty> parties = new ArrayList<>();
         facts.from().ifPresent(parties::add);
         parties.addAll(facts.to());
@@ -178,7 +192,7 @@ public final class LinkingRules {
             .map(MailParty::nameOrLocalPart).orElse(client.localPart());
     }
 
-    private static List<ItemRef> contactsAndCompanies(ClientRecord record) {
+    static List<ItemRef> contactsAndCompanies(ClientRecord record) {
         List<ItemRef> refs = new ArrayList<>();
         record.contacts().forEach(contact -> refs.add(new ItemRef(ItemType.CONTACT, contact.id())));
         record.companies().forEach(company -> refs.add(new ItemRef(ItemType.COMPANY, company.id())));
@@ -213,8 +227,17 @@ public final class LinkingRules {
         return List.copyOf(all);
     }
 
-    /** The responsible of the first thread item the snapshot knows, else the mailbox owner. */
+    /**
+     * The responsible of the thread: its case's when it has one (the case's responsible answers its mail),
+     * else of the first thread item the snapshot knows, else the mailbox owner.
+     */
     private static Optional<String> responsibleOf(List<ItemRef> items, CrmSnapshot snapshot, Classification classification) {
+        Optional<String> caseResponsible = items.stream().filter(item -> item.type() == ItemType.CASE)
+            .map(item -> snapshot.caseWithId(item.id())).flatMap(Optional::stream)
+            .map(CaseRecord::responsibleId).flatMap(Optional::stream).findFirst();
+        if (caseResponsible.isPresent()) {
+            return caseResponsible;
+        }
         for (ItemRef item : items) {
             for (EmailAddress client : classification.clients()) {
                 Optional<String> responsible = responsibleIn(snapshot.client(client), item);
@@ -232,6 +255,7 @@ public final class LinkingRules {
             case DEAL -> record.deals().stream().filter(deal -> deal.id().equals(item.id())).findFirst().flatMap(ClientRecord.Deal::responsibleId);
             case CONTACT -> record.contacts().stream().filter(contact -> contact.id().equals(item.id())).findFirst().flatMap(ClientRecord.Contact::responsibleId);
             case COMPANY -> record.companies().stream().filter(company -> company.id().equals(item.id())).findFirst().flatMap(ClientRecord.Company::responsibleId);
+            case CASE -> Optional.empty(); // cases are not part of a client's record: the snapshot's cases answer
         };
     }
 

@@ -32,6 +32,12 @@ public enum ReasonCode {
     MANUAL_SAVE_UNAUTHENTICATED(false, "not saved: it was sent to the capture address, but not by an employee the server authenticated"),
     /** This message was captured before; nothing is written again (§6). */
     DUPLICATE(false, "not saved again: this message is already in the CRM"),
+    /**
+     * The capture could not be completed (the CRM refused it, stayed unavailable through every retry,
+     * the message could not be read, a flood) and waits in the capture error repository for an
+     * administrator, who can replay it; the replay records the final decision.
+     */
+    PARKED(false, "not saved yet: the capture is parked in the capture error repository for an administrator, who can replay it"),
 
     /** Bound to the items of the thread it answers (§4.1). */
     THREAD(true, "saved on the items of the message it answers, which is already in the CRM"),
@@ -55,7 +61,13 @@ public enum ReasonCode {
      * Route to assigned manager, and the client's responsible is not in the queue: a new lead assigned
      * by the queue (§4.6).
      */
-    QUEUE_LEAD(true, "saved on a new lead for the mailbox's queue: the client's responsible is not in the queue");
+    QUEUE_LEAD(true, "saved on a new lead for the mailbox's queue: the client's responsible is not in the queue"),
+    /** The first client mail of a new thread to a group mailbox that opens cases: a new case (§8). */
+    NEW_CASE(true, "saved on a new case: it starts a new thread in a group mailbox that opens cases"),
+    /** Its subject carries the token of a case ({@code [#123]}) though its thread headers name no captured mail (§4.1). */
+    CASE_TOKEN(true, "saved on the case named by the case token in its subject"),
+    /** The first client mail of a new thread to a group mailbox whose new threads create leads (§8). */
+    GROUP_LEAD(true, "saved on a new lead: it starts a new thread in a group mailbox whose new threads create leads");
 
     private final boolean captured;
     private final String explanation;

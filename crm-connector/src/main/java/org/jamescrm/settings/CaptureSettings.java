@@ -51,9 +51,13 @@ public record CaptureSettings(
         return mailboxes.getOrDefault(mailbox, defaults);
     }
 
-    /** Whether {@code address} is a group mailbox ({@code <mailbox group="true">}). */
+    /** Whether {@code address} is a group mailbox ({@code <group>} or {@code <mailbox group="true">}). */
     public boolean isGroupMailbox(EmailAddress address) {
-        MailboxSettings settings = mailboxes.get(address);
-        return settings != null && settings.group();
+        return group(address).isPresent();
+    }
+
+    /** The group settings of {@code address} when it is a group mailbox. */
+    public Optional<GroupSettings> group(EmailAddress address) {
+        return Optional.ofNullable(mailboxes.get(address)).flatMap(MailboxSettings::group);
     }
 }

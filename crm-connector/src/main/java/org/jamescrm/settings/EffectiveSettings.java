@@ -27,8 +27,9 @@ public final class EffectiveSettings {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("mailbox", mailbox.value());
         view.put("source", settings.mailboxes().containsKey(mailbox) ? "mailbox" : "defaults");
-        view.put("group", effective.group());
+        view.put("group", effective.isGroup());
         view.put("settings", mailboxView(effective));
+        effective.group().ifPresent(group -> view.put("groupSettings", groupView(group)));
         Map<String, Object> defaults = mailboxView(settings.defaults());
         Map<String, Object> own = mailboxView(effective);
         view.put("differsFromDefaults", own.keySet().stream().filter(key -> !own.get(key).equals(defaults.get(key))).toList());
@@ -63,6 +64,25 @@ public final class EffectiveSettings {
         view.put("attachmentLimitBytes", settings.attachmentLimitBytes());
         view.put("skipAutomated", settings.skipAutomated());
         view.put("filters", filters(settings.filters()));
+        return view;
+    }
+
+    /** The keys a {@code <group>} adds, as written in the file. */
+    static Map<String, Object> groupView(GroupSettings group) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("newThread", group.newThread().word());
+        view.put("teams", group.teams());
+        group.acknowledgement().ifPresent(ack -> {
+            Map<String, Object> acknowledgement = new LinkedHashMap<>();
+            acknowledgement.put("subject", ack.subject());
+            acknowledgement.put("body", ack.body());
+            acknowledgement.put("from", ack.from().map(EmailAddress::value).orElse(""));
+            acknowledgement.put("perSender", ack.perSender());
+            acknowledgement.put("window", ack.window().toString());
+            view.put("acknowledgement", acknowledgement);
+        });
+        view.put("replyTo", group.replyTo());
+        view.put("threadToken", group.threadToken());
         return view;
     }
 

@@ -45,7 +45,8 @@ import org.jamescrm.spi.settings.SettingsProblem;
  * @param skipAutomated            {@code <skipAutomated>}: auto-replies, bounces and list mail are
  *                                 not captured (reason AUTOMATED)
  * @param filters                  {@code <filter>}: the mailbox's own filters (reason FILTERED:name)
- * @param group                    the {@code group="true"} attribute: a shared team mailbox without owner
+ * @param group                    for a group mailbox ({@code <group>}, or {@code <mailbox group="true">}): a shared
+ *                                 team mailbox without owner, and what it adds; empty for a personal mailbox
  */
 public record MailboxSettings(
         boolean integration,
@@ -63,7 +64,7 @@ public record MailboxSettings(
         long attachmentLimitBytes,
         boolean skipAutomated,
         List<MailFilter> filters,
-        boolean group) {
+        Optional<GroupSettings> group) {
 
     /** The keys of a mailbox element, in the order the documentation lists them. */
     public static final List<String> KEYS = List.of("integration", "excluded", "createLeadForIncoming", "createContactForOutgoing",
@@ -78,6 +79,12 @@ public record MailboxSettings(
         queue = List.copyOf(queue);
         Objects.requireNonNull(body, "body");
         filters = List.copyOf(filters);
+        Objects.requireNonNull(group, "group");
+    }
+
+    /** Whether this is a group mailbox. */
+    public boolean isGroup() {
+        return group.isPresent();
     }
 
     /**
@@ -92,7 +99,7 @@ public record MailboxSettings(
     /** The settings used when the file says nothing: capture everything, create leads and contacts. */
     public static MailboxSettings defaults() {
         return new MailboxSettings(true, false, true, true, "EMAIL", RepeatSaleMode.OFF, false, false,
-            DistributionRule.MAILBOX_OWNER, Optional.empty(), List.of(), BodyMode.FULL, 24L * 1024 * 1024, true, List.of(), false);
+            DistributionRule.MAILBOX_OWNER, Optional.empty(), List.of(), BodyMode.FULL, 24L * 1024 * 1024, true, List.of(), Optional.empty());
     }
 
     /** These settings in leadless mode: the defaults of a CRM without leads. */
@@ -107,7 +114,7 @@ public record MailboxSettings(
      *
      * @param prefix the element path of the keys, for error messages ({@code defaults} or {@code mailbox})
      */
-    MailboxSettings with(String prefix, Map<String, String> overrides, List<MailFilter> ownFilters, boolean groupMailbox) {
+    MailboxSettings with(String prefix, Map<String, String> overrides, List<MailFilter> ownFilters, Optional<GroupSettings> groupMailbox) {
         Builder builder = new Builder(this);
         for (Map.Entry<String, String> entry : overrides.entrySet()) {
             builder.set(prefix + "." + entry.getKey(), entry.getKey(), entry.getValue());
@@ -131,7 +138,7 @@ public record MailboxSettings(
                 + "e-mail addresses, comma separated (required by distribution " + distribution.word()
                 + (routeToAssignedManager ? " and routeToAssignedManager" : "") + ")");
         }
-        if (group && distribution == DistributionRule.MAILBOX_OWNER) {
+        if (group.isPresent() && distribution == DistributionRule.MAILBOX_OWNER) {
             throw new SettingsProblem("key '" + prefix + ".distribution' is mailbox-owner for a group mailbox, "
                 + "which has no owner; allowed values: direct, round-robin, least-busy");
         }
@@ -154,7 +161,7 @@ public record MailboxSettings(
         private long attachmentLimit;
         private boolean skipAutomated;
         private List<MailFilter> filters;
-        private boolean group;
+        private Optional<GroupSettings> group;
 
         Builder(MailboxSettings from) {
             integration = from.integration;
@@ -191,7 +198,8 @@ public record MailboxSettings(
                 case "body" -> body = SettingValue.parse(BodyMode.class, key, value);
                 case "attachmentLimit" -> attachmentLimit = size(key, value);
                 case "skipAutomated" -> skipAutomated = bool(key, value);
-                default -> throw SettingsProblem.unknownKey(key, String.join(", ", KEYS));
+                default -> throw SettingsProblem.unknownKey(key, String.join(", ", key.startsWith("group.")
+                    ? java.util.stream.Stream.concat(KEYS.stream(), GroupSettings.KEYS.stream()).toList() : KEYS));
             }
         }
 

@@ -49,7 +49,7 @@ import org.xml.sax.SAXException;
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
     private static final List<String> CORE_KEYS = List.of("connector", "internal", "neverLog", "filter", "flood",
-        "captureAddress", "trustedNetworks", "defaults", "mailbox");
+        "captureAddress", "trustedNetworks", "defaults", "mailbox", "group");
     /** The CRM of a file without {@code <connector>}: the embedded one, so the product runs out of the box. */
     private static final String DEFAULT_CONNECTOR = "memory";
 
@@ -121,11 +121,13 @@ public final class SettingsParser {
         Map<String, SettingsElement> once = new LinkedHashMap<>();
         List<SettingsElement> filterElements = new ArrayList<>();
         List<SettingsElement> mailboxElements = new ArrayList<>();
+        List<SettingsElement> groupElements = new ArrayList<>();
         for (SettingsElement element : root.children()) {
             String key = element.name();
             switch (key) {
                 case "filter" -> filterElements.add(element);
                 case "mailbox" -> mailboxElements.add(element);
+                case "group" -> groupElements.add(element);
                 default -> {
                     if (!CORE_KEYS.contains(key) && providers.find(key).isEmpty()) {
                         throw SettingsProblem.unknownKey(key, String.join(", ", allowedKeys()));
@@ -144,14 +146,24 @@ public final class SettingsParser {
         }
         MailboxSettings base = connector.capabilities().leads() ? MailboxSettings.defaults() : MailboxSettings.defaults().leadlessByDefault();
         MailboxSettings defaults = Optional.ofNullable(once.get("defaults"))
-            .map(element -> mailboxSettings(base, element.allowAttributes(), "defaults", false, capabilities)).orElse(base);
+            .map(element -> mailboxSettings(base, element.allowAttributes(), "defaults", Optional.empty(), capabilities)).orElse(base);
         Map<EmailAddress, MailboxSettings> mailboxes = new HashMap<>();
         for (SettingsElement element : mailboxElements) {
             element.allowAttributes("address", "group");
             EmailAddress mailbox = address(element.attributeKey("address"), element.attribute("address").orElse(""));
             boolean group = element.attribute("group").map(value -> bool(element.attributeKey("group"), value)).orElse(false);
-            if (mailboxes.put(mailbox, mailboxSettings(defaults, element, "mailbox", group, capabilities)) != null) {
+            if (mailboxes.put(mailbox, mailboxSettings(defaults, element, "mailbox", group ? Optional.of(GroupSettings.plain())
+                : Optional.empty(), capabilities)) != null) {
                 throw new SettingsProblem("key 'mailbox' is given twice for " + mailbox + "; allowed: once per address");
+            }
+        }
+        GroupElements groups = new GroupElements(connector);
+        for (SettingsElement element : groupElements) {
+            element.allowAttributes("address");
+            EmailAddress mailbox = address(element.attributeKey("address"), element.attribute("address").orElse(""));
+            GroupSettings group = groups.read(element.children().stream().filter(GroupElements::isGroupKey).toList());
+            if (mailboxes.put(mailbox, mailboxSettings(defaults, element, "group", Optional.of(group), capabilities)) != null) {
+                throw new SettingsProblem("key 'group' is given twice for " + mailbox + ", or also as a mailbox; allowed: once per address");
             }
         }
         return new CaptureSettings(connector,
@@ -192,11 +204,14 @@ public final class SettingsParser {
         return new ConnectorChoice(selected, selectedSettings);
     }
 
-    private static MailboxSettings mailboxSettings(MailboxSettings base, SettingsElement element, String prefix, boolean group,
-                                                   CapabilityCheck capabilities) {
+    private static MailboxSettings mailboxSettings(MailboxSettings base, SettingsElement element, String prefix,
+                                                   Optional<GroupSettings> group, CapabilityCheck capabilities) {
         Map<String, String> values = new LinkedHashMap<>();
         List<MailFilter> filters = new ArrayList<>();
         for (SettingsElement child : element.children()) {
+            if (group.isPresent() && prefix.equals("group") && GroupElements.isGroupKey(child)) {
+                continue; // read by GroupElements
+            }
             if (child.name().equals("filter")) {
                 filters.add(filter(child, prefix + ".filter"));
             } else if (values.put(child.name(), child.text()) != null) {

@@ -7,10 +7,16 @@ package org.jamescrm.spi;
  *
  * @param leads        whether the CRM has leads; without them, new clients get a contact and a deal
  *                     (leadless mode)
- * @param cases        whether the CRM has cases (support tickets)
+ * @param cases        whether the CRM has cases (support tickets): a group mailbox may open them
+ * @param teams        whether the CRM assigns records to teams: a group mailbox may name its teams
  * @param largestBatch the most operations the CRM takes in one request (1 without a batch API)
  */
-public record CrmCapabilities(boolean leads, boolean cases, int largestBatch) {
+public record CrmCapabilities(boolean leads, boolean cases, boolean teams, int largestBatch) {
+
+    /** The capabilities of a CRM without teams. */
+    public CrmCapabilities(boolean leads, boolean cases, int largestBatch) {
+        this(leads, cases, false, largestBatch);
+    }
 
     public CrmCapabilities {
         if (largestBatch < 1) {

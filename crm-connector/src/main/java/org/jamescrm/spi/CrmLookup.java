@@ -14,9 +14,17 @@ import org.jamescrm.model.EmailAddress;
  * @param clients          the client addresses of the round
  * @param employees        the employee addresses whose CRM users the rules need
  * @param openItemsOf      the employees whose open items the least-busy rule counts
+ * @param caseNumbers      the case numbers named by case tokens ({@code [#123]}) in the round's subjects;
+ *                         empty for a CRM without cases
  */
 public record CrmLookup(Set<String> originKeys, Set<String> threadMessageIds, Set<EmailAddress> clients,
-                        Set<EmailAddress> employees, Set<EmailAddress> openItemsOf) {
+                        Set<EmailAddress> employees, Set<EmailAddress> openItemsOf, Set<String> caseNumbers) {
+
+    /** A lookup without case numbers. */
+    public CrmLookup(Set<String> originKeys, Set<String> threadMessageIds, Set<EmailAddress> clients,
+                     Set<EmailAddress> employees, Set<EmailAddress> openItemsOf) {
+        this(originKeys, threadMessageIds, clients, employees, openItemsOf, Set.of());
+    }
 
     public CrmLookup {
         originKeys = Set.copyOf(originKeys);
@@ -24,5 +32,6 @@ public record CrmLookup(Set<String> originKeys, Set<String> threadMessageIds, Se
         clients = Set.copyOf(clients);
         employees = Set.copyOf(employees);
         openItemsOf = Set.copyOf(openItemsOf);
+        caseNumbers = Set.copyOf(caseNumbers);
     }
 }

@@ -17,10 +17,21 @@ import org.jamescrm.model.EmailAddress;
  *                    mail was not captured
  * @param users       the CRM user of each employee address that has one
  * @param openItems   the number of open items of each counted user, by user id
+ * @param cases       by number: the cases of the lookup's case numbers, the cases among the thread
+ *                    items (so the rules know their responsible) and the cases among {@code created} (the
+ *                    number of a case an interrupted attempt opened, for its acknowledgement); empty for a
+ *                    CRM without cases
  */
 public record CrmLookupResult(Map<String, String> activities, Map<String, List<ItemRef>> created,
                               Map<EmailAddress, ClientRecord> clients, Map<String, List<ItemRef>> threadItems,
-                              Map<EmailAddress, CrmUser> users, Map<String, Integer> openItems) {
+                              Map<EmailAddress, CrmUser> users, Map<String, Integer> openItems, Map<String, CaseRecord> cases) {
+
+    /** An answer of a CRM without cases. */
+    public CrmLookupResult(Map<String, String> activities, Map<String, List<ItemRef>> created,
+                           Map<EmailAddress, ClientRecord> clients, Map<String, List<ItemRef>> threadItems,
+                           Map<EmailAddress, CrmUser> users, Map<String, Integer> openItems) {
+        this(activities, created, clients, threadItems, users, openItems, Map.of());
+    }
 
     public CrmLookupResult {
         activities = Map.copyOf(activities);
@@ -29,6 +40,7 @@ public record CrmLookupResult(Map<String, String> activities, Map<String, List<I
         threadItems = Map.copyOf(threadItems);
         users = Map.copyOf(users);
         openItems = Map.copyOf(openItems);
+        cases = Map.copyOf(cases);
     }
 
     /** The activity already written for {@code originKey}. */

@@ -55,4 +55,30 @@ public interface OneByOneCrm {
 
     /** Creates an e-mail activity bound to its items; returns its id. */
     String createEmailActivity(NewEmailActivity activity) throws CrmException;
+
+    /**
+     * The cases whose number is one of {@code numbers} (case tokens) or whose id is one of {@code ids}
+     * (cases among thread items), by number. A CRM without cases has none.
+     */
+    default Map<String, CaseRecord> findCases(Set<String> numbers, Set<String> ids) throws CrmException {
+        return Map.of();
+    }
+
+    /** The case opened for this capture key, if one exists (a retry after a partial capture). */
+    default Optional<ItemRef> findCaseByOriginKey(String originKey) throws CrmException {
+        return Optional.empty();
+    }
+
+    /**
+     * Opens a case bound to the client's items and to {@code createdClientItems}, the lead or contact the
+     * same plan created before it. Only called when the CRM declares cases.
+     */
+    default CaseRecord createCase(NewCase newCase, List<ItemRef> createdClientItems) throws CrmException {
+        throw new CrmRejectedException("this CRM has no cases");
+    }
+
+    /** Assigns a created item to the CRM teams of a group mailbox. Only called when the CRM declares teams. */
+    default void assignTeams(ItemRef item, List<String> teams) throws CrmException {
+        throw new CrmRejectedException("this CRM has no teams");
+    }
 }

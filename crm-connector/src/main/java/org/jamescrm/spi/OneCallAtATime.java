@@ -32,6 +32,7 @@ public final class OneCallAtATime {
             connector.findLeadByOriginKey(key).ifPresent(items::add);
             connector.findContactByOriginKey(key).ifPresent(items::add);
             connector.findDealByOriginKey(key).ifPresent(items::add);
+            connector.findCaseByOriginKey(key).ifPresent(items::add);
             if (!items.isEmpty()) {
                 created.put(key, items);
             }
@@ -48,10 +49,17 @@ public final class OneCallAtATime {
         Map<EmailAddress, CrmUser> users = employees.isEmpty() ? Map.of() : connector.findUsers(employees);
         Set<String> counted = new LinkedHashSet<>();
         lookup.openItemsOf().stream().map(users::get).filter(user -> user != null).forEach(user -> counted.add(user.id()));
+        Set<String> threadCases = new LinkedHashSet<>();
+        threadItems.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
+            .forEach(item -> threadCases.add(item.id())));
+        // and the cases interrupted attempts opened: their numbers for the acknowledgement the retry sends
+        created.values().forEach(items -> items.stream().filter(item -> item.type() == ItemType.CASE)
+            .forEach(item -> threadCases.add(item.id())));
         return new CrmLookupResult(activities, created,
             lookup.clients().isEmpty() ? Map.of() : connector.findClients(lookup.clients()),
             threadItems, users,
-            counted.isEmpty() ? Map.of() : connector.countOpenItems(counted));
+            counted.isEmpty() ? Map.of() : connector.countOpenItems(counted),
+            lookup.caseNumbers().isEmpty() && threadCases.isEmpty() ? Map.of() : connector.findCases(lookup.caseNumbers(), threadCases));
     }
 
     /** Writes plan after plan; a failing plan fails alone. */
@@ -70,14 +78,25 @@ public final class OneCallAtATime {
     private WriteResult.Written write(WritePlan plan) throws CrmException {
         List<ItemRef> created = new ArrayList<>();
         Optional<ItemRef> createdContact = Optional.empty();
+        Optional<String> caseNumber = Optional.empty();
         for (NewItem item : plan.creations()) {
-            ItemRef ref = create(item, createdContact);
+            ItemRef ref;
+            if (item instanceof NewCase newCase) {
+                CaseRecord opened = connector.createCase(newCase, List.copyOf(created));
+                caseNumber = Optional.of(opened.number());
+                ref = opened.ref();
+            } else {
+                ref = create(item, createdContact);
+            }
             if (ref.type() == ItemType.CONTACT) {
                 createdContact = Optional.of(ref);
             }
+            if (!plan.teams().isEmpty()) {
+                connector.assignTeams(ref, plan.teams());
+            }
             created.add(ref);
         }
-        return new WriteResult.Written(created, connector.createEmailActivity(Plans.bindCreated(plan.activity(), created)));
+        return new WriteResult.Written(created, connector.createEmailActivity(Plans.bindCreated(plan.activity(), created)), caseNumber);
     }
 
     private ItemRef create(NewItem item, Optional<ItemRef> createdContact) throws CrmException {

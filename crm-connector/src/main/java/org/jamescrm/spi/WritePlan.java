@@ -18,19 +18,27 @@ import java.util.function.Supplier;
  *                   {@code importEml}); given only when the activity keeps the whole message (body mode
  *                   {@code full}, no attachment over the size limit), so that importing it stores no more
  *                   than the settings allow. Connectors that write the activity's parts ignore it.
+ * @param teams      the CRM teams the created items and the activity are assigned to (a group
+ *                   mailbox's {@code <teams>}); empty for a CRM without teams
  */
 public record WritePlan(String originKey, List<NewItem> creations, NewEmailActivity activity,
-                        Optional<Supplier<byte[]>> rawMessage) {
+                        Optional<Supplier<byte[]>> rawMessage, List<String> teams) {
 
     public WritePlan {
         Objects.requireNonNull(originKey, "originKey");
         creations = List.copyOf(creations);
         Objects.requireNonNull(activity, "activity");
         Objects.requireNonNull(rawMessage, "rawMessage");
+        teams = List.copyOf(teams);
+    }
+
+    /** A plan without teams. */
+    public WritePlan(String originKey, List<NewItem> creations, NewEmailActivity activity, Optional<Supplier<byte[]>> rawMessage) {
+        this(originKey, creations, activity, rawMessage, List.of());
     }
 
     /** A plan without the raw message. */
     public WritePlan(String originKey, List<NewItem> creations, NewEmailActivity activity) {
-        this(originKey, creations, activity, Optional.empty());
+        this(originKey, creations, activity, Optional.empty(), List.of());
     }
 }

@@ -2,6 +2,7 @@ package org.jamescrm.spi;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What became of one {@link WritePlan}. */
 public sealed interface WriteResult {
@@ -12,11 +13,19 @@ public sealed interface WriteResult {
      * @param created    the created items, in the order of the plan's creations (a simple-mode
      *                   portal may answer a lead with the deal made from it)
      * @param activityId the e-mail activity
+     * @param caseNumber the number of the case the plan opened, as the CRM shows it to people (the
+     *                   acknowledgement's case token); empty when it opened none
      */
-    record Written(List<ItemRef> created, String activityId) implements WriteResult {
+    record Written(List<ItemRef> created, String activityId, Optional<String> caseNumber) implements WriteResult {
         public Written {
             created = List.copyOf(created);
             Objects.requireNonNull(activityId, "activityId");
+            Objects.requireNonNull(caseNumber, "caseNumber");
+        }
+
+        /** Writes that opened no case. */
+        public Written(List<ItemRef> created, String activityId) {
+            this(created, activityId, Optional.empty());
         }
     }
 

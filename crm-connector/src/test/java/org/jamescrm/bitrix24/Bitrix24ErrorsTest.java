@@ -52,6 +52,24 @@ class Bitrix24ErrorsTest {
     }
 
     @Test
+    void aRefusalWithRetryAfterShouldCarryTheCrmsHint() {
+        CrmException limited = Bitrix24Errors.classify("batch", 503, "QUERY_LIMIT_EXCEEDED", "", Optional.empty(), DRAIN,
+            Optional.of(Duration.ofSeconds(3)));
+        CrmException overloaded = Bitrix24Errors.classify("batch", 503, "", "the answer is not JSON", Optional.empty(), DRAIN,
+            Optional.of(Duration.ofSeconds(4)));
+        CrmException tooMany = Bitrix24Errors.classify("batch", 429, "", "the answer is not JSON", Optional.empty(), DRAIN, Optional.empty());
+
+        assertThat(((CrmUnavailableException) limited).retryAfter()).contains(Duration.ofSeconds(3));
+        assertThat(((CrmUnavailableException) overloaded).retryAfter()).contains(Duration.ofSeconds(4));
+        assertThat(((CrmUnavailableException) tooMany).retryAfter()).contains(DRAIN); // a 429 without a hint waits one drain step
+    }
+
+    @Test
+    void aServerErrorWithoutAHintShouldCarryNone() {
+        assertThat(((CrmUnavailableException) classify(502, "")).retryAfter()).isEmpty();
+    }
+
+    @Test
     void theMessageShouldNameTheMethodTheCodeAndTheWords() {
         assertThat(Bitrix24Errors.classify("crm.lead.get", 400, "", "Not found", Optional.empty(), DRAIN))
             .hasMessage("Bitrix24 crm.lead.get answered 400 (no code): Not found");

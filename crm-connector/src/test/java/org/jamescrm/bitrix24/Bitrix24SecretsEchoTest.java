@@ -1,6 +1,7 @@
 package org.jamescrm.bitrix24;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamescrm.testing.Failures.everyMessage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
@@ -64,15 +65,5 @@ class Bitrix24SecretsEchoTest {
 
         assertThatThrownBy(connector::checkConnection).isInstanceOf(CrmException.class)
             .satisfies(failure -> assertThat(everyMessage(failure)).doesNotContain(CLIENT_SECRET, REFRESH_TOKEN));
-    }
-
-    /** The messages of a failure and of all its causes, as a log line with its stack trace would show them. */
-    private static String everyMessage(Throwable failure) {
-        java.util.List<String> messages = new java.util.ArrayList<>();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            messages.add(String.valueOf(cause.getMessage()));
-            messages.add(cause.toString());
-        }
-        return String.join("\n", messages);
     }
 }

@@ -17,6 +17,7 @@ import org.jamescrm.spi.CrmUser;
 import org.jamescrm.testing.CaptureRequests;
 import org.jamescrm.testing.SteppingClock;
 import org.jamescrm.testing.TestMessages;
+import org.jamescrm.rules.AcknowledgementMail;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;
@@ -35,6 +36,8 @@ final class CaptureHarness {
     final MissingCrmUsers missingUsers = new MissingCrmUsers();
     final CaptureSettings settings;
     final CaptureService service;
+    /** The acknowledgements the capture sent, in order. */
+    final List<AcknowledgementMail> acknowledgements = new java.util.concurrent.CopyOnWriteArrayList<>();
     final CrmUser alice;
     final CrmUser bob;
     final CrmUser carl;
@@ -42,7 +45,8 @@ final class CaptureHarness {
     CaptureHarness(String settingsBody) {
         settings = new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(("<crmcapture>" + settingsBody + "</crmcapture>")
             .getBytes(StandardCharsets.UTF_8)), "crm-capture.xml");
-        service = new CaptureService(crm.connector(), () -> settings, decisions, missingUsers, new InMemoryRoundRobinPositions(), clock);
+        service = new CaptureService(crm.connector(), () -> settings, decisions, missingUsers, new InMemoryRoundRobinPositions(),
+            CaptureMetrics.NONE, clock, acknowledgements::add);
         alice = crm.addUser(EmailAddress.of("alice@company.example"), "Alice Adams");
         bob = crm.addUser(EmailAddress.of("bob@company.example"), "Bob Brown");
         carl = crm.addUser(EmailAddress.of("carl@company.example"), "Carl Clark");

@@ -56,7 +56,7 @@ class EspoCrmProviderTest {
     }
 
     @Test
-    void theCapabilitiesShouldBeLeadsCasesAndOneOperationARequest() {
-        assertThat(new EspoCrmProvider().capabilities()).isEqualTo(new org.jamescrm.spi.CrmCapabilities(true, true, 1));
+    void theCapabilitiesShouldBeLeadsCasesTeamsAndOneOperationARequest() {
+        assertThat(new EspoCrmProvider().capabilities()).isEqualTo(new org.jamescrm.spi.CrmCapabilities(true, true, true, 1));
     }
 }

@@ -1,6 +1,7 @@
 package org.jamescrm.espocrm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.jamescrm.testing.Failures.everyMessage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
@@ -69,15 +70,5 @@ class EspoCrmSecretsEchoTest {
 
         assertThat(result).isInstanceOfSatisfying(WriteResult.Failed.class,
             failed -> assertThat(everyMessage(failed.cause())).doesNotContain(API_KEY, SECRET_KEY).contains("answered 400"));
-    }
-
-    /** The messages of a failure and of all its causes, as a log line with its stack trace would show them. */
-    private static String everyMessage(Throwable failure) {
-        List<String> messages = new ArrayList<>();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            messages.add(String.valueOf(cause.getMessage()));
-            messages.add(cause.toString());
-        }
-        return String.join("\n", messages);
     }
 }

@@ -152,4 +152,25 @@ public final class MemoryCrmAdmin {
     public List<Activity> activities() {
         return store.snapshot(store.activities);
     }
+
+    /** The cases, in creation order. */
+    public List<MemoryRecords.Case> cases() {
+        return store.snapshot(store.cases);
+    }
+
+    /** The teams of each item a group mailbox's capture created, by {@code TYPE:id}. */
+    public java.util.Map<String, List<String>> teams() {
+        synchronized (store.lock) {
+            return java.util.Map.copyOf(store.teams);
+        }
+    }
+
+    /** Closes a case, as a support agent does when it is solved. */
+    public MemoryRecords.Case closeCase(String caseId) {
+        synchronized (store.lock) {
+            MemoryRecords.Case closed = MemoryStore.existing(store.cases, caseId, "case").closed();
+            store.cases.put(caseId, closed);
+            return closed;
+        }
+    }
 }

@@ -90,7 +90,7 @@ class SettingsParserTest {
         assertThat(defaults.attachmentLimitBytes()).isEqualTo(24L * 1024 * 1024);
         assertThat(defaults.skipAutomated()).isTrue();
         assertThat(defaults.filters()).isEmpty();
-        assertThat(defaults.group()).isFalse();
+        assertThat(defaults.isGroup()).isFalse();
     }
 
     @Test
@@ -217,7 +217,7 @@ class SettingsParserTest {
     @CsvSource(delimiter = '|', value = {
         // wrong value of a top-level key
         "<connector>memroy</connector>"
-            + "|key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory",
+            + "|key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory, salesforce, zoho",
         // unknown keys
         "<defaults><createLeadForIncomming>true</createLeadForIncomming></defaults>"
             + "|unknown key 'defaults.createLeadForIncomming'; allowed keys: integration, excluded, createLeadForIncoming, "
@@ -229,7 +229,7 @@ class SettingsParserTest {
             + "body, attachmentLimit, skipAutomated, filter",
         "<conector>memory</conector>"
             + "|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, "
-            + "defaults, mailbox, bitrix24, espocrm, memory",
+            + "defaults, mailbox, group, bitrix24, espocrm, memory, salesforce, zoho",
         "<internal><domains>subsidiary.example</domains></internal>"
             + "|unknown key 'internal.domains'; allowed keys: domain, address",
         "<flood><limit>5</limit></flood>"
@@ -346,7 +346,7 @@ class SettingsParserTest {
 
         assertThatThrownBy(() -> new SettingsParser(ConnectorProviders.load()).parse(file))
             .isInstanceOf(InvalidSettingsException.class)
-            .hasMessage(file + ": key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory");
+            .hasMessage(file + ": key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory, salesforce, zoho");
     }
 
     @Test

@@ -64,7 +64,7 @@ class SettingsValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "<connector>memroy</connector>|key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory",
+        "<connector>memroy</connector>|key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory, salesforce, zoho",
         "<connector>bitrix24</connector>|key 'bitrix24' is missing; allowed values: the <bitrix24> element with the portal and a webhook or OAuth application (required by connector bitrix24)",
         "<bitrix24><webhook user=\"1\" code=\"x\"/></bitrix24>|key 'bitrix24.portal' is missing; allowed values: the portal's URL, e.g. https://company.bitrix24.com",
         "<bitrix24><portal>company.bitrix24.com</portal></bitrix24>|key 'bitrix24.portal' has value 'company.bitrix24.com'; allowed values: an http or https URL, e.g. https://company.bitrix24.com",
@@ -72,7 +72,7 @@ class SettingsValidationTest {
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"${env:NO_SUCH_VARIABLE_X}\"/></bitrix24>|key 'bitrix24.webhook@code' refers to the environment variable NO_SUCH_VARIABLE_X, which is not set; allowed values: the secret itself or ${env:NAME} of a set variable",
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"x\"/><oauth clientId=\"a\" clientSecret=\"b\" refreshToken=\"c\"/></bitrix24>|key 'bitrix24.oauth' comes with another authentication; allowed: one of webhook, oauth",
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"x\"/><rate perSecond=\"fast\" burst=\"50\"/></bitrix24>|key 'bitrix24.rate@perSecond' has value 'fast'; allowed values: a whole number of at least 1",
-        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, defaults, mailbox, bitrix24, espocrm, memory",
+        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, defaults, mailbox, group, bitrix24, espocrm, memory, salesforce, zoho",
         "<defaults><integration>yes</integration></defaults>|key 'defaults.integration' has value 'yes'; allowed values: on, off",
         "<defaults><leadless>1</leadless></defaults>|key 'defaults.leadless' has value '1'; allowed values: true, false",
         "<defaults><repeatSale>always</repeatSale></defaults>|key 'defaults.repeatSale' has value 'always'; allowed values: off, lead, deal",

@@ -62,7 +62,7 @@ class Bitrix24UnreachableHealthEndToEndTest {
         var response = webAdmin.raw("/crm/settings?mailbox=alice%40company.example");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"connector\":\"bitrix24\"").doesNotContain(CODE);
+        assertThat(response.body()).contains("\"connector\": \"bitrix24\"").doesNotContain(CODE);
     }
 
     @Test

@@ -37,6 +37,7 @@ final class InstalledJames {
     static final Path INSTALLATION = Path.of(System.getProperty("product.installation", "../james-config/target/james"));
 
     private final Map<String, UnaryOperator<String>> edits = new LinkedHashMap<>();
+    private final Map<String, String> addedConfFiles = new LinkedHashMap<>();
     private final List<Path> extensionJars = new ArrayList<>();
     private boolean durable;
     private volatile Path workingDirectory;
@@ -55,6 +56,12 @@ final class InstalledJames {
     /** Also applies {@code edit} to {@code conf/<file>}. */
     InstalledJames edit(String file, UnaryOperator<String> edit) {
         edits.merge(file, edit, (first, second) -> text -> second.apply(first.apply(text)));
+        return this;
+    }
+
+    /** Also writes {@code conf/<file>}, a file the product's configuration does not have (a key, a certificate). */
+    InstalledJames addConfFile(String file, String content) {
+        addedConfFiles.put(file, content);
         return this;
     }
 
@@ -118,6 +125,28 @@ final class InstalledJames {
               </espocrm>
             </crmcapture>
             """.formatted(site, apiKey));
+    }
+
+    /**
+     * The {@code <connector>} and {@code <zoho>} elements selecting the Zoho connector on {@code org}, its
+     * accounts host on the emulator's loopback server.
+     */
+    static String zohoElement(org.jamescrm.emulator.zoho.ZohoEmulator org) {
+        return """
+              <connector>zoho</connector>
+              <zoho>
+                <dataCentre>%s</dataCentre>
+                <clientId>%s</clientId>
+                <clientSecret>%s</clientSecret>
+                <refreshToken>%s</refreshToken>
+                <accountsUrl>%s</accountsUrl>
+              </zoho>
+            """.formatted(org.dataCentre(), org.clientId(), org.clientSecret(), org.refreshToken(), org.accountsUrl());
+    }
+
+    /** Capture settings that select the Zoho connector on {@code org} (its Self Client), all else default. */
+    InstalledJames zoho(org.jamescrm.emulator.zoho.ZohoEmulator org) {
+        return captureSettings("<crmcapture>\n" + zohoElement(org) + "</crmcapture>\n");
     }
 
     /**
@@ -226,6 +255,9 @@ final class InstalledJames {
                 for (Path file : files.toList()) {
                     Files.copy(file, conf.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
+            }
+            for (Map.Entry<String, String> added : addedConfFiles.entrySet()) {
+                Files.writeString(conf.resolve(added.getKey()), added.getValue(), StandardCharsets.UTF_8);
             }
             for (Map.Entry<String, UnaryOperator<String>> edit : edits.entrySet()) {
                 Path file = conf.resolve(edit.getKey());

@@ -26,7 +26,7 @@ class InvalidSettingsTest {
     @Test
     void misspelledConnectorShouldStopTheStartNamingFileKeyAndAllowedValues() {
         assertStartFailsWith(xml -> replace(xml, "<connector>memory</connector>", "<connector>memroy</connector>"),
-            "crm-capture.xml: key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory");
+            "crm-capture.xml: key 'connector' has value 'memroy'; allowed values: bitrix24, espocrm, memory, salesforce, zoho");
     }
 
     @Test
@@ -42,7 +42,7 @@ class InvalidSettingsTest {
     void unknownConnectorShouldStopTheStartListingThePluginAmongTheConnectorsFound() {
         assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml",
                 xml -> replace(xml, "<connector>recording</connector>", "<connector>salesforse</connector>")),
-            "crm-capture.xml: key 'connector' has value 'salesforse'; allowed values: bitrix24, espocrm, memory, recording");
+            "crm-capture.xml: key 'connector' has value 'salesforse'; allowed values: bitrix24, espocrm, memory, recording, salesforce, zoho");
     }
 
     @Test
@@ -59,6 +59,15 @@ class InvalidSettingsTest {
                 "  <mailbox address=\"alice@company.example\"><repeatSale>lead</repeatSale></mailbox>\n</crmcapture>")),
             "crm-capture.xml: key 'mailbox.repeatSale' has value 'lead', which needs leads, and the CRM 'recording' has none; "
                 + "allowed values: off, deal");
+    }
+
+    @Test
+    void casesAskedOfAPluginCrmWithoutCasesShouldStopTheStartNamingKeyAndReason() {
+        assertStartFailsWith(withRecordingCrm().edit("crm-capture.xml", xml -> replace(xml, "</crmcapture>",
+                "  <group address=\"support@company.example\"><distribution>round-robin</distribution>"
+                    + "<queue>bob@company.example</queue><newThread>case</newThread></group>\n</crmcapture>")),
+            "crm-capture.xml: key 'group.newThread' has value 'case', which needs cases, and the CRM 'recording' has none; "
+                + "allowed values: defaults, lead");
     }
 
     @Test

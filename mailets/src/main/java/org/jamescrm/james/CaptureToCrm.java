@@ -17,12 +17,15 @@ import org.apache.mailet.base.GenericMailet;
 import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.CrmBreaker;
 import org.jamescrm.james.metrics.QueueDepths;
 import org.jamescrm.james.queue.CaptureAttributes;
 import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureParker;
 import org.jamescrm.james.queue.CaptureQueueConfiguration;
 import org.jamescrm.james.queue.CaptureQueueConsumer;
+import org.jamescrm.james.queue.CaptureQueues;
+import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.MessageSummary;
@@ -56,6 +59,12 @@ import org.jamescrm.james.mail.ManualSaveReplies;
  * <li>{@code roundWait} (optional, default 3 seconds): when the CRM's request budget is what limits,
  * the longest a capture waits for others to share its round; a round starts at once whenever the
  * connector says waiting saves nothing (always with the in-memory CRM).</li>
+ * <li>{@code breakerFailures} (optional, default 5): the consecutive rounds the CRM fails (down,
+ * unreachable) that open its circuit breaker: captures then wait without spending retries.</li>
+ * <li>{@code breakerProbe} (optional, default 30 seconds): how often the open breaker lets one capture
+ * probe the CRM; a round the CRM answers closes it.</li>
+ * <li>{@code warningDepth} (optional, default 10 × {@code roundSize}): the captures waiting from which
+ * the status route and the health check warn.</li>
  * </ul>
  * <pre>{@code
  * <mailet match="All" class="org.jamescrm.james.CaptureToCrm">
@@ -66,6 +75,9 @@ import org.jamescrm.james.mail.ManualSaveReplies;
  *   <consumerThreads>4</consumerThreads>
  *   <roundSize>300</roundSize>
  *   <roundWait>3 seconds</roundWait>
+ *   <breakerFailures>5</breakerFailures>
+ *   <breakerProbe>30 seconds</breakerProbe>
+ *   <warningDepth>3000</warningDepth>
  *   <onMailetException>ignore</onMailetException>
  * </mailet>
  * }</pre>
@@ -80,6 +92,8 @@ public class CaptureToCrm extends GenericMailet {
     private final Clock clock;
     private final CaptureMetrics metrics;
     private final QueueDepths queueDepths;
+    private final CrmBreakers breakers;
+    private final CaptureQueues captureQueues;
     private final MailSummarizer summarizer = new MailSummarizer();
     private MailQueue queue;
     private CaptureParker parker;
@@ -88,36 +102,43 @@ public class CaptureToCrm extends GenericMailet {
 
     @Inject
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
-                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, Clock clock) {
+                        MailClassifier classifier, CaptureMetrics metrics, QueueDepths queueDepths, CrmBreakers breakers,
+                        CaptureQueues captureQueues, Clock clock) {
         this.queues = queues;
+        this.captureQueues = captureQueues;
         this.repositories = repositories;
         this.captureService = captureService;
         this.classifier = classifier;
         this.metrics = metrics;
         this.queueDepths = queueDepths;
+        this.breakers = breakers;
         this.clock = clock;
     }
 
     /** A capture mailet that publishes no metrics. */
     public CaptureToCrm(MailQueueFactory<?> queues, MailRepositoryStore repositories, CaptureService captureService,
                         MailClassifier classifier, Clock clock) {
-        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()), clock);
+        this(queues, repositories, captureService, classifier, CaptureMetrics.NONE, new QueueDepths(new NoopGaugeRegistry()),
+            new CrmBreakers(), new CaptureQueues(), clock);
     }
 
     @Override
     public void init() throws MessagingException {
         CaptureQueueConfiguration configuration = CaptureQueueConfiguration.from(getMailetConfig());
         queue = queues.createQueue(configuration.queue());
-        queueDepths.watch(queue, QueueDepths.BACKING_UP_ROUNDS * configuration.roundSize());
-        parker = new CaptureParker(repositories, configuration.errorRepository(), metrics);
+        queueDepths.watch(queue, configuration.warningDepth());
+        parker = new CaptureParker(repositories, configuration.errorRepository(), metrics, captureService);
         parker.prepare();
+        captureQueues.opened(configuration);
         ManualSaves manualSaves = new ManualSaves(classifier, getMailetContext(), new ManualSaveReplies(getMailetContext()));
+        CrmBreaker breaker = breakers.forConnector(captureService.connectorName(), configuration.breakerFailures(),
+            configuration.breakerProbe(), clock);
         rounds = new CaptureRounds(captureService, configuration.roundSize(), configuration.roundWait(), runnable -> {
             Thread thread = new Thread(runnable, "crm-capture-rounds-" + configuration.queue().asString());
             thread.setDaemon(true);
             return thread;
-        });
-        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(rounds, manualSaves), parker, configuration, metrics);
+        }, breaker);
+        consumer = new CaptureQueueConsumer(queue, new CaptureDeliverer(rounds, manualSaves), parker, configuration, metrics, breaker, clock);
         consumer.start();
     }
 
@@ -163,7 +184,7 @@ public class CaptureToCrm extends GenericMailet {
         try {
             queue.enQueue(mail);
         } catch (MailQueue.MailQueueException e) {
-            parker.park(mail, "the capture queue refused the mail: " + e.getMessage());
+            parker.park(mail, "the capture queue refused the mail: " + e.getMessage(), 0);
         } finally {
             previous.restore(mail);
         }
@@ -172,7 +193,7 @@ public class CaptureToCrm extends GenericMailet {
     private void parkCopy(Mail mail, String reason) throws MessagingException {
         Mail capture = mail.duplicate();
         try {
-            parker.park(capture, reason);
+            parker.park(capture, reason, 0);
         } finally {
             LifecycleUtil.dispose(capture);
         }

@@ -7,8 +7,10 @@ import java.time.Clock;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.MailetContext;
 import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.CaseAnswers;
 import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.FileRoundRobinPositions;
 import org.jamescrm.capture.MissingCrmUsers;
@@ -17,14 +19,18 @@ import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.mail.GroupAcknowledgements;
 import org.jamescrm.james.metrics.JamesCaptureMetrics;
 import org.jamescrm.james.metrics.QueueDepths;
+import org.jamescrm.james.queue.CaptureQueues;
+import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.CrmConnector;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
@@ -117,14 +123,36 @@ public class CrmCaptureModule extends AbstractModule {
 
     @Provides
     @Singleton
+    CaptureQueues captureQueues() {
+        return new CaptureQueues();
+    }
+
+    @Provides
+    @Singleton
     QueueDepths queueDepths(GaugeRegistry gauges) {
         return new QueueDepths(gauges);
+    }
+
+    /** The circuit breakers of the connectors, shared by the capture queues and the status route. */
+    @Provides
+    @Singleton
+    CrmBreakers crmBreakers() {
+        return new CrmBreakers();
     }
 
     @Provides
     @Singleton
     CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
-                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock) {
-        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock);
+                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                                  Provider<MailetContext> mailetContext) {
+        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock,
+            new GroupAcknowledgements(mailetContext::get));
+    }
+
+    /** What employees' answers to case threads carry ({@link GroupReplyTo}). */
+    @Provides
+    @Singleton
+    CaseAnswers caseAnswers(DecisionLog decisions, CaptureSettingsSource settings) {
+        return new CaseAnswers(decisions, settings::current);
     }
 }

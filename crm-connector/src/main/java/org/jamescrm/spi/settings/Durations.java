@@ -65,4 +65,21 @@ public final class Durations {
     private static String describe(Duration duration) {
         return duration.toMillis() < 1000 ? duration.toMillis() + " ms" : duration.toSeconds() + " seconds";
     }
+
+    /** {@code duration} as people write it in the settings: {@code 2 hours}, {@code 30 minutes}, {@code 1 day}, {@code 500 ms}. */
+    public static String words(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + " ms";
+        }
+        long seconds = duration.toSeconds();
+        for (Object[] unit : new Object[][] {{86_400L, "day"}, {3_600L, "hour"}, {60L, "minute"}, {1L, "second"}}) {
+            long size = (Long) unit[0];
+            if (seconds % size == 0) {
+                long count = seconds / size;
+                return count + " " + unit[1] + (count == 1 ? "" : "s");
+            }
+        }
+        throw new IllegalStateException("a whole number of seconds is a whole number of seconds: " + duration);
+    }
 }

@@ -1,13 +1,14 @@
 package org.jamescrm.it.bench;
 
+import static org.jamescrm.it.bench.TimedConnector.millis;
+import static org.jamescrm.it.bench.TimedConnector.row;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -22,13 +23,6 @@ import org.jamescrm.emulator.espocrm.EspoCrmEmulator;
 import org.jamescrm.espocrm.EspoCrmClient;
 import org.jamescrm.espocrm.EspoCrmConfiguration;
 import org.jamescrm.espocrm.EspoCrmConnector;
-import org.jamescrm.spi.CrmCapabilities;
-import org.jamescrm.spi.CrmConnector;
-import org.jamescrm.spi.CrmException;
-import org.jamescrm.spi.CrmLookup;
-import org.jamescrm.spi.CrmLookupResult;
-import org.jamescrm.spi.WritePlan;
-import org.jamescrm.spi.WriteResult;
 
 
 /**
@@ -60,7 +54,7 @@ public final class EspoCrmLoadBenchmark {
             EspoCrmConnector espocrm = new EspoCrmConnector(new EspoCrmClient(new EspoCrmConfiguration(site.baseUrl().toString(),
                 site.apiKey(), Optional.empty(), requestsInFlight, Duration.ofSeconds(30))), Clock.systemUTC());
             espocrm.checkConnection(); // as the server does at start
-            Timed connector = new Timed(espocrm);
+            TimedConnector connector = new TimedConnector(espocrm);
             CaptureService service = new CaptureService(connector, mix::settings, new DecisionLog(10_000, new JsonViews()),
                 new MissingCrmUsers(), Clock.systemUTC());
             List<CaptureRequest> requests = mix.requests(mails);
@@ -126,63 +120,5 @@ public final class EspoCrmLoadBenchmark {
                 .forEach(decision -> System.out.println("not captured: " + decision.reason() + " " + decision.detail()));
         }
         System.exit(0); // OkHttp's pool threads would keep the JVM up for a minute
-    }
-
-    /** The connector, timing the rounds' lookups and writes. */
-    private static final class Timed implements CrmConnector {
-        private final CrmConnector connector;
-        final AtomicInteger rounds = new AtomicInteger();
-        final AtomicLong plans = new AtomicLong();
-        final AtomicLong lookupNanos = new AtomicLong();
-        final AtomicLong writeNanos = new AtomicLong();
-
-        Timed(CrmConnector connector) {
-            this.connector = connector;
-        }
-
-        @Override
-        public String name() {
-            return connector.name();
-        }
-
-        @Override
-        public CrmCapabilities capabilities() {
-            return connector.capabilities();
-        }
-
-        @Override
-        public void checkConnection() throws CrmException {
-            connector.checkConnection();
-        }
-
-        @Override
-        public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
-            long start = System.nanoTime();
-            try {
-                return connector.lookUp(lookup);
-            } finally {
-                lookupNanos.addAndGet(System.nanoTime() - start);
-                rounds.incrementAndGet();
-            }
-        }
-
-        @Override
-        public List<WriteResult> write(List<WritePlan> round) {
-            long start = System.nanoTime();
-            try {
-                return connector.write(round);
-            } finally {
-                writeNanos.addAndGet(System.nanoTime() - start);
-                plans.addAndGet(round.size());
-            }
-        }
-    }
-
-    private static void row(String measure, String value) {
-        System.out.println("| " + measure + " | " + value + " |");
-    }
-
-    private static String millis(Duration duration) {
-        return duration.toMillis() + " ms";
     }
 }

@@ -62,6 +62,8 @@ final class JamesProcess implements AutoCloseable {
         edit(conf.resolve("smtpserver.xml"), "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtp + "</bind>");
         edit(conf.resolve("imapserver.xml"), "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imap + "</bind>");
         edit(conf.resolve("webadmin.properties"), "port=8000", "port=" + webAdmin);
+        // no JMX: its fixed port (9999) would clash with any other James on the machine, and nothing here reads it
+        Files.writeString(conf.resolve("jmx.properties"), "jmx.enabled=false\n");
         for (Map.Entry<String, UnaryOperator<String>> edit : edits.entrySet()) {
             Path file = conf.resolve(edit.getKey());
             Files.writeString(file, edit.getValue().apply(Files.readString(file)));

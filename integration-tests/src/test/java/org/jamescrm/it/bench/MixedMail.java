@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jamescrm.emulator.salesforce.SalesforceEmulator;
+import org.jamescrm.it.SalesforceKeys;
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 import org.jamescrm.settings.CaptureSettings;
@@ -84,6 +86,37 @@ public final class MixedMail {
             site.add("Email", Map.of("name", "Offer " + i, "from", "alice@" + DOMAIN, "to", email, "status", "Archived",
                 "parentType", "Opportunity", "parentId", deal, "assignedUserId", alice, "cCaptureKey", offerId(i),
                 "cCaptureItems", "outgoing Opportunity:" + deal + " Contact:" + contact));
+        }
+    }
+
+    /** Seeds a Zoho organisation the same way: the employee, the known clients (Contacts), their Deals and offers (e-mails). */
+    public void seed(org.jamescrm.emulator.zoho.ZohoEmulator org) {
+        String alice = org.addUser("alice@" + DOMAIN, "Alice Adams");
+        for (int i = 0; i < knownClients; i++) {
+            String email = known(i);
+            String contact = org.add("Contacts", Map.of("First_Name", "Client", "Last_Name", "No " + i, "Email", email, "Owner", alice));
+            String deal = org.add("Deals", Map.of("Deal_Name", "Order " + i, "Stage", "Needs Analysis", "Closing_Date", "2027-06-30",
+                "Contact_Name", contact, "Owner", alice));
+            org.addEmail("Contacts", contact, Map.of("from", Map.of("email", "alice@" + DOMAIN), "to", List.of(Map.of("email", email)),
+                "subject", "Offer " + i, "content", "Our offer", "sent", true, "original_message_id", offerId(i),
+                "date_time", "2026-11-20T10:00:00+00:00", "linked_record", Map.of("module", Map.of("api_name", "Deals"), "id", deal)));
+        }
+    }
+
+    /**
+     * Seeds a Salesforce org the same way: the employee (User), the known clients (Contact), their Opportunities (with the
+     * contact's role) and offers (EmailMessage carrying the SHA-256 of the offer's capture key, as the connector writes it).
+     */
+    public void seed(SalesforceEmulator org) {
+        String alice = org.addUser("alice@" + DOMAIN, "Alice Adams");
+        for (int i = 0; i < knownClients; i++) {
+            String email = known(i);
+            String contact = org.add("Contact", Map.of("FirstName", "Client", "LastName", "No " + i, "Email", email, "OwnerId", alice));
+            String deal = org.add("Opportunity", Map.of("Name", "Order " + i, "StageName", "Prospecting", "CloseDate", "2027-06-30",
+                "ContactId", contact, "OwnerId", alice));
+            org.add("EmailMessage", Map.of("Subject", "Offer " + i, "FromAddress", "alice@" + DOMAIN, "ToAddress", email, "Incoming", false,
+                "Status", "3", "RelatedToId", deal, "ToIds", List.of(contact), "Capture_Key__c",
+                SalesforceKeys.hash(offerId(i))));
         }
     }
 

@@ -29,6 +29,7 @@ public final class CaptureAttributes {
     static final AttributeName RECEIVED_AT = AttributeName.of("org.jamescrm.capture.receivedAt");
     static final AttributeName ATTEMPTS = AttributeName.of("org.jamescrm.capture.attempts");
     static final AttributeName MANUAL_SAVE = AttributeName.of("org.jamescrm.capture.manualSave");
+    static final AttributeName DUE_AT = AttributeName.of("org.jamescrm.capture.dueAt");
 
     private CaptureAttributes() {
     }
@@ -89,6 +90,21 @@ public final class CaptureAttributes {
 
     static void setAttempts(Mail mail, int attempts) {
         mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(attempts)));
+    }
+
+    /** When the capture is due again, if it was put back to wait: a queue may deliver it sooner. */
+    public static Optional<Instant> dueAt(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, DUE_AT, Long.class).map(Instant::ofEpochMilli);
+    }
+
+    static void setDueAt(Mail mail, Instant dueAt) {
+        mail.setAttribute(new Attribute(DUE_AT, AttributeValue.of(dueAt.toEpochMilli())));
+    }
+
+    /** A parked capture starts afresh when replayed: no attempt counted, due at once. */
+    static void forgetAttempts(Mail mail) {
+        mail.removeAttribute(ATTEMPTS);
+        mail.removeAttribute(DUE_AT);
     }
 
     private static Optional<String> string(Mail mail, AttributeName name) {

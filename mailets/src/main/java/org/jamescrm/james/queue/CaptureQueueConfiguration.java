@@ -35,14 +35,24 @@ import org.jamescrm.spi.settings.SettingsValues;
  *                        one ran
  * @param roundWait       {@code <roundWait>}: the longest a capture waits for others to share its
  *                        round while the server is busy (default 3 seconds)
+ * @param breakerFailures {@code <breakerFailures>}: the consecutive rounds the CRM fails (down,
+ *                        unreachable, timing out) that open the connector's circuit breaker (default 5)
+ * @param breakerProbe    {@code <breakerProbe>}: how often the open breaker lets one capture probe the
+ *                        CRM (default 30 seconds); the others wait in the queue without spending retries
+ * @param warningDepth    {@code <warningDepth>}: the captures waiting in the queue from which the status
+ *                        route and the health check warn (default ten rounds: 10 × {@code roundSize})
  */
 public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, List<Duration> retryDelays,
-                                        MailRepositoryUrl errorRepository, int consumerThreads, int roundSize, Duration roundWait) {
+                                        MailRepositoryUrl errorRepository, int consumerThreads, int roundSize, Duration roundWait,
+                                        int breakerFailures, Duration breakerProbe, long warningDepth) {
 
     static final String DEFAULT_RETRY_DELAYS = "5 seconds, 30 seconds, 2 minutes, 10 minutes, 1 hour";
     /** Parameters of this mailet, and those every James mailet accepts. */
     private static final Set<String> PARAMETERS = Set.of("queue", "maxRetries", "retryDelays", "errorRepository",
-        "consumerThreads", "roundSize", "roundWait", "onMailetException", "onMatcherException");
+        "consumerThreads", "roundSize", "roundWait", "breakerFailures", "breakerProbe", "warningDepth", "onMailetException",
+        "onMatcherException");
+    /** The default warning depth, in rounds. */
+    static final int WARNING_ROUNDS = 10;
 
     public CaptureQueueConfiguration {
         retryDelays = List.copyOf(retryDelays);
@@ -58,14 +68,18 @@ public record CaptureQueueConfiguration(MailQueueName queue, int maxRetries, Lis
                     + String.join(", ", PARAMETERS.stream().sorted().toList()));
             }
         }
+        int roundSize = number(config, "roundSize", "300", 1);
         return new CaptureQueueConfiguration(
             MailQueueName.of(parameter(config, "queue", "crm-capture")),
             number(config, "maxRetries", "8", 0),
             delays(config),
             MailRepositoryUrl.from(parameter(config, "errorRepository", "memory://var/mail/crm-capture-error/")),
             number(config, "consumerThreads", "4", 1),
-            number(config, "roundSize", "300", 1),
-            duration(config, "roundWait", "3 seconds"));
+            roundSize,
+            duration(config, "roundWait", "3 seconds"),
+            number(config, "breakerFailures", "5", 1),
+            duration(config, "breakerProbe", "30 seconds"),
+            number(config, "warningDepth", String.valueOf((long) WARNING_ROUNDS * roundSize), 1));
     }
 
     /** The wait before retry number {@code retry} (1 for the first retry). */

@@ -1,11 +1,14 @@
 package org.jamescrm.james.queue;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.mailet.Mail;
 import org.jamescrm.capture.CaptureMetrics;
+import org.jamescrm.capture.CrmBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +20,25 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Takes captures off the capture queue and acts on each attempt's outcome: done when decided,
- * re-enqueued with a delay while the CRM is unavailable and retries remain, parked otherwise. The
- * queue is the only owner of retries; nothing here sleeps.
+ * put back to wait while the CRM is unavailable and retries remain, parked otherwise. The queue is
+ * the only owner of waiting captures; nothing here sleeps.
+ *
+ * <p><b>Waits hold whatever the queue.</b> A capture put back carries when it is due again (a mail
+ * attribute) as well as the queue's delay. A queue that delivers it sooner (James's RabbitMQ queue
+ * ignores delays) does not make it an attempt: the capture is held, without a thread, by a timer,
+ * until it is due, at most {@link #HOLD_LONGEST}, and put back again if still early then. Held
+ * captures take the consumer's places in flight (twice {@code roundSize}): when all are taken the
+ * consumer takes nothing more off the queue, so memory stays bounded and nothing spins; a capture
+ * that waits hours goes through the queue once every {@link #HOLD_LONGEST}, not in a loop.
+ *
+ * <p><b>What a failure costs.</b> A retry ({@code maxRetries}) is spent only by an attempt that failed
+ * on a CRM taken as reachable (its {@link CrmBreaker} closed). A refusal that says when to come back
+ * (a rate limit: Retry-After, Bitrix24's {@code operating_reset_at}, the bucket's drain time) waits
+ * exactly that and spends nothing. While the breaker is open captures wait without being attempted.
  */
 public class CaptureQueueConsumer implements AutoCloseable {
+    /** The longest a capture the queue delivered early is held in memory before it goes back to the queue. */
+    static final Duration HOLD_LONGEST = Duration.ofMinutes(1);
     private static final Logger LOGGER = LoggerFactory.getLogger(CaptureQueueConsumer.class);
 
     private final MailQueue queue;
@@ -28,27 +46,49 @@ public class CaptureQueueConsumer implements AutoCloseable {
     private final CaptureParker parker;
     private final CaptureQueueConfiguration configuration;
     private final CaptureMetrics metrics;
+    private final CrmBreaker breaker;
+    private final Clock clock;
+    private final Duration holdLongest;
     private Scheduler scheduler;
     private Scheduler dequeuer;
     private Disposable subscription;
 
+    /**
+     * @param queue         the capture queue
+     * @param deliverer     makes one attempt
+     * @param parker        parks what cannot be captured
+     * @param configuration the queue's parameters
+     * @param metrics       counts retries
+     * @param breaker       the connector's circuit breaker
+     * @param clock         the clock of the due times
+     */
     public CaptureQueueConsumer(MailQueue queue, CaptureDeliverer deliverer, CaptureParker parker,
-                                CaptureQueueConfiguration configuration, CaptureMetrics metrics) {
+                                CaptureQueueConfiguration configuration, CaptureMetrics metrics, CrmBreaker breaker, Clock clock) {
+        this(queue, deliverer, parker, configuration, metrics, breaker, clock, HOLD_LONGEST);
+    }
+
+    CaptureQueueConsumer(MailQueue queue, CaptureDeliverer deliverer, CaptureParker parker, CaptureQueueConfiguration configuration,
+                         CaptureMetrics metrics, CrmBreaker breaker, Clock clock, Duration holdLongest) {
         this.queue = queue;
         this.deliverer = deliverer;
         this.parker = parker;
         this.configuration = configuration;
         this.metrics = metrics;
+        this.breaker = breaker;
+        this.clock = clock;
+        this.holdLongest = holdLongest;
     }
 
+    /** A consumer with the configured breaker and the system clock, counting nothing. */
     public CaptureQueueConsumer(MailQueue queue, CaptureDeliverer deliverer, CaptureParker parker,
                                 CaptureQueueConfiguration configuration) {
-        this(queue, deliverer, parker, configuration, CaptureMetrics.NONE);
+        this(queue, deliverer, parker, configuration, CaptureMetrics.NONE,
+            new CrmBreaker("crm", configuration.breakerFailures(), configuration.breakerProbe(), Clock.systemUTC()), Clock.systemUTC());
     }
 
     /**
      * Starts consuming: {@code consumerThreads} threads parse mails and act on outcomes, and up to
-     * two rounds of captures are in flight, so the next round fills while one runs.
+     * two rounds of captures are in flight (or held until due), so the next round fills while one runs.
      */
     public void start() {
         int threads = configuration.consumerThreads();
@@ -57,26 +97,101 @@ public class CaptureQueueConsumer implements AutoCloseable {
         // (ActiveMQ) blocks the subscribing thread in receive(), which must not be James's start
         dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
         subscription = Flux.from(queue.deQueue())
-            .flatMap(item -> Mono.defer(() -> Mono.fromFuture(deliverer.deliver(item.getMail())))
-                .subscribeOn(scheduler)
-                .publishOn(scheduler) // the outcome is acted on here, not on the thread running the rounds
-                .doOnNext(outcome -> complete(item, outcome))
-                .onErrorResume(error -> {
-                    complete(item, new CaptureOutcome.Rejected("unexpected error: " + error));
-                    return Mono.empty();
-                }), 2 * configuration.roundSize())
+            .flatMap(this::handle, 2 * configuration.roundSize())
             .subscribeOn(dequeuer)
             .subscribe();
     }
 
+    /** A capture taken off the queue: held while early, else attempted or put back by the breaker. */
+    private Mono<Void> handle(MailQueue.MailQueueItem item) {
+        Duration early = early(item.getMail());
+        if (early.isZero()) {
+            return attempt(item);
+        }
+        Duration held = early.compareTo(holdLongest) > 0 ? holdLongest : early;
+        return Mono.delay(held) // a timer, not a thread
+            .then(Mono.defer(() -> early(item.getMail()).isZero() ? attempt(item) : putBackWhenDue(item)));
+    }
+
+    /** How long before the capture is due; zero when it is (or carries no due time). */
+    private Duration early(Mail mail) {
+        Instant now = clock.instant();
+        return CaptureAttributes.dueAt(mail).filter(now::isBefore).map(due -> Duration.between(now, due)).orElse(Duration.ZERO);
+    }
+
+    private Mono<Void> attempt(MailQueue.MailQueueItem item) {
+        CrmBreaker.Admission admission = breaker.admit();
+        if (admission instanceof CrmBreaker.Wait wait) {
+            return Mono.<Void>fromRunnable(() -> putBack(item, wait.duration(), "the CRM's circuit breaker is open"))
+                .subscribeOn(scheduler);
+        }
+        CrmBreaker.Attempt attempt = (CrmBreaker.Attempt) admission;
+        return Mono.defer(() -> Mono.fromFuture(deliverer.deliver(item.getMail())))
+            .subscribeOn(scheduler)
+            .publishOn(scheduler) // the outcome is acted on here, not on the thread running the rounds
+            .onErrorResume(error -> Mono.just(new CaptureOutcome.Rejected("unexpected error: " + error)))
+            .doOnNext(outcome -> {
+                breaker.attemptEnded(attempt);
+                complete(item, outcome);
+            })
+            .then();
+    }
+
     void complete(MailQueue.MailQueueItem item, CaptureOutcome outcome) {
         Mail mail = item.getMail();
-        try {
+        settle(item, () -> {
             if (outcome instanceof CaptureOutcome.RetryLater retry) {
                 retryOrPark(mail, retry);
             } else if (outcome instanceof CaptureOutcome.Rejected rejected) {
-                parker.park(mail, rejected.reason());
+                parker.park(mail, rejected.reason(), CaptureAttributes.attempts(mail) + 1);
             }
+        });
+    }
+
+    /** Puts an early capture back with what is left of its wait; its due time stays. */
+    private Mono<Void> putBackWhenDue(MailQueue.MailQueueItem item) {
+        return Mono.<Void>fromRunnable(() -> settle(item, () -> queue.enQueue(item.getMail(), early(item.getMail()))))
+            .subscribeOn(scheduler);
+    }
+
+    /** Puts a capture back to wait {@code wait}, spending no retry. */
+    void putBack(MailQueue.MailQueueItem item, Duration wait, String why) {
+        settle(item, () -> enqueueDue(item.getMail(), wait, why));
+    }
+
+    private void retryOrPark(Mail mail, CaptureOutcome.RetryLater retry) throws Exception {
+        if (retry.retryAfter().isPresent()) {
+            // the CRM said when: it is reachable and refuses for now (a rate limit); no retry step is spent
+            enqueueDue(mail, retry.retryAfter().get(), "the CRM asked to come back later: " + retry.reason());
+            return;
+        }
+        if (!breaker.closed()) {
+            // the CRM is taken as down: waiting for it spends no retry, whatever the outage's length
+            enqueueDue(mail, breaker.waitForCrm(), "the CRM is unavailable and its circuit breaker open: " + retry.reason());
+            return;
+        }
+        int retries = CaptureAttributes.attempts(mail) + 1;
+        if (retries > configuration.maxRetries()) {
+            parker.park(mail, "the CRM stayed unavailable after " + configuration.maxRetries() + " retries: " + retry.reason(), retries);
+            return;
+        }
+        Duration delay = configuration.delayBeforeRetry(retries);
+        CaptureAttributes.setAttempts(mail, retries);
+        enqueueDue(mail, delay, "retry " + retries + " of " + configuration.maxRetries() + ": " + retry.reason());
+        metrics.retried();
+    }
+
+    private void enqueueDue(Mail mail, Duration wait, String why) throws Exception {
+        CaptureAttributes.setDueAt(mail, clock.instant().plus(wait));
+        LOGGER.info("Capture of mail {} waits {}: {}", mail.getName(), wait, why);
+        queue.enQueue(mail, wait);
+    }
+
+    /** Does {@code action}, then tells the queue the item is done, or to redeliver it when {@code action} failed. */
+    private void settle(MailQueue.MailQueueItem item, Action action) {
+        Mail mail = item.getMail();
+        try {
+            action.run();
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
             // the queue redelivers the item; the capture key makes the redelivery harmless
@@ -91,19 +206,10 @@ public class CaptureQueueConsumer implements AutoCloseable {
         }
     }
 
-    private void retryOrPark(Mail mail, CaptureOutcome.RetryLater retry) throws Exception {
-        int retries = CaptureAttributes.attempts(mail) + 1;
-        if (retries > configuration.maxRetries()) {
-            parker.park(mail, "the CRM stayed unavailable after " + configuration.maxRetries() + " retries: " + retry.reason());
-            return;
-        }
-        Duration configured = configuration.delayBeforeRetry(retries);
-        Duration delay = retry.retryAfter().filter(after -> after.compareTo(configured) > 0).orElse(configured);
-        CaptureAttributes.setAttempts(mail, retries);
-        LOGGER.info("Capture of mail {} retries in {} (retry {} of {}): {}", mail.getName(), delay, retries,
-            configuration.maxRetries(), retry.reason());
-        queue.enQueue(mail, delay);
-        metrics.retried();
+    /** What settling an item does before it is done. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
     }
 
     @Override

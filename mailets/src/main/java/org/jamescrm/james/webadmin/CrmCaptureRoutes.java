@@ -1,8 +1,11 @@
 package org.jamescrm.james.webadmin;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import jakarta.inject.Inject;
 
@@ -13,6 +16,9 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.ConnectorHealth;
+import org.jamescrm.capture.CrmBreaker;
+import org.jamescrm.james.metrics.QueueDepths;
+import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.capture.DryRun;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.CaptureSettings;
@@ -23,6 +29,7 @@ import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.DecisionQuery;
 import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.settings.CaptureSettingsSource;
 import org.jamescrm.spi.ConnectorView;
 import org.jamescrm.spi.CrmConnector;
@@ -45,13 +52,19 @@ import spark.Service;
  *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
- * <li>{@code GET /crm/status}: the connector in use, the settings file, configuration problems.</li>
+ * <li>{@code GET /crm/status}: the connector in use and its view, the capture queues with the error
+ *     repository each parks in, the settings file, configuration problems, each connector's circuit
+ *     breaker ({@code breakers}) and each capture queue's depth, oldest waiting capture and warning
+ *     ({@code queues}).</li>
  * <li>{@code GET /crm/settings?mailbox=…}: the settings the mailbox's mail is captured with, defaults
  *     and its own element merged, the CRM's secrets never shown.</li>
+ * <li>{@code GET /crm/console}: the admin console, a page over these routes and James's mail
+ *     repository routes ({@link AdminConsole}).</li>
  * <li>{@code POST /crm/dry-run?sender=…&recipient=…[&recipient=…][&authenticated=true][&lookups=false]}
  *     with a raw message as the body: the decision the settings in force would make, touching
  *     nothing (no CRM write, no decision recorded, no round-robin turn).</li>
  * </ul>
+ * The JSON answers are indented for a person reading them in a terminal.
  */
 public class CrmCaptureRoutes implements Routes {
     private static final Logger LOGGER = LoggerFactory.getLogger(CrmCaptureRoutes.class);
@@ -75,11 +88,18 @@ public class CrmCaptureRoutes implements Routes {
     private final ConnectorHealth health;
     private final CaptureService capture;
     private final DomainList domains;
+    private final CrmBreakers breakers;
+    private final QueueDepths queueDepths;
+    private final CaptureQueues captureQueues;
+    private final AdminConsole console = new AdminConsole();
 
     @Inject
     public CrmCaptureRoutes(DecisionLog decisions, CrmConnector connector, CaptureSettingsSource settings,
                             MissingCrmUsers missingUsers, JsonViews json, ConnectorHealth health, CaptureService capture,
-                            DomainList domains) {
+                            DomainList domains, CrmBreakers breakers, QueueDepths queueDepths, CaptureQueues captureQueues) {
+        this.breakers = breakers;
+        this.queueDepths = queueDepths;
+        this.captureQueues = captureQueues;
         this.health = health;
         this.capture = capture;
         this.domains = domains;
@@ -87,7 +107,7 @@ public class CrmCaptureRoutes implements Routes {
         this.connector = connector;
         this.settings = settings;
         this.missingUsers = missingUsers;
-        this.json = json;
+        this.json = json.indented();
     }
 
     @Override
@@ -106,6 +126,7 @@ public class CrmCaptureRoutes implements Routes {
         service.get(STATUS, this::status);
         service.post(DRY_RUN, this::dryRun);
         service.get(SETTINGS, this::settings);
+        console.define(service);
     }
 
     /**
@@ -203,10 +224,44 @@ public class CrmCaptureRoutes implements Routes {
             view.put("connectorError", check.error().orElse(null));
             view.put("connectorCheckedAt", check.at().toString());
         }, () -> view.put("connectorReachable", null));
+        view.put("crmView", connector instanceof ConnectorView crmView ? BASE_PATH + "/" + crmView.viewName() : null);
+        view.put("captureQueues", captureQueues.all().stream()
+            .map(queue -> Map.of("queue", queue.queue(), "errorRepository", queue.errorRepository())).toList());
         view.put("settingsFile", settings.file().toString());
         view.put("refusedSettingsChange", settings.refusedChange().orElse(null));
         view.put("employeesWithoutCrmUser", missingUsers.employees().stream().map(Object::toString).sorted().toList());
+        view.put("breakers", breakers.views().stream().map(CrmCaptureRoutes::breaker).toList());
+        view.put("queues", queues());
         return json(response, json.write(view));
+    }
+
+    /** A connector's circuit breaker: its state, since when, the consecutive failed rounds, the next probe while open. */
+    private static Map<String, Object> breaker(CrmBreaker.View breaker) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("connector", breaker.connector());
+        view.put("state", breaker.state().word());
+        view.put("since", breaker.since().toString());
+        view.put("failures", breaker.failures());
+        view.put("nextProbeAt", breaker.nextProbeAt().map(Object::toString).orElse(null));
+        return view;
+    }
+
+    /** Each capture queue: the captures waiting, the oldest's receipt, and a warning past its warning depth. */
+    private List<Map<String, Object>> queues() {
+        List<Map<String, Object>> views = new ArrayList<>();
+        new java.util.TreeMap<>(queueDepths.watched()).forEach((name, watched) -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            OptionalLong depth = queueDepths.depth(name);
+            view.put("name", name);
+            view.put("depth", depth.isPresent() ? depth.getAsLong() : null);
+            view.put("oldestWaiting", queueDepths.oldestWaiting(name).map(Object::toString).orElse(null));
+            view.put("warningDepth", watched.backingUp());
+            view.put("warning", depth.isPresent() && depth.getAsLong() >= watched.backingUp()
+                ? depth.getAsLong() + " captures wait, from " + watched.backingUp() + " the queue backs up: the CRM takes mail slower than it arrives"
+                : null);
+            views.add(view);
+        });
+        return views;
     }
 
     /**

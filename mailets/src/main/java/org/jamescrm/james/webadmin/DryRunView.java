@@ -7,6 +7,7 @@ import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.DryRun;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.rules.CaptureDecision;
+import org.jamescrm.spi.NewCase;
 import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewItem;
@@ -64,6 +65,10 @@ final class DryRunView {
             view.put("title", JsonViews.excerpt(deal.title()));
             view.put("returnCustomer", deal.returnCustomer());
             view.put("responsibleId", deal.responsibleId().orElse(null));
+        } else if (item instanceof NewCase newCase) {
+            view.put("subject", JsonViews.excerpt(newCase.subject()));
+            view.put("email", JsonViews.excerpt(newCase.email().value()));
+            view.put("responsibleId", newCase.responsibleId().orElse(null));
         }
         return view;
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The consumer acts on each attempt's outcome: done, retry with the configured delay, or park. */
 class CaptureQueueConsumerTest {
     static final CaptureQueueConfiguration CONFIGURATION = new CaptureQueueConfiguration(MailQueueName.of("crm-capture"), 2,
-        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1, 200, Duration.ofMillis(500));
+        List.of(Duration.ofSeconds(5), Duration.ofMinutes(2)), MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 1, 200, Duration.ofMillis(500),
+        5, Duration.ofSeconds(30), 2000);
 
     MailQueue queue = mock(MailQueue.class);
     CaptureDeliverer deliverer = mock(CaptureDeliverer.class);
@@ -45,16 +46,52 @@ class CaptureQueueConsumerTest {
         verify(queue).enQueue(mail, Duration.ofSeconds(5));
         assertThat(CaptureAttributes.attempts(mail)).isEqualTo(1);
         verify(item).done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
-        verify(parker, never()).park(any(), any());
+        verify(parker, never()).park(any(), any(), org.mockito.ArgumentMatchers.anyInt());
     }
 
     @Test
-    void theLastDelayShouldRepeatAndALongerRetryAfterShouldWin() throws Exception {
+    void theLastDelayShouldRepeat() throws Exception {
         CaptureAttributes.setAttempts(mail, 1);
-        consumer.complete(item, new CaptureOutcome.RetryLater("rate limited", Optional.of(Duration.ofMinutes(10))));
+        consumer.complete(item, new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
 
-        verify(queue).enQueue(mail, Duration.ofMinutes(10));
+        verify(queue).enQueue(mail, Duration.ofMinutes(2));
         assertThat(CaptureAttributes.attempts(mail)).isEqualTo(2);
+    }
+
+    @Test
+    void aRateLimitRefusalShouldWaitForTheCrmsHintWithoutSpendingARetry() throws Exception {
+        CaptureAttributes.setAttempts(mail, 1);
+        consumer.complete(item, new CaptureOutcome.RetryLater("Bitrix24 answered 503 QUERY_LIMIT_EXCEEDED", Optional.of(Duration.ofSeconds(2))));
+
+        verify(queue).enQueue(mail, Duration.ofSeconds(2));
+        assertThat(CaptureAttributes.attempts(mail)).isEqualTo(1);
+        assertThat(CaptureAttributes.dueAt(mail)).isPresent();
+    }
+
+    @Test
+    void aRateLimitRefusalShouldNeverParkEvenWithTheRetriesUsedUp() throws Exception {
+        CaptureAttributes.setAttempts(mail, 2);
+        consumer.complete(item, new CaptureOutcome.RetryLater("rate limited", Optional.of(Duration.ofSeconds(1))));
+
+        verify(parker, never()).park(any(), any(), org.mockito.ArgumentMatchers.anyInt());
+        verify(queue).enQueue(mail, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aFailureWhileTheBreakerIsOpenShouldWaitWithoutSpendingARetry() throws Exception {
+        org.jamescrm.capture.CrmBreaker breaker = new org.jamescrm.capture.CrmBreaker("crm", 1, Duration.ofSeconds(30), java.time.Clock.systemUTC());
+        CaptureQueueConsumer guarded = new CaptureQueueConsumer(queue, deliverer, parker, CONFIGURATION,
+            org.jamescrm.capture.CaptureMetrics.NONE, breaker, java.time.Clock.systemUTC());
+        CaptureAttributes.setAttempts(mail, 2);
+        breaker.failed();
+
+        guarded.complete(item, new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
+
+        org.mockito.ArgumentCaptor<Duration> wait = org.mockito.ArgumentCaptor.forClass(Duration.class);
+        verify(queue).enQueue(eq(mail), wait.capture());
+        assertThat(wait.getValue()).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30)); // until the next probe
+        assertThat(CaptureAttributes.attempts(mail)).isEqualTo(2);
+        verify(parker, never()).park(any(), any(), org.mockito.ArgumentMatchers.anyInt());
     }
 
     @Test
@@ -62,7 +99,7 @@ class CaptureQueueConsumerTest {
         CaptureAttributes.setAttempts(mail, 2);
         consumer.complete(item, new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
 
-        verify(parker).park(mail, "the CRM stayed unavailable after 2 retries: CRM down");
+        verify(parker).park(mail, "the CRM stayed unavailable after 2 retries: CRM down", 3);
         verify(queue, never()).enQueue(any(), any(Duration.class));
         verify(item).done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
     }
@@ -71,13 +108,13 @@ class CaptureQueueConsumerTest {
     void aRejectedCaptureShouldBeParkedAtOnce() throws Exception {
         consumer.complete(item, new CaptureOutcome.Rejected("the CRM refused the capture: ACCESS_DENIED"));
 
-        verify(parker).park(mail, "the CRM refused the capture: ACCESS_DENIED");
+        verify(parker).park(mail, "the CRM refused the capture: ACCESS_DENIED", 1);
         verify(queue, never()).enQueue(any(), any(Duration.class));
     }
 
     @Test
     void aFailureToParkShouldHandTheItemBackToTheQueue() throws Exception {
-                org.mockito.Mockito.doThrow(new jakarta.mail.MessagingException("repository down")).when(parker).park(eq(mail), any());
+                org.mockito.Mockito.doThrow(new jakarta.mail.MessagingException("repository down")).when(parker).park(eq(mail), any(), org.mockito.ArgumentMatchers.anyInt());
 
         consumer.complete(item, new CaptureOutcome.Rejected("bad"));
 

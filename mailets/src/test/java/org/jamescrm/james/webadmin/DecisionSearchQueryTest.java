@@ -34,7 +34,7 @@ class DecisionSearchQueryTest {
     void anUnknownReasonShouldBeRefusedWithTheCodes() {
         assertThatThrownBy(() -> DecisionSearchQuery.parse(Map.of("reason", "INTERNALL")::get))
             .hasMessageStartingWith("Invalid 'reason' query parameter 'INTERNALL': allowed values: INTERNAL, RELAY, SPAM,")
-            .hasMessageEndingWith("QUEUE_LEAD, FILTERED:<rule>");
+            .hasMessageEndingWith("QUEUE_LEAD, NEW_CASE, CASE_TOKEN, GROUP_LEAD, FILTERED:<rule>");
     }
 
     @Test

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The REST API of the emulated site, after authentication: {@code App/user}, CRUD, search, attachments, importEml. */
+/** The REST API of the emulated site, after authentication: {@code App/user}, CRUD, search, links, attachments, importEml. */
 final class Api {
     static final int MAX_SIZE = 200;
     private static final Set<String> DROPPED = Set.of("id", "deleted", "createdAt", "createdById", "modifiedAt", "modifiedById",
@@ -73,6 +73,9 @@ final class Api {
         if (path.length == 2 && method.equals("PUT")) {
             return EspoReply.ok(update(entity, path[1], body(request)));
         }
+        if (path.length == 3 && method.equals("POST")) {
+            return EspoReply.ok(relate(entity, path[1], path[2], body(request)));
+        }
         if (path.length == 2 && method.equals("DELETE")) {
             if (!data.remove(entity, path[1])) {
                 throw new Refusal(404, "Record does not exist.");
@@ -90,6 +93,7 @@ final class Api {
         for (String scope : List.of("Email", "Lead", "Contact", "Account", "Opportunity", "Case")) {
             table.putObject(scope).put("create", "yes").put("read", "all").put("edit", "all").put("delete", "no");
         }
+        table.putObject("Team").put("create", "no").put("read", "all").put("edit", "no").put("delete", "no");
         return app;
     }
 
@@ -300,6 +304,7 @@ final class Api {
 
     private void validate(String entity, ObjectNode record) {
         EspoData.EntityDef def = EspoData.ENTITIES.get(entity);
+        teams(record.path("teamsIds"));
         for (String required : def.required()) {
             JsonNode value = record.path(required);
             if (value.isMissingNode() || value.isNull() || value.asText().isEmpty()) {
@@ -314,7 +319,7 @@ final class Api {
     }
 
     private JsonNode create(String entity, ObjectNode input, String skipDuplicateCheck) {
-        if (entity.equals("User")) {
+        if (entity.equals("User") || entity.equals("Team")) {
             throw new Refusal(403, "No create access.");
         }
         boolean skip = skipDuplicateCheck.equalsIgnoreCase("true") || input.path("_skipDuplicateCheck").asBoolean(false);
@@ -378,6 +383,39 @@ final class Api {
             }
         }
         return found;
+    }
+
+    /** A team id that is no team is refused (UNVERIFIED how EspoCRM answers it; the connector only sends teams it read). */
+    private void teams(JsonNode ids) {
+        for (JsonNode id : ids) {
+            if (data.get("Team", id.asText()).isEmpty()) {
+                throw EspoReply.validation("teams", "valid");
+            }
+        }
+    }
+
+    /** {@code POST Entity/id/link} with {@code id} or {@code ids}: adds to a link-multiple ({@code teams}: {@code teamsIds}). */
+    private JsonNode relate(String entity, String id, String link, ObjectNode input) {
+        JsonNode record = data.get(entity, id).orElseThrow(() -> new Refusal(404, "Record does not exist."));
+        if (!link.equals("teams")) {
+            throw new Refusal(404, "Link '" + link + "' is not emulated.");
+        }
+        List<String> ids = values(input.has("ids") ? input.get("ids") : input.path("id"));
+        if (ids.isEmpty()) {
+            throw new Refusal(400, "No 'id' or 'ids'.");
+        }
+        ArrayNode teams = MAPPER.createArrayNode();
+        record.path("teamsIds").forEach(teams::add);
+        for (String team : ids) {
+            if (values(teams).stream().noneMatch(team::equals)) {
+                teams.add(team);
+            }
+        }
+        teams(teams);
+        ObjectNode changes = MAPPER.createObjectNode();
+        changes.set("teamsIds", teams);
+        data.change(entity, id, changes);
+        return MAPPER.getNodeFactory().booleanNode(true);
     }
 
     private JsonNode update(String entity, String id, ObjectNode input) {

@@ -42,7 +42,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * search ({@code searchParams} or PHP-style {@code where[..]}, {@code maxSize} at most 200, {@code offset},
  * {@code select}), the duplicate check (409 with the records), the {@code Email} entity with its read-only
  * fields ({@code messageId} is {@code dummy:<id>} after {@code POST Email}), {@code Email/importEml} with its
- * Message-ID de-duplication, attachments, users, the failed-login block, and optionally a reverse proxy's
+ * Message-ID de-duplication, attachments, users, Cases (auto-increment {@code number}, status, links to
+ * Account, Contact and Lead; an e-mail's parent), teams ({@code GET Team}, {@code teamsIds} on every record,
+ * {@code POST {Entity}/{id}/teams} adding teams), the failed-login block, and optionally a reverse proxy's
  * rate limit. The custom fields the connector's setup adds ({@code cCaptureKey} on the CRM's records,
  * {@code cCaptureItems} on Email) exist unless the builder leaves them out.
  * <p>
@@ -182,6 +184,11 @@ public final class EspoCrmEmulator implements Emulator {
     /** The site's records and administration. */
     public EspoData data() {
         return data;
+    }
+
+    /** Adds a team, as an administrator does in Administration &gt; Teams; returns its id. */
+    public String addTeam(String name) {
+        return data.addTeam(name);
     }
 
     /** Adds a regular, active user; returns its id. */

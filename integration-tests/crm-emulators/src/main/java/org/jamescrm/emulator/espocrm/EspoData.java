@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The records of an emulated EspoCRM site, by entity type and id (17 hexadecimal digits, in creation
  * order), with the entity definitions of espocrm-api §6-7: fields, read-only and required fields, enums,
  * and the consequences of a save (person names, e-mail address data, an e-mail's {@code messageId},
- * {@code accountId} and users). Thread-safe.
+ * {@code accountId} and users, a Case's auto-increment {@code number} and status {@code New}), and the
+ * site's teams. Thread-safe.
  */
 public final class EspoData {
     static final String CAPTURE_KEY = "cCaptureKey";
@@ -61,8 +62,9 @@ public final class EspoData {
         "User", new EntityDef(Set.of("userName", "firstName", "lastName", "emailAddress", "emailAddressData", "isActive", "type"),
             Set.of(), List.of("userName"), Map.of(), false),
         "Attachment", new EntityDef(Set.of("type", "role", "parentType", "parentId", "relatedType", "relatedId", "field", "size"),
-            Set.of("size"), List.of("name"), Map.of(), false));
-    private static final Set<String> CAPTURED = Set.of("Lead", "Contact", "Account", "Opportunity", "Email");
+            Set.of("size"), List.of("name"), Map.of(), false),
+        "Team", new EntityDef(Set.of("positionList"), Set.of(), List.of("name"), Map.of(), false));
+    private static final Set<String> CAPTURED = Set.of("Lead", "Contact", "Account", "Opportunity", "Case", "Email");
 
     private final Clock clock;
     private final ViolationLog violations;
@@ -107,6 +109,11 @@ public final class EspoData {
             .put("firstName", names[0]).put("lastName", names.length > 1 ? names[1] : "").put("emailAddress", email)
             .put("isActive", true).put("type", "regular");
         return insert("User", user);
+    }
+
+    /** Adds a team (Administration &gt; Teams); returns its id. */
+    public synchronized String addTeam(String name) {
+        return insert("Team", EspoCrmEmulator.MAPPER.createObjectNode().put("name", name));
     }
 
     /** Stores a new record as it is (after the save's consequences); returns its id. */

@@ -232,6 +232,70 @@ class EspoCrmEmulatorTest {
     }
 
     @Test
+    void aCaseShouldGetTheNextNumberAndStatusNewWhateverTheInputAndBeFoundByNumber() throws Exception {
+        String contact = espo.emulator().add("Contact", Map.of("lastName", "Carol", "emailAddress", "carol@client.cz"));
+        JsonNode first = call("POST", "Case", "{\"name\":\"Printer\",\"number\":99,\"contactId\":\"" + contact + "\"}").json();
+        JsonNode second = call("POST", "Case", "{\"name\":\"Login\",\"status\":\"Assigned\"}").json();
+        Answer nameless = call("POST", "Case", "{\"description\":\"?\"}");
+        Answer status = call("POST", "Case", "{\"name\":\"X\",\"status\":\"Open\"}");
+
+        assertThat(first.path("number").asInt()).as("read-only, auto-increment").isEqualTo(1);
+        assertThat(first.path("status").asText()).isEqualTo("New");
+        assertThat(first.path("contactId").asText()).isEqualTo(contact);
+        assertThat(second.path("number").asInt()).isEqualTo(2);
+        assertThat(second.path("status").asText()).isEqualTo("Assigned");
+        assertThat(nameless.status()).isEqualTo(400);
+        assertThat(status.json().path("messageTranslation").path("data").path("field").asText()).isEqualTo("status");
+        JsonNode found = call("GET", "Case?" + search("{\"where\":[{\"type\":\"in\",\"attribute\":\"number\",\"value\":[\"2\",\"7\"]}],"
+            + "\"select\":\"id,number,status\"}"), null).json();
+        assertThat(found.path("list")).singleElement().satisfies(one -> assertThat(one.path("id").asText()).isEqualTo(second.path("id").asText()));
+    }
+
+    @Test
+    void anEmailImportedInReplyToAnEmailOfACaseShouldHaveTheCaseAsParent() throws Exception {
+        String opened = call("POST", "Case", "{\"name\":\"Printer\"}").json().path("id").asText();
+        String raw = "Message-ID: <c1@client.cz>\r\nFrom: carol@client.cz\r\nTo: support@company.example\r\nSubject: Printer\r\n\r\nIt jams\r\n";
+        String first = call("POST", "Email/importEml", "{\"fileId\":\"" + upload(raw) + "\"}").json().path("id").asText();
+        call("PUT", "Email/" + first, "{\"parentType\":\"Case\",\"parentId\":\"" + opened + "\"}");
+
+        String reply = call("POST", "Email/importEml", "{\"fileId\":\"" + upload("Message-ID: <c2@client.cz>\r\nIn-Reply-To: <c1@client.cz>\r\n"
+            + "From: carol@client.cz\r\nTo: support@company.example\r\nSubject: Re: Printer\r\n\r\nStill\r\n") + "\"}").json().path("id").asText();
+
+        assertThat(espo.emulator().record("Email", reply).path("parentType").asText()).isEqualTo("Case");
+        assertThat(espo.emulator().record("Email", reply).path("parentId").asText()).isEqualTo(opened);
+    }
+
+    @Test
+    void teamsShouldBeListedSetOnRecordsAddedByTheirLinkAndAnUnknownTeamRefused() throws Exception {
+        String support = espo.emulator().addTeam("Support");
+        String sales = espo.emulator().addTeam("Sales");
+
+        JsonNode teams = call("GET", "Team?" + search("{\"select\":\"id,name\"}"), null).json();
+        JsonNode lead = call("POST", "Lead", "{\"lastName\":\"Novak\",\"teamsIds\":[\"" + support + "\"]}").json();
+        Answer unknown = call("POST", "Case", "{\"name\":\"X\",\"teamsIds\":[\"00000000000000000\"]}");
+        Answer related = call("POST", "Lead/" + lead.path("id").asText() + "/teams", "{\"ids\":[\"" + sales + "\",\"" + support + "\"]}");
+        Answer createTeam = call("POST", "Team", "{\"name\":\"Mine\"}");
+
+        assertThat(teams.path("list")).extracting(team -> team.path("name").asText()).containsExactly("Support", "Sales");
+        assertThat(lead.path("teamsIds").toString()).isEqualTo("[\"" + support + "\"]");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().path("messageTranslation").path("data").path("field").asText()).isEqualTo("teams");
+        assertThat(related.status()).isEqualTo(200);
+        assertThat(espo.emulator().record("Lead", lead.path("id").asText()).path("teamsIds").toString())
+            .as("added, none twice").isEqualTo("[\"" + support + "\",\"" + sales + "\"]");
+        assertThat(createTeam.status()).isEqualTo(403);
+    }
+
+    @Test
+    void aSecondCaseOfOneCaptureKeyShouldBeRecordedAsADuplicate() throws Exception {
+        call("POST", "Case", "{\"name\":\"A\",\"cCaptureKey\":\"<k@x>\"}");
+        call("POST", "Case", "{\"name\":\"A\",\"cCaptureKey\":\"<k@x>\"}");
+
+        espo.emulator().violations().assertCount(Violation.Kind.DUPLICATE_RECORD, 1);
+        espo.emulator().violations().clear();
+    }
+
+    @Test
     void anOlderEspoCrmShouldHaveNoImportEml() throws Exception {
         try (EspoCrmEmulator site = EspoCrmEmulator.builder().importEml(false).start()) {
             assertThat(send(site, "POST", "Email/importEml", "{\"fileId\":\"x\"}", "X-Api-Key", site.apiKey()).status()).isEqualTo(404);

@@ -1,0 +1,213 @@
+package org.jamescrm.capture;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.jamescrm.spi.CrmUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The circuit breaker of one CRM connector. After {@code failures} consecutive capture rounds the
+ * CRM failed without a hint of when to come back (down, unreachable, timing out) the breaker opens:
+ * captures then wait in the queue without spending their retries, and once every {@code probe} one
+ * capture at a time is let through to find out whether the CRM is back (half-open). A round the CRM
+ * answered closes it. A refusal that says when to come back (a rate limit) shows the CRM is reachable
+ * and counts as an answer.
+ *
+ * <p>Counted per round, not per capture: a round is one lookup and a few writes, so a hundred captures
+ * failing on one unanswered lookup are one failure of the CRM, not a hundred. Hand-written rather than
+ * taken from a resilience library: the breaker admits a capture before it is parsed, learns the CRM's
+ * answer from the round the capture shared with others, and gives a probe back when its capture made
+ * no CRM call (an excluded mail), which a per-call permission model does not express.
+ */
+public final class CrmBreaker {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CrmBreaker.class);
+
+    /** The breaker's states, as the status route names them. */
+    public enum State {
+        /** The CRM answers: captures go through. */
+        CLOSED,
+        /** The CRM failed {@code failures} rounds in a row: captures wait, one probes every {@code probe}. */
+        OPEN,
+        /** One capture is finding out whether the CRM is back; the others wait. */
+        HALF_OPEN;
+
+        /** The state's name on the status route: {@code closed}, {@code open}, {@code half-open}. */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** What the breaker says to a capture taken off the queue. */
+    public sealed interface Admission {
+    }
+
+    /**
+     * Try the capture now.
+     *
+     * @param probe whether it is the one capture probing the CRM, to be {@linkplain #attemptEnded ended}
+     */
+    public record Attempt(boolean probe) implements Admission {
+    }
+
+    /** Put the capture back to wait {@code duration}, without spending a retry. */
+    public record Wait(Duration duration) implements Admission {
+    }
+
+    /**
+     * The breaker as the status route shows it.
+     *
+     * @param connector     the connector's name
+     * @param state         the state
+     * @param since         since when it is in that state
+     * @param failures      the consecutive failed rounds
+     * @param nextProbeAt   when the next capture may probe the CRM, while open
+     */
+    public record View(String connector, State state, Instant since, int failures, Optional<Instant> nextProbeAt) {
+    }
+
+    private final String connector;
+    private final int threshold;
+    private final Duration probe;
+    private final Clock clock;
+    private State state = State.CLOSED;
+    private Instant since;
+    /** When the outage began: the breaker opened from closed. */
+    private Instant openedAt;
+    private Instant nextProbeAt;
+    private int failures;
+
+    /**
+     * @param connector the connector's name, for the log and the status route
+     * @param failures  the consecutive failed rounds that open the breaker (at least 1)
+     * @param probe     how long the open breaker waits before a capture probes the CRM
+     * @param clock     the clock
+     */
+    public CrmBreaker(String connector, int failures, Duration probe, Clock clock) {
+        if (failures < 1) {
+            throw new IllegalArgumentException("a breaker opens after at least one failure, not " + failures);
+        }
+        if (probe.isNegative()) {
+            throw new IllegalArgumentException("a breaker cannot wait " + probe + " before probing");
+        }
+        this.connector = connector;
+        this.threshold = failures;
+        this.probe = probe;
+        this.clock = clock;
+        this.since = clock.instant();
+        this.openedAt = since;
+        this.nextProbeAt = since;
+    }
+
+    /**
+     * Whether a capture taken off the queue may be tried now. While open, the first capture after
+     * {@code probe} probes the CRM and the others wait; a waiting capture comes back after as long as
+     * the breaker has been open, at least until the next probe and at most ten probe periods: a long
+     * outage sends each waiting capture through the queue a few times an hour, not every few seconds.
+     */
+    public synchronized Admission admit() {
+        Instant now = clock.instant();
+        if (state == State.CLOSED) {
+            return new Attempt(false);
+        }
+        if (state == State.OPEN && !now.isBefore(nextProbeAt)) {
+            moveTo(State.HALF_OPEN, now);
+            return new Attempt(true);
+        }
+        return new Wait(waitFrom(now));
+    }
+
+    /**
+     * How long a capture turned away now waits before it comes back: as long as the breaker has been
+     * open, at least until the next probe, at most ten probe periods; zero while closed.
+     */
+    public synchronized Duration waitForCrm() {
+        return state == State.CLOSED ? Duration.ZERO : waitFrom(clock.instant());
+    }
+
+    private Duration waitFrom(Instant now) {
+        Duration untilProbe = state == State.OPEN && now.isBefore(nextProbeAt) ? Duration.between(now, nextProbeAt) : probe;
+        Duration open = Duration.between(openedAt, now);
+        Duration longest = probe.multipliedBy(10);
+        Duration wait = open.compareTo(longest) > 0 ? longest : open;
+        return wait.compareTo(untilProbe) > 0 ? wait : untilProbe;
+    }
+
+    /**
+     * A capture let through has its outcome: when it was the probe and its round made no CRM call (an
+     * excluded mail, an unreadable message), the next capture probes instead.
+     */
+    public synchronized void attemptEnded(Attempt attempt) {
+        if (attempt.probe() && state == State.HALF_OPEN) {
+            moveTo(State.OPEN, clock.instant());
+            nextProbeAt = since; // the next capture probes: this one told nothing
+        }
+    }
+
+    /**
+     * What a round of captures told of the CRM: answered (a decision, a refusal, a rate limit with its
+     * hint), failed ({@link CrmUnavailableException} without a hint), or nothing (no CRM call).
+     *
+     * @param outcomes the round's outcomes of its capturable requests
+     */
+    public void roundRan(List<RoundOutcome> outcomes) {
+        boolean answered = false;
+        boolean failed = false;
+        for (RoundOutcome outcome : outcomes) {
+            if (outcome instanceof RoundOutcome.Failed failure && failure.cause() instanceof CrmUnavailableException unavailable
+                && unavailable.retryAfter().isEmpty()) {
+                failed = true;
+            } else if (!(outcome instanceof RoundOutcome.Deferred)) {
+                answered = true;
+            }
+        }
+        if (answered) {
+            answered();
+        } else if (failed) {
+            failed();
+        }
+    }
+
+    /** The CRM answered: the breaker closes. */
+    public synchronized void answered() {
+        failures = 0;
+        if (state != State.CLOSED) {
+            LOGGER.info("The CRM ({}) answers again: captures flow", connector);
+            moveTo(State.CLOSED, clock.instant());
+        }
+    }
+
+    /** The CRM failed a round: counted, and the breaker opens at the threshold or when the probe failed. */
+    public synchronized void failed() {
+        failures++;
+        if (state == State.HALF_OPEN || (state == State.CLOSED && failures >= threshold)) {
+            LOGGER.warn("The CRM ({}) failed {} rounds in a row: captures wait in the queue without spending retries; "
+                + "one capture probes it every {}", connector, failures, probe);
+            if (state == State.CLOSED) {
+                openedAt = clock.instant();
+            }
+            moveTo(State.OPEN, clock.instant());
+            nextProbeAt = since.plus(probe);
+        }
+    }
+
+    /** Whether the CRM is taken as reachable: only then does a failed attempt spend a retry. */
+    public synchronized boolean closed() {
+        return state == State.CLOSED;
+    }
+
+    /** The breaker now. */
+    public synchronized View view() {
+        return new View(connector, state, since, failures, state == State.OPEN ? Optional.of(nextProbeAt) : Optional.empty());
+    }
+
+    private void moveTo(State next, Instant at) {
+        state = next;
+        since = at;
+    }
+}

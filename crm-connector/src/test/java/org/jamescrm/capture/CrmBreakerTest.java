@@ -1,0 +1,120 @@
+package org.jamescrm.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jamescrm.spi.CrmRejectedException;
+import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.testing.SteppingClock;
+import org.junit.jupiter.api.Test;
+
+/** The connector's circuit breaker: opens after consecutive failed rounds, probes one capture at a time, closes when the CRM answers. */
+class CrmBreakerTest {
+    static final Instant START = Instant.parse("2026-12-01T08:00:00Z");
+    SteppingClock clock = new SteppingClock(START);
+    CrmBreaker breaker = new CrmBreaker("bitrix24", 3, Duration.ofSeconds(30), clock);
+
+    static final RoundOutcome DOWN = new RoundOutcome.Failed(new CrmUnavailableException("Bitrix24 did not answer"));
+    static final RoundOutcome RATE_LIMITED = new RoundOutcome.Failed(
+        new CrmUnavailableException("QUERY_LIMIT_EXCEEDED", Optional.of(Duration.ofSeconds(2)), null));
+    static final RoundOutcome REFUSED = new RoundOutcome.Failed(new CrmRejectedException("ACCESS_DENIED"));
+
+    @Test
+    void theBreakerShouldOpenAfterTheConfiguredConsecutiveFailedRoundsOnly() {
+        breaker.roundRan(List.of(DOWN, DOWN, DOWN)); // one round of three captures: one failure of the CRM
+        breaker.roundRan(List.of(DOWN));
+        assertThat(breaker.closed()).isTrue();
+        assertThat(breaker.view().failures()).isEqualTo(2);
+
+        clock.step(Duration.ofSeconds(5));
+        breaker.roundRan(List.of(DOWN));
+
+        assertThat(breaker.view()).isEqualTo(new CrmBreaker.View("bitrix24", CrmBreaker.State.OPEN, START.plusSeconds(5), 3,
+            Optional.of(START.plusSeconds(35))));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void anAnswerOrARefusalWithAHintShouldResetTheCount() {
+        breaker.roundRan(List.of(DOWN));
+        breaker.roundRan(List.of(DOWN));
+        breaker.roundRan(List.of(RATE_LIMITED)); // the CRM is there: it says when to come back
+        breaker.roundRan(List.of(DOWN));
+        breaker.roundRan(List.of(REFUSED));
+        breaker.roundRan(List.of(DOWN));
+
+        assertThat(breaker.closed()).isTrue();
+        assertThat(breaker.view().failures()).isEqualTo(1);
+    }
+
+    @Test
+    void onceOpenOneCaptureAtATimeShouldProbeAndAnAnswerClose() {
+        open();
+        clock.step(Duration.ofSeconds(30));
+
+        CrmBreaker.Admission probe = breaker.admit();
+        CrmBreaker.Admission other = breaker.admit();
+
+        assertThat(probe).isEqualTo(new CrmBreaker.Attempt(true));
+        assertThat(other).isInstanceOf(CrmBreaker.Wait.class);
+        assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.HALF_OPEN);
+
+        breaker.roundRan(List.of(new RoundOutcome.Deferred(), REFUSED));
+        breaker.attemptEnded((CrmBreaker.Attempt) probe);
+
+        assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.CLOSED);
+        assertThat(breaker.view().since()).isEqualTo(START.plusSeconds(30));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Attempt(false));
+    }
+
+    @Test
+    void aFailedProbeShouldOpenAgainUntilTheNextProbe() {
+        open();
+        clock.step(Duration.ofSeconds(30));
+        CrmBreaker.Attempt probe = (CrmBreaker.Attempt) breaker.admit();
+
+        breaker.roundRan(List.of(DOWN));
+        breaker.attemptEnded(probe);
+
+        assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.OPEN);
+        assertThat(breaker.view().nextProbeAt()).contains(START.plusSeconds(60));
+        assertThat(breaker.admit()).isInstanceOf(CrmBreaker.Wait.class);
+    }
+
+    @Test
+    void aProbeThatMadeNoCrmCallShouldLetTheNextCaptureProbe() {
+        open();
+        clock.step(Duration.ofSeconds(30));
+        CrmBreaker.Attempt probe = (CrmBreaker.Attempt) breaker.admit();
+
+        breaker.roundRan(List.of()); // an excluded mail: its round asked the CRM nothing
+        breaker.attemptEnded(probe);
+
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Attempt(true));
+    }
+
+    @Test
+    void theLongerTheOutageTheLongerCapturesWaitUpToTenProbePeriods() {
+        open();
+        clock.step(Duration.ofSeconds(20));
+        assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofSeconds(20)); // until the next probe
+        for (int probes = 0; probes < 200; probes++) { // a day of failed probes
+            clock.step(Duration.ofSeconds(30));
+            CrmBreaker.Attempt probe = (CrmBreaker.Attempt) breaker.admit();
+            breaker.roundRan(List.of(DOWN));
+            breaker.attemptEnded(probe);
+        }
+        assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofMinutes(5)));
+    }
+
+    private void open() {
+        breaker.roundRan(List.of(DOWN));
+        breaker.roundRan(List.of(DOWN));
+        breaker.roundRan(List.of(DOWN));
+    }
+}
