@@ -51,10 +51,11 @@ public final class OutageRun {
      * @param storm        how long the storm after the outage lasts
      * @param drainLimit   how long to wait, after the storm, for the last capture
      * @param durable      James's ActiveMQ queue and file repository instead of the memory server's
-     * @param retryDelays  the capture queue's {@code <retryDelays>}, or empty for the product's
+     * @param queueParameters CaptureToCrm parameters that replace the product's ({@code retryDelays},
+     *                     {@code breakerProbe}, ...); empty for the product's configuration
      */
     public record Plan(int mails, int clients, Duration before, Duration outage, Duration storm, Duration drainLimit, boolean durable,
-                       String retryDelays) {
+                       Map<String, String> queueParameters) {
         Duration sending() {
             return before.plus(outage).plus(storm);
         }
@@ -114,10 +115,9 @@ public final class OutageRun {
             if (plan.durable()) {
                 installation.durable();
             }
-            if (!plan.retryDelays().isEmpty()) {
-                installation.edit("mailetcontainer.xml", xml -> xml.replaceFirst("<retryDelays>[^<]*</retryDelays>",
-                    "<retryDelays>" + plan.retryDelays() + "</retryDelays>"));
-            }
+            plan.queueParameters().forEach((name, value) -> installation.edit("mailetcontainer.xml", xml -> xml.contains("<" + name + ">")
+                ? xml.replaceFirst("<" + name + ">[^<]*</" + name + ">", "<" + name + ">" + value + "</" + name + ">")
+                : xml.replaceFirst("<onMailetException>", "<" + name + ">" + value + "</" + name + ">\n        <onMailetException>")));
             GuiceJamesServer james = installation.server(installation.install(folder.toFile()));
             james.start();
             try {

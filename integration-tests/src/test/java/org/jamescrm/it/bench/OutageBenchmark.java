@@ -1,6 +1,7 @@
 package org.jamescrm.it.bench;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.jamescrm.it.OutageRun;
 
@@ -22,7 +23,7 @@ public final class OutageBenchmark {
         boolean durable = args.length > 2 && args[2].equals("durable");
         int storm = args.length > 3 ? Integer.parseInt(args[3]) : 60;
         OutageRun.Figures figures = OutageRun.run(new OutageRun.Plan(mails, 8, Duration.ofSeconds(outage / 2), Duration.ofSeconds(outage),
-            Duration.ofSeconds(storm), Duration.ofMinutes(30), durable, ""));
+            Duration.ofSeconds(storm), Duration.ofMinutes(30), durable, Map.of()));
         System.out.println(figures.report());
         figures.violations().forEach(violation -> System.out.println("violation: " + violation));
         boolean clean = figures.lost() == 0 && figures.duplicated() == 0 && figures.violations().isEmpty()
