@@ -10,6 +10,10 @@ import java.util.Optional;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.RetryAfter;
+import org.jamescrm.store.CaptureStore;
+import org.jamescrm.store.RequestBudget;
+import org.jamescrm.store.StoreUnavailableException;
+import org.jamescrm.store.TokenStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +31,9 @@ import okhttp3.ResponseBody;
  * The only class that speaks HTTP to a Bitrix24 portal: POST with a JSON body, the webhook or OAuth
  * credentials, the client-side leaky bucket before every request, the response envelope and its
  * errors, one token refresh on {@code expired_token}. Retries are not done here: a failure is
- * classified and thrown, and the capture queue owns the retry. Thread-safe.
+ * classified and thrown, and the capture queue owns the retry. Thread-safe. The request budget and
+ * the OAuth tokens are the store's: with a cluster's store, one bucket per portal and one refresh
+ * for every server.
  */
 public final class Bitrix24Client {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -36,26 +42,33 @@ public final class Bitrix24Client {
 
     private final Bitrix24Configuration configuration;
     private final OkHttpClient http;
-    private final LeakyBucket bucket;
+    private final RequestBudget bucket;
     private final LeakyBucket.Sleeper sleeper;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final TokenStore tokens;
     private final Object tokenLock = new Object();
     private String accessToken;
-    private String refreshToken;
 
+    /** A client whose budget and tokens are its own (one server). */
     public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper) {
+        this(configuration, clock, sleeper, CaptureStore.inMemory(clock));
+    }
+
+    /** A client whose request budget and OAuth tokens are kept in {@code store}. */
+    public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper, CaptureStore store) {
         this.configuration = configuration;
         this.clock = clock;
-        this.bucket = new LeakyBucket(configuration.requestsPerSecond(), clientBurst(configuration.burst()), clock, sleeper);
+        int burst = clientBurst(configuration.burst());
+        // the portal's limit is the portal's, whatever the credentials: one budget per portal
+        this.bucket = store.requestBudgets().budget("bitrix24 " + configuration.portal(), configuration.requestsPerSecond(), burst,
+            () -> new LeakyBucket(configuration.requestsPerSecond(), burst, clock, sleeper));
         this.sleeper = sleeper;
+        this.tokens = store.tokens();
         this.http = new OkHttpClient.Builder()
             .callTimeout(configuration.timeout())
             .retryOnConnectionFailure(false) // the capture queue retries, with its own delays
             .build();
-        if (configuration.auth() instanceof Bitrix24Auth.OAuth oauth) {
-            this.refreshToken = oauth.refreshToken();
-        }
     }
 
     /**
@@ -66,9 +79,19 @@ public final class Bitrix24Client {
         return Math.max(1, portalBurst - Math.max(2, portalBurst / 10));
     }
 
+    /** The client-side request budget (the portal's leaky bucket) now. */
+    java.util.Map<String, Object> budget() {
+        return bucket.view();
+    }
+
     /** A client that really sleeps when the bucket is full. */
     public static Bitrix24Client create(Bitrix24Configuration configuration) {
-        return new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
+        return create(configuration, CaptureStore.inMemory(Clock.systemUTC()));
+    }
+
+    /** A client that really sleeps when the budget is spent, its budget and tokens in {@code store}. */
+    public static Bitrix24Client create(Bitrix24Configuration configuration, CaptureStore store) {
+        return new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()), store);
     }
 
     /** One command of a {@code batch}. */
@@ -182,10 +205,15 @@ public final class Bitrix24Client {
 
     private JsonNode sendOnce(String method, ObjectNode params, boolean mayRefresh) throws CrmException, RateLimitRefusal {
         try {
-            bucket.acquire();
+            Duration wait = bucket.reserve();
+            if (!wait.isZero()) {
+                sleeper.sleep(wait);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CrmUnavailableException("interrupted while waiting for the Bitrix24 rate limit", Optional.empty(), e);
+        } catch (StoreUnavailableException e) {
+            throw new CrmUnavailableException("the shared request budget is unavailable: " + e.getMessage(), Optional.empty(), e);
         }
         String token = configuration.auth() instanceof Bitrix24Auth.OAuth ? accessToken() : null;
         Request request = new Request.Builder()
@@ -256,7 +284,13 @@ public final class Bitrix24Client {
     }
 
     private String accessToken() throws CrmException {
+        Bitrix24Auth.OAuth oauth = (Bitrix24Auth.OAuth) configuration.auth();
         synchronized (tokenLock) {
+            if (accessToken == null) {
+                // another server may have refreshed already: its access token serves this one too
+                accessToken = storeCall(() -> tokens.current(tokenAccount(oauth), oauth.refreshToken())).flatMap(TokenStore.OAuthTokens::accessToken)
+                    .orElse(null);
+            }
             if (accessToken == null) {
                 refreshAccessToken(null);
             }
@@ -266,7 +300,8 @@ public final class Bitrix24Client {
 
     /**
      * Exchanges the refresh token for a new access token (and the refresh token the server rotates
-     * in), unless another thread already replaced {@code expired}: one refresh per expiry.
+     * in), unless another thread or server already replaced {@code expired}: one refresh per expiry,
+     * whatever the number of servers.
      */
     private void refreshAccessToken(String expired) throws CrmException {
         Bitrix24Auth.OAuth oauth = (Bitrix24Auth.OAuth) configuration.auth();
@@ -274,32 +309,55 @@ public final class Bitrix24Client {
             if (accessToken != null && !accessToken.equals(expired)) {
                 return;
             }
-            HttpUrl endpoint = HttpUrl.parse(oauth.tokenEndpoint());
-            if (endpoint == null) {
-                throw new org.jamescrm.spi.CrmRejectedException("the OAuth token endpoint '" + oauth.tokenEndpoint() + "' is not a URL");
+            TokenStore.OAuthTokens fresh = storeCall(() -> tokens.refresh(tokenAccount(oauth), Optional.ofNullable(expired),
+                oauth.refreshToken(), refreshToken -> exchange(oauth, refreshToken)));
+            accessToken = fresh.accessToken().orElseThrow();
+        }
+    }
+
+    /** The account the tokens are kept under: the application on the portal. */
+    private String tokenAccount(Bitrix24Auth.OAuth oauth) {
+        return "bitrix24 " + configuration.portal() + " " + oauth.clientId();
+    }
+
+    /** A call of the token store whose own failure fails as the CRM being unavailable: the capture waits in the queue. */
+    private interface TokenCall<T> {
+        T call() throws CrmException;
+    }
+
+    private static <T> T storeCall(TokenCall<T> call) throws CrmException {
+        try {
+            return call.call();
+        } catch (StoreUnavailableException e) {
+            throw new CrmUnavailableException("the shared OAuth tokens are unavailable: " + e.getMessage(), Optional.empty(), e);
+        }
+    }
+
+    /** One call of the OAuth server's token endpoint: new tokens for {@code refreshToken}. */
+    private TokenStore.OAuthTokens exchange(Bitrix24Auth.OAuth oauth, String refreshToken) throws CrmException {
+        HttpUrl endpoint = HttpUrl.parse(oauth.tokenEndpoint());
+        if (endpoint == null) {
+            throw new org.jamescrm.spi.CrmRejectedException("the OAuth token endpoint '" + oauth.tokenEndpoint() + "' is not a URL");
+        }
+        HttpUrl url = endpoint.newBuilder()
+            .addQueryParameter("grant_type", "refresh_token")
+            .addQueryParameter("client_id", oauth.clientId())
+            .addQueryParameter("client_secret", oauth.clientSecret())
+            .addQueryParameter("refresh_token", refreshToken)
+            .build();
+        try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
+            ResponseBody body = response.body();
+            JsonNode token = mapper.readTree(body == null ? "" : body.string());
+            if (token == null || !token.hasNonNull("access_token")) {
+                String error = token == null ? "" : token.path("error").asText("");
+                throw Bitrix24Errors.classify("oauth/token", response.code(), error.isEmpty() ? "invalid_grant" : error,
+                    token == null ? "" : token.path("error_description").asText(""), Optional.empty(), rateLimitWait());
             }
-            HttpUrl url = endpoint.newBuilder()
-                .addQueryParameter("grant_type", "refresh_token")
-                .addQueryParameter("client_id", oauth.clientId())
-                .addQueryParameter("client_secret", oauth.clientSecret())
-                .addQueryParameter("refresh_token", refreshToken)
-                .build();
-            try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
-                ResponseBody body = response.body();
-                JsonNode token = mapper.readTree(body == null ? "" : body.string());
-                if (token == null || !token.hasNonNull("access_token")) {
-                    String error = token == null ? "" : token.path("error").asText("");
-                    throw Bitrix24Errors.classify("oauth/token", response.code(), error.isEmpty() ? "invalid_grant" : error,
-                        token == null ? "" : token.path("error_description").asText(""), Optional.empty(), rateLimitWait());
-                }
-                accessToken = token.get("access_token").asText();
-                if (token.hasNonNull("refresh_token")) {
-                    refreshToken = token.get("refresh_token").asText();
-                }
-            } catch (IOException e) {
-                throw new CrmUnavailableException("the Bitrix24 OAuth server did not answer: " + e.getClass().getSimpleName(),
-                    Optional.empty(), null);
-            }
+            return new TokenStore.OAuthTokens(Optional.of(token.get("access_token").asText()),
+                token.hasNonNull("refresh_token") ? token.get("refresh_token").asText() : refreshToken);
+        } catch (IOException e) {
+            throw new CrmUnavailableException("the Bitrix24 OAuth server did not answer: " + e.getClass().getSimpleName(),
+                Optional.empty(), null);
         }
     }
 }

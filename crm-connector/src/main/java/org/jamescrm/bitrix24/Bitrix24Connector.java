@@ -332,6 +332,12 @@ public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
      * waiting for. Otherwise waiting saves: the burst those requests would spend is what the bigger
      * rounds of a busy server need.
      */
+    /** The portal's request budget as the connector keeps it (2 requests a second, burst 50 on most plans). */
+    @Override
+    public Map<String, Object> limits() {
+        return Map.of("requestBudget", client.budget());
+    }
+
     @Override
     public Duration budgetWait(int captures, int arriving, Duration roundWait) {
         int requests = roundRequests(captures);

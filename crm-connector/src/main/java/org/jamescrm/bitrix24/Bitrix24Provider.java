@@ -129,6 +129,6 @@ public final class Bitrix24Provider implements CrmConnectorProvider {
     @Override
     public CrmConnector create(ConnectorSettings settings, ConnectorContext context) {
         Bitrix24Configuration configuration = (Bitrix24Configuration) settings;
-        return new Bitrix24Connector(Bitrix24Client.create(configuration), configuration.originatorId());
+        return new Bitrix24Connector(Bitrix24Client.create(configuration, context.store()), configuration.originatorId());
     }
 }

@@ -3,13 +3,15 @@ package org.jamescrm.bitrix24;
 import java.time.Clock;
 import java.time.Duration;
 
+import org.jamescrm.store.RequestBudget;
+
 /**
  * The client side of the portal's leaky bucket (bitrix24-api §3.1): every request adds one, the
  * bucket drains at {@code perSecond}, and a request that would overflow {@code capacity} waits
  * instead of being refused by the portal. One bucket is shared by every capture thread of a portal.
  * Time comes from a clock and waits go through a sleeper, so tests need no real sleeping.
  */
-public final class LeakyBucket {
+public final class LeakyBucket implements RequestBudget {
     private final double perSecond;
     private final int capacity;
     private final Clock clock;
@@ -39,12 +41,11 @@ public final class LeakyBucket {
         }
     }
 
-    /** Counts one request now and says how long the caller must wait before sending it. */
-    synchronized Duration reserve() {
+    @Override
+    public synchronized Duration reserve() {
         drain(nanos());
         level += 1;
-        double excess = level - capacity;
-        return excess <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(excess / perSecond * 1e9));
+        return RequestBudget.overflowWait(level, capacity, perSecond);
     }
 
     /**
@@ -53,26 +54,32 @@ public final class LeakyBucket {
      * What drains from an empty bucket is budget lost, so requests it would refill anyway are free;
      * beyond that, a round sent now spends the burst that later, bigger rounds need.
      */
-    synchronized Duration untilFree(int requests, Duration horizon) {
+    @Override
+    public synchronized Duration untilFree(int requests, Duration horizon) {
         drain(nanos());
-        double after = level + requests;
-        double over = Math.max(after - perSecond * horizon.toNanos() / 1e9, after - capacity);
-        return over <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(over / perSecond * 1e9));
+        return RequestBudget.untilFree(level, capacity, perSecond, requests, horizon);
     }
 
     /**
      * How long until {@code requests} sent within the next {@code horizon} leave at least
      * {@code keep} of the bucket's room unspent at its end.
      */
-    synchronized Duration untilAffordable(int requests, Duration horizon, int keep) {
+    @Override
+    public synchronized Duration untilAffordable(int requests, Duration horizon, int keep) {
         drain(nanos());
-        double over = level + requests - perSecond * horizon.toNanos() / 1e9 - (capacity - keep);
-        return over <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(over / perSecond * 1e9));
+        return RequestBudget.untilAffordable(level, capacity, perSecond, requests, horizon, keep);
     }
 
-    /** The most requests the bucket holds. */
-    int capacity() {
+    @Override
+    public int capacity() {
         return capacity;
+    }
+
+    /** The bucket now: its level, capacity and refill, for the status route. */
+    @Override
+    public synchronized java.util.Map<String, Object> view() {
+        drain(nanos());
+        return RequestBudget.view(perSecond, capacity, level);
     }
 
     private void drain(long now) {

@@ -57,6 +57,10 @@ import org.jamescrm.spi.WriteResult;
 import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.store.CaptureLedger;
+import org.jamescrm.store.CaptureStore;
+import org.jamescrm.store.FloodCounters;
+import org.jamescrm.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * the parties of the whole round up in the CRM at once, lets the linking rules decide each
  * message, writes what they decided as one set of write plans and records the decisions. Runs
  * outside the mail pipeline, from the capture queue; CRM failures are returned for the queue to
- * retry or park. One round runs at a time, so two captures of the same key or client never race.
+ * retry or park. One round runs at a time, so two captures of the same key or client never race on
+ * one server; across the servers of a cluster the store's ledger claims each key before it is written,
+ * and a round-robin turn is taken only if no other server took it.
  */
 public final class CaptureService {
     private static final Logger LOGGER = LoggerFactory.getLogger(CaptureService.class);
@@ -74,7 +80,8 @@ public final class CaptureService {
     private final DecisionLog decisions;
     private final MissingCrmUsers missingUsers;
     private final RoundRobinPositions positions;
-    private final FloodGuard flood;
+    private final FloodCounters flood;
+    private final CaptureLedger ledger;
     private final CaptureMetrics metrics;
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
@@ -90,24 +97,33 @@ public final class CaptureService {
      * @param settings     the current settings (re-read when the file changes)
      * @param decisions    where decisions are recorded
      * @param missingUsers where employees without a CRM user are reported
-     * @param positions    the round-robin positions of the mailboxes
+     * @param store        the ledger, round-robin positions and flood counters: the server's own, or a cluster's
      * @param metrics      what the capture counts (decisions, rounds, CRM requests)
      * @param clock        the clock of the capture times and the flood window
      * @param outbox       where the acknowledgements of new cases go
      */
     public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
-                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                          MissingCrmUsers missingUsers, CaptureStore store, CaptureMetrics metrics, Clock clock,
                           AcknowledgementOutbox outbox) {
         this.connector = connector;
         this.settings = settings;
         this.decisions = decisions;
         this.missingUsers = missingUsers;
-        this.positions = positions;
-        this.flood = new FloodGuard(clock);
+        this.positions = store.roundRobin();
+        this.flood = store.flood();
+        this.ledger = store.ledger();
         this.acknowledgementThrottle = new AcknowledgementThrottle(clock);
         this.outbox = outbox;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** A capture service of one server whose positions are {@code positions}, the rest in memory. */
+    public CaptureService(CrmConnector connector, Supplier<CaptureSettings> settings, DecisionLog decisions,
+                          MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                          AcknowledgementOutbox outbox) {
+        this(connector, settings, decisions, missingUsers, CaptureStore.local(positions, org.jamescrm.decisions.DecisionStore.NONE, clock),
+            metrics, clock, outbox);
     }
 
     /** A capture service that sends no acknowledgement. */
@@ -156,6 +172,8 @@ public final class CaptureService {
     /**
      * Records that a capture was parked for an administrator ({@link ReasonCode#PARKED}), with why and
      * after how many attempts; no CRM call. A replay of the parked capture records the final decision.
+     * A capture parked by its own decision ({@code FLOOD}: "parked for review") keeps that decision as
+     * the answer, so the search shows one decision, not two.
      *
      * @param messageId      the Message-ID, if any
      * @param captureKey     the capture key
@@ -166,6 +184,11 @@ public final class CaptureService {
      */
     public DecisionRecord recordParked(Optional<String> messageId, String captureKey, Optional<EmailAddress> sender,
                                        Optional<Classification> classification, String reason, int attempts) {
+        messageId.ifPresent(waitingThreads::settled);
+        Optional<DecisionRecord> flooded = decisions.latest(captureKey).filter(latest -> latest.reason() == ReasonCode.FLOOD);
+        if (flooded.isPresent()) {
+            return flooded.get(); // its own decision already says it is parked for review, and why
+        }
         // a mail parked before it could be classified is taken as incoming: the party that wrote to the company
         Direction direction = classification.map(Classification::direction).orElse(Direction.INBOUND);
         String detail = reason + " (" + (attempts == 0 ? "parked before any capture attempt" : "after " + attempts
@@ -174,7 +197,6 @@ public final class CaptureService {
             classification.map(Classification::clients).orElse(List.of()), classification.map(Classification::employees).orElse(List.of()),
             classification.flatMap(Classification::mailbox), ReasonCode.PARKED, ReasonCode.PARKED.name(), detail,
             List.of(), Optional.empty(), Optional.empty(), Map.of("attempts", String.valueOf(attempts)), clock.instant());
-        messageId.ifPresent(waitingThreads::settled);
         decisions.record(record);
         metrics.decided(record.reason());
         return record;
@@ -288,6 +310,9 @@ public final class CaptureService {
     /** How long an answer waits for the first mail of its thread, still in the capture queue, before it is tried again. */
     static final java.time.Duration PARENT_WAIT = java.time.Duration.ofSeconds(5);
 
+    /** How long a capture whose key another server is writing waits before it is tried again (and finds the activity). */
+    static final java.time.Duration LEDGER_WAIT = java.time.Duration.ofSeconds(5);
+
     /** What a CRM that knows nobody answers. */
     private static final CrmLookupResult NOTHING_FOUND = new CrmLookupResult(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
@@ -338,6 +363,8 @@ public final class CaptureService {
         private final RoundOutcome[] outcomes;
         private final CaptureSettings current = settings.get();
         private final Map<Integer, Pending> pending = new LinkedHashMap<>();
+        /** The capture keys this round claimed in the ledger and has not marked captured or released yet. */
+        private final Set<String> claimed = new LinkedHashSet<>();
 
         Round(List<CaptureRequest> requests) {
             this.requests = List.copyOf(requests);
@@ -360,6 +387,13 @@ public final class CaptureService {
                     decideAndWrite(lookUp(lookup()));
                 } catch (CrmException e) {
                     pending.keySet().forEach(i -> outcomes[i] = new RoundOutcome.Failed(e));
+                } catch (StoreUnavailableException e) {
+                    // the shared store is down: what was not decided waits in the capture queue, like for a CRM outage
+                    CrmException waiting = new CrmUnavailableException("the capture store is unavailable: " + e.getMessage(),
+                        Optional.empty(), e);
+                    pending.keySet().stream().filter(i -> outcomes[i] == null).forEach(i -> outcomes[i] = new RoundOutcome.Failed(waiting));
+                } finally {
+                    List.copyOf(claimed).forEach(this::release);
                 }
             }
             for (int i = 0; i < outcomes.length; i++) {
@@ -432,22 +466,31 @@ public final class CaptureService {
                         "already captured as activity " + existing.get()), List.of(), existing);
                     continue;
                 }
+                Optional<RoundOutcome> claim = claim(capture);
+                if (claim.isPresent()) {
+                    outcomes[index] = claim.get();
+                    continue;
+                }
                 FloodCheck reservations = reserve(capture);
                 if (reservations.over().isPresent()) {
+                    release(request.facts().captureKey());
                     outcomes[index] = decided(capture, flooded(reservations.over().get(), current), List.of(), Optional.empty());
                     continue;
                 }
                 EmailAddress mailbox = request.classification().mailbox().orElseThrow();
-                CrmSnapshot snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()),
-                    found.users(), openItems, positions.current(mailbox), found.cases());
-                CaptureDecision decision = rules.decide(request.facts(), request.classification(), snapshot, capture.settings);
+                CrmSnapshot snapshot;
+                CaptureDecision decision;
+                do {
+                    snapshot = new CrmSnapshot(found.clients(), found.threadItems(request.facts().threadIds()),
+                        found.users(), openItems, positions.current(mailbox), found.cases());
+                    decision = rules.decide(request.facts(), request.classification(), snapshot, capture.settings);
+                    // a turn another server took meanwhile is not taken twice: the rules decide again at the next one
+                } while (decision.captured() && decision.tookTurn() && !positions.advance(mailbox, snapshot.turn()));
                 if (!decision.captured()) {
                     reservations.held().forEach(flood::release);
+                    release(request.facts().captureKey());
                     outcomes[index] = decided(capture, decision, List.of(), Optional.empty());
                     continue;
-                }
-                if (decision.tookTurn()) {
-                    positions.advance(mailbox, snapshot.turn());
                 }
                 Planned planned = plan(capture, decision, found, reservations.held());
                 if (!planned.plan.creations().isEmpty()) {
@@ -460,11 +503,37 @@ public final class CaptureService {
             write(plans, found);
         }
 
+        /**
+         * Claims the capture's key in the ledger before anything is written; empty when this round holds
+         * it now, else the outcome: a duplicate another server wrote, or a wait while it writes.
+         */
+        private Optional<RoundOutcome> claim(Pending capture) {
+            String key = capture.request.facts().captureKey();
+            CaptureLedger.Claim claim = ledger.claim(key, connector.name());
+            if (claim instanceof CaptureLedger.AlreadyCaptured done) {
+                return Optional.of(decided(capture, CaptureDecision.skip(ReasonCode.DUPLICATE, "already captured as activity "
+                    + done.activityId() + " by " + done.node()), List.of(), Optional.of(done.activityId())));
+            }
+            if (claim instanceof CaptureLedger.Busy busy) {
+                return Optional.of(new RoundOutcome.Failed(new CrmUnavailableException("it is being captured by " + busy.node()
+                    + " since " + busy.since() + "; tried again once that capture ended", Optional.of(LEDGER_WAIT), null)));
+            }
+            claimed.add(key);
+            return Optional.empty();
+        }
+
+        /** Gives the ledger back a key this round claimed and did not write. */
+        private void release(String captureKey) {
+            if (claimed.remove(captureKey)) {
+                ledger.release(captureKey, connector.name());
+            }
+        }
+
         /** A flood reservation for each client of the capture; none, and the client, when one is over the limit. */
         private FloodCheck reserve(Pending capture) {
-            List<FloodGuard.Reservation> reservations = new ArrayList<>();
+            List<FloodCounters.Reservation> reservations = new ArrayList<>();
             for (EmailAddress client : capture.request.classification().clients()) {
-                Optional<FloodGuard.Reservation> reservation = flood.tryReserve(client, current.flood());
+                Optional<FloodCounters.Reservation> reservation = flood.tryReserve(client, current.flood());
                 if (reservation.isEmpty()) {
                     reservations.forEach(flood::release);
                     return new FloodCheck(List.of(), Optional.of(client));
@@ -476,7 +545,7 @@ public final class CaptureService {
 
         /** The writes of a decision, less the items an interrupted earlier attempt already created. */
         private Planned plan(Pending capture, CaptureDecision decision, CrmLookupResult found,
-                             List<FloodGuard.Reservation> reservations) {
+                             List<FloodCounters.Reservation> reservations) {
             String key = capture.request.facts().captureKey();
             List<ItemRef> existing = new ArrayList<>(decision.bindings());
             List<NewItem> creations = new ArrayList<>();
@@ -510,7 +579,11 @@ public final class CaptureService {
             for (int i = 0; i < indexes.size(); i++) {
                 int index = indexes.get(i);
                 Planned planned = plans.get(index);
+                String key = planned.plan.originKey();
                 if (results.get(i) instanceof WriteResult.Written written) {
+                    if (claimed.remove(key)) {
+                        ledger.captured(key, connector.name(), written.activityId());
+                    }
                     List<ItemRef> items = new ArrayList<>(planned.existing);
                     written.created().stream().filter(item -> !items.contains(item)).forEach(items::add);
                     Pending capture = pending.get(index);
@@ -522,6 +595,7 @@ public final class CaptureService {
                     opened.flatMap(number -> acknowledgement(capture, number)).ifPresent(CaptureService.this::acknowledge);
                 } else {
                     planned.reservations.forEach(flood::release);
+                    release(key);
                     outcomes[index] = new RoundOutcome.Failed(((WriteResult.Failed) results.get(i)).cause());
                 }
             }
@@ -594,12 +668,12 @@ public final class CaptureService {
      * @param held the reservations taken, one per client; empty when refused
      * @param over the client over the limit, if any
      */
-    private record FloodCheck(List<FloodGuard.Reservation> held, Optional<EmailAddress> over) {
+    private record FloodCheck(List<FloodCounters.Reservation> held, Optional<EmailAddress> over) {
     }
 
     /** A captured decision with its writes. */
     private record Planned(CaptureDecision decision, List<ItemRef> existing, WritePlan plan,
-                           List<FloodGuard.Reservation> reservations) {
+                           List<FloodCounters.Reservation> reservations) {
     }
 
 

@@ -13,8 +13,8 @@ import org.jamescrm.model.EmailAddress;
 
 /**
  * Round-robin positions in a properties file (mailbox = position), so the turn survives a restart of
- * James. The file is replaced atomically on every move; a server of a cluster sharing the folder
- * shares the positions.
+ * James. The file is replaced atomically on every move. One server only: a cluster shares its
+ * positions through {@code <store>postgresql</store>}.
  */
 public final class FileRoundRobinPositions implements RoundRobinPositions {
     private final Path file;
@@ -32,13 +32,15 @@ public final class FileRoundRobinPositions implements RoundRobinPositions {
     }
 
     @Override
-    public void advance(EmailAddress mailbox, long from) {
+    public boolean advance(EmailAddress mailbox, long from) {
         synchronized (lock) {
             Properties positions = read();
-            if (Long.parseLong(positions.getProperty(mailbox.value(), "0")) == from) {
-                positions.setProperty(mailbox.value(), String.valueOf(from + 1));
-                write(positions);
+            if (Long.parseLong(positions.getProperty(mailbox.value(), "0")) != from) {
+                return false;
             }
+            positions.setProperty(mailbox.value(), String.valueOf(from + 1));
+            write(positions);
+            return true;
         }
     }
 

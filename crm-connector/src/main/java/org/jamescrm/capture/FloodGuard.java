@@ -9,13 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.FloodLimit;
+import org.jamescrm.store.FloodCounters;
 
 /**
  * Counts captures per client address in a sliding window (capture-rules §3 FLOOD): the last guard
  * against mail loops and mail bombs. In memory: a restart forgets the counts, which only delays the
- * guard by one window.
+ * guard by one window. The flood counters of the local store.
  */
-public final class FloodGuard {
+public final class FloodGuard implements FloodCounters {
     private final Clock clock;
     private final Map<EmailAddress, Deque<Instant>> captures = new ConcurrentHashMap<>();
 
@@ -23,12 +24,7 @@ public final class FloodGuard {
         this.clock = clock;
     }
 
-    /**
-     * Counts a capture for {@code client} unless the client already has {@code limit.captures()} in the
-     * window; check and count are one step, so concurrent captures cannot slip past the limit.
-     *
-     * @return the reservation to release if the capture does not happen, or empty when over the limit
-     */
+    @Override
     public java.util.Optional<Reservation> tryReserve(EmailAddress client, FloodLimit limit) {
         Deque<Instant> times = captures.computeIfAbsent(client, key -> new ArrayDeque<>());
         synchronized (times) {
@@ -42,7 +38,7 @@ public final class FloodGuard {
         }
     }
 
-    /** Whether a capture for {@code client} would go over {@code limit} now; counts nothing. */
+    @Override
     public boolean over(EmailAddress client, FloodLimit limit) {
         Deque<Instant> times = captures.get(client);
         if (times == null) {
@@ -54,7 +50,7 @@ public final class FloodGuard {
         }
     }
 
-    /** Takes back a reservation whose capture did not happen. */
+    @Override
     public void release(Reservation reservation) {
         Deque<Instant> times = captures.get(reservation.client());
         if (times != null) {
@@ -62,10 +58,6 @@ public final class FloodGuard {
                 times.removeLastOccurrence(reservation.at());
             }
         }
-    }
-
-    /** One counted capture of a client. */
-    public record Reservation(EmailAddress client, Instant at) {
     }
 
     private void prune(Deque<Instant> times, FloodLimit limit) {

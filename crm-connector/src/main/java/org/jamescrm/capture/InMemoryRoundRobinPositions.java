@@ -15,7 +15,7 @@ public final class InMemoryRoundRobinPositions implements RoundRobinPositions {
     }
 
     @Override
-    public void advance(EmailAddress mailbox, long from) {
-        positions.compute(mailbox, (key, position) -> position == null || position == from ? from + 1 : position);
+    public boolean advance(EmailAddress mailbox, long from) {
+        return positions.compute(mailbox, (key, position) -> (position == null ? 0 : position) == from ? from + 1 : position) == from + 1;
     }
 }

@@ -12,6 +12,11 @@ public interface RoundRobinPositions {
     /** The mailbox's position; 0 for a mailbox that never assigned anything. */
     long current(EmailAddress mailbox);
 
-    /** Moves the mailbox from {@code from} to the next position, unless another capture moved it already. */
-    void advance(EmailAddress mailbox, long from);
+    /**
+     * Moves the mailbox from {@code from} to the next position, unless another capture (of this or
+     * another server) moved it already.
+     *
+     * @return whether this call moved it: when not, the turn {@code from} was taken by another capture
+     */
+    boolean advance(EmailAddress mailbox, long from);
 }

@@ -92,6 +92,15 @@ public class ScrubbedConnector implements CrmConnector {
         return connector.budgetWait(captures, arriving, roundWait);
     }
 
+    @Override
+    public java.util.Map<String, Object> limits() {
+        try {
+            return connector.limits();
+        } catch (RuntimeException e) {
+            return java.util.Map.of("error", scrubber.scrub(String.valueOf(e.getMessage()))); // a view must not fail the status route
+        }
+    }
+
     /** A scrubbed connector that shows what its CRM holds. */
     public static final class Viewable extends ScrubbedConnector implements ConnectorView {
         private final ConnectorView view;

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every capture decision: logged as one JSON line (logger {@code org.jamescrm.decisions.DecisionLog})
  * and kept, the most recent {@code capacity} of them, so that an administrator can ask why a message
- * was or was not saved. Thread-safe.
+ * was or was not saved. Thread-safe. With a {@link SharedDecisionStore} the searches ask the store,
+ * so every server of a cluster answers for all of them; the server's own decisions in memory answer
+ * while the store cannot be reached.
  */
 public final class DecisionLog {
     private static final Logger LOGGER = LoggerFactory.getLogger(DecisionLog.class);
@@ -21,6 +23,14 @@ public final class DecisionLog {
     private final JsonViews json;
     private final Deque<DecisionRecord> records = new ArrayDeque<>();
     private final DecisionStore store;
+    /** When a search of the shared store last failed ({@link System#nanoTime}); none while {@link #storeFailed} is false. */
+    private volatile long storeFailedAt;
+    private volatile boolean storeFailed;
+    /**
+     * How long after a failed search the shared store is not asked: the case answers of the mail
+     * pipeline search decisions, and mail must not wait for a database that is down, search after search.
+     */
+    static final long STORE_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** @param capacity how many decisions are kept; older ones are only in the log */
     public DecisionLog(int capacity, JsonViews json) {
@@ -62,6 +72,11 @@ public final class DecisionLog {
 
     /** The decisions about the message with this Message-ID or capture key, newest first. */
     public List<DecisionRecord> find(String messageIdOrKey) {
+        if (store instanceof SharedDecisionStore) {
+            DecisionQuery about = new DecisionQuery(Optional.of(messageIdOrKey), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), capacity, 0);
+            return search(about).decisions();
+        }
         synchronized (records) {
             return records.stream().filter(record -> isAbout(record, messageIdOrKey)).toList();
         }
@@ -76,6 +91,18 @@ public final class DecisionLog {
 
     /** The page of the decisions kept that {@code query} asks for, newest first. */
     public DecisionQuery.Page search(DecisionQuery query) {
+        if (store instanceof SharedDecisionStore shared && !(storeFailed && System.nanoTime() - storeFailedAt < STORE_PAUSE_NANOS)) {
+            try {
+                DecisionQuery.Page page = shared.search(query);
+                storeFailed = false;
+                return page;
+            } catch (RuntimeException e) {
+                storeFailedAt = System.nanoTime();
+                storeFailed = true;
+                LOGGER.warn("The shared decision store cannot be searched ({}); answering with this server's decisions only for 30 s",
+                    e.getMessage());
+            }
+        }
         List<DecisionRecord> matching;
         synchronized (records) {
             matching = records.stream().filter(query::matches).toList();
@@ -92,6 +119,9 @@ public final class DecisionLog {
 
     /** The {@code limit} most recent decisions, newest first. */
     public List<DecisionRecord> recent(int limit) {
+        if (store instanceof SharedDecisionStore) {
+            return search(DecisionQuery.newest(Math.max(1, limit))).decisions();
+        }
         synchronized (records) {
             return new ArrayList<>(records).subList(0, Math.min(limit, records.size()));
         }

@@ -144,6 +144,11 @@ public final class SalesforceConnector implements CrmConnector, OneByOneCrm, Con
 
     /** The daily API budget as the last answer gave it, whether optional work stopped, and the API calls sent. */
     @Override
+    public Map<String, Object> limits() {
+        return Map.of("dailyApiBudget", client.budget().view());
+    }
+
+    @Override
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>(client.budget().view());
         view.put("apiCallsSent", client.apiCalls());

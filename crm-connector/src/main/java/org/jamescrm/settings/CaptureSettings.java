@@ -22,6 +22,8 @@ import org.jamescrm.model.EmailAddress;
  *                    for a manual save (capture-rules §7); never delivered to a mailbox
  * @param trustedNetworks {@code <trustedNetworks>}: networks whose unauthenticated submissions may
  *                    make manual saves (default none: a manual save needs SMTP AUTH)
+ * @param store       {@code <store>}: where the capture's state is kept, the server's own ({@code local},
+ *                    the default) or a cluster's ({@code postgresql}); read at start only
  */
 public record CaptureSettings(
         ConnectorChoice connector,
@@ -32,7 +34,16 @@ public record CaptureSettings(
         MailboxSettings defaults,
         Map<EmailAddress, MailboxSettings> mailboxes,
         Optional<EmailAddress> captureAddress,
-        TrustedNetworks trustedNetworks) {
+        TrustedNetworks trustedNetworks,
+        StoreSettings store) {
+
+    /** Settings with the local store. */
+    public CaptureSettings(ConnectorChoice connector, AddressList internal, AddressList neverLog, List<MailFilter> filters,
+                           FloodLimit flood, MailboxSettings defaults, Map<EmailAddress, MailboxSettings> mailboxes,
+                           Optional<EmailAddress> captureAddress, TrustedNetworks trustedNetworks) {
+        this(connector, internal, neverLog, filters, flood, defaults, mailboxes, captureAddress, trustedNetworks,
+            new StoreSettings.Local());
+    }
 
     public CaptureSettings {
         Objects.requireNonNull(connector, "connector");
@@ -44,6 +55,7 @@ public record CaptureSettings(
         mailboxes = Map.copyOf(mailboxes);
         Objects.requireNonNull(captureAddress, "captureAddress");
         Objects.requireNonNull(trustedNetworks, "trustedNetworks");
+        Objects.requireNonNull(store, "store");
     }
 
     /** The settings of {@code mailbox}: its own element if it has one, else the defaults. */

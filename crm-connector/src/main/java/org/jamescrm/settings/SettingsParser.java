@@ -49,7 +49,7 @@ import org.xml.sax.SAXException;
 public final class SettingsParser {
     private static final String ROOT = "crmcapture";
     private static final List<String> CORE_KEYS = List.of("connector", "internal", "neverLog", "filter", "flood",
-        "captureAddress", "trustedNetworks", "defaults", "mailbox", "group");
+        "captureAddress", "trustedNetworks", "defaults", "mailbox", "group", "store");
     /** The CRM of a file without {@code <connector>}: the embedded one, so the product runs out of the box. */
     private static final String DEFAULT_CONNECTOR = "memory";
 
@@ -174,7 +174,8 @@ public final class SettingsParser {
             defaults, mailboxes,
             Optional.ofNullable(once.get("captureAddress")).map(element -> address(element.key(), element.text())),
             Optional.ofNullable(once.get("trustedNetworks")).map(element -> TrustedNetworks.parse(element.key(), element.text()))
-                .orElse(TrustedNetworks.none()));
+                .orElse(TrustedNetworks.none()),
+            Optional.ofNullable(once.get("store")).map(StoreElement::read).orElse(new StoreSettings.Local()));
     }
 
     private List<String> allowedKeys() {

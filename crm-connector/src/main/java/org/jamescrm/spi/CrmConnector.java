@@ -53,4 +53,14 @@ public interface CrmConnector {
     default Duration budgetWait(int captures, int arriving, Duration roundWait) {
         return Duration.ZERO;
     }
+
+    /**
+     * The CRM's limits as the connector keeps them, for the status route ({@code GET /crm/status},
+     * {@code limits}): a request budget's level and refill, daily credits or API calls left, requests in
+     * flight. Empty for a CRM without limits (the default). Must answer at once, without a call to the
+     * CRM, and hold no secret.
+     */
+    default java.util.Map<String, Object> limits() {
+        return java.util.Map.of();
+    }
 }

@@ -173,6 +173,11 @@ public final class ZohoConnector implements CrmConnector, OneByOneCrm, Connector
 
     /** The data centre, the API domain, the token's expiry and refreshes, the concurrency and the credits. */
     @Override
+    public Map<String, Object> limits() {
+        return client.limits().view();
+    }
+
+    @Override
     public Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("dataCentre", client.configuration().dataCentre().name());

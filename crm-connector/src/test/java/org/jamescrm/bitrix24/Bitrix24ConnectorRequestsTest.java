@@ -103,6 +103,20 @@ class Bitrix24ConnectorRequestsTest {
     }
 
     @Test
+    void theLimitsShouldShowTheRequestBudgetSpent() throws Exception {
+        // the client keeps a tenth of the burst (at least 2) in reserve: 45 of the 50 are its own
+        assertThat(connector.limits()).isEqualTo(java.util.Map.of("requestBudget",
+            java.util.Map.of("requestsPerSecond", 2.0, "burst", 45, "level", 0.0, "free", 45)));
+        answer("{\"result\":{\"result\":{\"f0\":[]},\"result_error\":[],\"result_total\":[],\"result_next\":[]},\"time\":{}}");
+
+        connector.findClients(Set.of(EmailAddress.of("carol@client.example")));
+
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> budget = (java.util.Map<String, Object>) connector.limits().get("requestBudget");
+        assertThat((Integer) budget.get("free")).isEqualTo(44);
+    }
+
+    @Test
     void findByCommShouldBeAskedTwentyAddressesAtATime() throws Exception {
         answer("{\"result\":{\"result\":{\"f0\":[],\"f1\":[]},\"result_error\":[],\"result_total\":[],\"result_next\":[]},\"time\":{}}");
         Set<EmailAddress> clients = new java.util.LinkedHashSet<>();

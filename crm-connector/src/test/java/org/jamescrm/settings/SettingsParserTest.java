@@ -229,7 +229,7 @@ class SettingsParserTest {
             + "body, attachmentLimit, skipAutomated, filter",
         "<conector>memory</conector>"
             + "|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, "
-            + "defaults, mailbox, group, bitrix24, espocrm, memory, salesforce, zoho",
+            + "defaults, mailbox, group, store, bitrix24, espocrm, memory, salesforce, zoho",
         "<internal><domains>subsidiary.example</domains></internal>"
             + "|unknown key 'internal.domains'; allowed keys: domain, address",
         "<flood><limit>5</limit></flood>"

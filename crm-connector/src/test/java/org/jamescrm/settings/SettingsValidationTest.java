@@ -72,7 +72,7 @@ class SettingsValidationTest {
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"${env:NO_SUCH_VARIABLE_X}\"/></bitrix24>|key 'bitrix24.webhook@code' refers to the environment variable NO_SUCH_VARIABLE_X, which is not set; allowed values: the secret itself or ${env:NAME} of a set variable",
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"x\"/><oauth clientId=\"a\" clientSecret=\"b\" refreshToken=\"c\"/></bitrix24>|key 'bitrix24.oauth' comes with another authentication; allowed: one of webhook, oauth",
         "<bitrix24><portal>https://c.bitrix24.com</portal><webhook user=\"1\" code=\"x\"/><rate perSecond=\"fast\" burst=\"50\"/></bitrix24>|key 'bitrix24.rate@perSecond' has value 'fast'; allowed values: a whole number of at least 1",
-        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, defaults, mailbox, group, bitrix24, espocrm, memory, salesforce, zoho",
+        "<conector>memory</conector>|unknown key 'conector'; allowed keys: connector, internal, neverLog, filter, flood, captureAddress, trustedNetworks, defaults, mailbox, group, store, bitrix24, espocrm, memory, salesforce, zoho",
         "<defaults><integration>yes</integration></defaults>|key 'defaults.integration' has value 'yes'; allowed values: on, off",
         "<defaults><leadless>1</leadless></defaults>|key 'defaults.leadless' has value '1'; allowed values: true, false",
         "<defaults><repeatSale>always</repeatSale></defaults>|key 'defaults.repeatSale' has value 'always'; allowed values: off, lead, deal",

@@ -2,9 +2,11 @@ package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.jamescrm.it.CaptureScenario.ALICE;
+import static org.jamescrm.it.CaptureScenario.BOB;
+import static org.jamescrm.it.CaptureScenario.CAPTURE;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -27,9 +28,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * with the portal's default limits. Every message is delivered whatever the portal does.
  */
 class Bitrix24CaptureEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final Duration CAPTURE = Duration.ofSeconds(30);
     static final String ORIGINATOR = "james-crm-capture";
 
     /** Started before James, whose settings name its URL. */
@@ -43,6 +41,7 @@ class Bitrix24CaptureEndToEndTest {
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3027)
         .bitrix24(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode()).extension();
 
+    static CaptureScenario scenario;
     static MailClient mail;
     static WebAdminClient webAdmin;
     static long alice;
@@ -51,9 +50,9 @@ class Bitrix24CaptureEndToEndTest {
     static void createMailboxes(GuiceJamesServer server) throws Exception {
         alice = PORTAL.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
         PORTAL.addUser(Map.of("NAME", "Bob", "LAST_NAME", "Brown", "EMAIL", BOB, "ACTIVE", "Y"));
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        scenario = CaptureScenario.connect(server);
+        mail = scenario.mail();
+        webAdmin = scenario.webAdmin();
     }
 
     @AfterEach
@@ -65,8 +64,6 @@ class Bitrix24CaptureEndToEndTest {
     static void stopPortal() {
         PORTAL.close();
     }
-
-
 
     @Test
     void aNewClientsMailShouldBecomeALeadWithAnOpenIncomingActivity() throws Exception {
@@ -126,12 +123,8 @@ class Bitrix24CaptureEndToEndTest {
 
     @Test
     void mailAmongEmployeesAndAutoRepliesShouldNotReachThePortal() throws Exception {
-        mail.send(ALICE, List.of(BOB), message(ALICE, BOB, "<lunch@company.example>", "", "Lunch", "12:30?"));
-        mail.send("frank@client.example", List.of(ALICE), message("frank@client.example", ALICE, "<ooo@client.example>",
-            "Auto-Submitted: auto-replied\r\n", "Out of office", "Back Monday."));
+        scenario.colleagueAndAutoReplyWrite();
 
-        assertThat(webAdmin.awaitDecision("<lunch@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
-        assertThat(webAdmin.awaitDecision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
         assertThat(PORTAL.activitiesWithOrigin("<lunch@company.example>")).isEmpty();
         assertThat(PORTAL.activitiesWithOrigin("<ooo@client.example>")).isEmpty();
         assertThat(PORTAL.leads()).noneMatch(lead -> "<ooo@client.example>".equals(lead.get("ORIGIN_ID")));
@@ -169,10 +162,6 @@ class Bitrix24CaptureEndToEndTest {
 
     @Test
     void theStatusRouteShouldShowThePortalReachable() {
-        await().atMost(CAPTURE).untilAsserted(() -> {
-            JsonNode status = webAdmin.status();
-            assertThat(status.path("connector").asText()).isEqualTo("bitrix24");
-            assertThat(status.path("connectorReachable").asBoolean()).isTrue();
-        });
+        scenario.awaitConnectorReachable("bitrix24");
     }
 }

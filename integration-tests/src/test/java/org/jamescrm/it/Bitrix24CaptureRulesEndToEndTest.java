@@ -2,9 +2,13 @@ package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
+import static org.jamescrm.it.CaptureRulesScenario.ALICE;
+import static org.jamescrm.it.CaptureRulesScenario.BOB;
+import static org.jamescrm.it.CaptureRulesScenario.CAPTURE;
+import static org.jamescrm.it.CaptureRulesScenario.CRM;
+import static org.jamescrm.it.CaptureRulesScenario.DORA;
+import static org.jamescrm.it.CaptureRulesScenario.roundRobinMessageId;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -39,13 +43,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * The server is shared by the class, so every test uses its own client addresses and Message-IDs.
  */
 class Bitrix24CaptureRulesEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final String DORA = "dora@company.example";
-    static final String SALES = "sales@company.example";
-    static final String CRM = "crm@company.example";
-    /** Rounds may wait up to 3 seconds (roundWait) and the portal's rate limit applies: generous, as the other end-to-end tests. */
-    static final Duration CAPTURE = Duration.ofSeconds(30);
     /** Bitrix24's owner types (OWNER_TYPE_ID, ENTITY_TYPE_ID). */
     static final String LEAD = "1";
     static final String DEAL = "2";
@@ -77,8 +74,7 @@ class Bitrix24CaptureRulesEndToEndTest {
     @RegisterExtension
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3028).captureSettings(SETTINGS).extension();
 
-    static MailClient mail;
-    static WebAdminClient webAdmin;
+    static CaptureRulesScenario scenario;
     static long alice;
     static long bob;
     static long dora;
@@ -89,10 +85,7 @@ class Bitrix24CaptureRulesEndToEndTest {
         alice = PORTAL.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
         bob = PORTAL.addUser(Map.of("NAME", "Bob", "LAST_NAME", "Brown", "EMAIL", BOB, "ACTIVE", "Y"));
         dora = PORTAL.addUser(Map.of("NAME", "Dora", "LAST_NAME", "Diaz", "EMAIL", DORA, "ACTIVE", "Y"));
-        // sales@ and crm@ are James users too, else SMTP would refuse them
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB, DORA, SALES, CRM);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        scenario = CaptureRulesScenario.connect(server);
     }
 
     @AfterEach
@@ -104,9 +97,6 @@ class Bitrix24CaptureRulesEndToEndTest {
     static void stopPortal() {
         PORTAL.close();
     }
-
-
-
 
     /** Whether a row's EMAIL multi-field holds {@code address}. */
     @SuppressWarnings("unchecked")
@@ -139,11 +129,7 @@ class Bitrix24CaptureRulesEndToEndTest {
         PORTAL.call("crm.deal.update", Map.of("id", deal, "fields", Map.of("STAGE_ID", "WON")));
         long leadsBefore = PORTAL.leads().size();
 
-        mail.send("rita@client.example", List.of(ALICE), message("Rita Returning <rita@client.example>", ALICE,
-            "<second-order@client.example>", "", "Second order", "We would like 20 more chairs."));
-
-        JsonNode record = webAdmin.awaitDecision("<second-order@client.example>");
-        assertThat(record.path("reason").asText()).isEqualTo("REPEAT_LEAD");
+        JsonNode record = scenario.knownClientOrdersAgain();
         assertThat(record.path("settings").path("createLeadForIncoming").asText()).isEqualTo("false");
         assertThat(record.path("settings").path("repeatSale").asText()).isEqualTo("lead");
         assertThat(PORTAL.leads()).hasSize((int) leadsBefore + 1);
@@ -168,17 +154,8 @@ class Bitrix24CaptureRulesEndToEndTest {
 
     @Test
     void theGroupMailboxShouldHandNewClientsLeadsToAliceAndBobInTurn() throws Exception {
-        List<String> clients = List.of("hugo", "iris", "jack");
-        for (String client : clients) {
-            // one after the other, as separate rounds: each new lead takes the next turn of the queue
-            String messageId = "<rr-" + client + "@client.example>";
-            mail.send(client + "@client.example", List.of(SALES), message(client + "@client.example", SALES, messageId, "",
-                "Price list", "Could you send your prices?"));
-            assertThat(webAdmin.awaitDecision(messageId).path("reason").asText()).isEqualTo("NEW_LEAD");
-        }
-
-        List<String> responsibles = clients.stream().map(client -> {
-            String messageId = "<rr-" + client + "@client.example>";
+        scenario.newClientsWriteToTheGroupMailbox(client -> {
+            String messageId = roundRobinMessageId(client);
             Map<String, Object> lead = PORTAL.leadsWithOrigin(messageId).stream().findFirst().orElseThrow();
             assertThat(hasEmail(lead, client + "@client.example")).isTrue();
             assertThat(PORTAL.activitiesWithOrigin(messageId)).singleElement().satisfies(activity -> {
@@ -187,22 +164,15 @@ class Bitrix24CaptureRulesEndToEndTest {
                 assertThat(text(activity.get("RESPONSIBLE_ID"))).isEqualTo(text(lead.get("ASSIGNED_BY_ID")));
             });
             return text(lead.get("ASSIGNED_BY_ID"));
-        }).toList();
-        // whoever the queue starts with, the first two leads go to Alice and Bob, and the third starts over
-        assertThat(responsibles.subList(0, 2)).containsExactlyInAnyOrder(text(alice), text(bob));
-        assertThat(responsibles.get(2)).isEqualTo(responsibles.get(0));
-        assertThat(webAdmin.awaitDecision("<rr-iris@client.example>").path("settings").path("distribution").asText()).isEqualTo("round-robin");
+        }, text(alice), text(bob));
+        assertThat(scenario.webAdmin().awaitDecision("<rr-iris@client.example>").path("settings").path("distribution").asText()).isEqualTo("round-robin");
     }
 
     @Test
     void aNewClientWritingToALeadlessMailboxShouldGetAContactAndADealButNoLead() throws Exception {
         long leadsBefore = PORTAL.leads().size();
 
-        mail.send("kim@client.example", List.of(DORA), message("Kim Newcomer <kim@client.example>", DORA, "<leadless@client.example>", "",
-            "Office desks", "Do you deliver to Lyon?"));
-
-        JsonNode record = webAdmin.awaitDecision("<leadless@client.example>");
-        assertThat(record.path("reason").asText()).isEqualTo("NEW_CONTACT_AND_DEAL");
+        JsonNode record = scenario.newClientWritesToTheLeadlessMailbox();
         assertThat(record.path("settings").path("leadless").asText()).isEqualTo("true");
         assertThat(PORTAL.leads()).as("no lead in leadless mode").hasSize((int) leadsBefore)
             .noneMatch(lead -> hasEmail(lead, "kim@client.example"));
@@ -225,24 +195,10 @@ class Bitrix24CaptureRulesEndToEndTest {
 
     @Test
     void aClientMailForwardedAsAttachmentToTheCaptureAddressShouldBeSavedForTheForwardingEmployee() throws Exception {
-        String clientMail = message("Lena Lost <lena@client.example>", BOB, "<lena-order@client.example>", "", "Order of lamps",
-            "Please send 12 lamps.");
-        mail.send("lena@client.example", List.of(BOB), clientMail);
-        // automatic capture skipped it: an unknown client and lead creation off
-        assertThat(webAdmin.awaitDecision("<lena-order@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
+        String clientMail = scenario.unknownClientWritesToBob();
         assertThat(PORTAL.leadsWithOrigin("<lena-order@client.example>")).isEmpty();
 
-        String forward = "From: Bob Brown <" + BOB + ">\r\nTo: " + CRM + "\r\nSubject: Fwd: Order of lamps\r\n"
-            + "Date: Sun, 22 Nov 2026 11:00:00 +0300\r\nMessage-ID: <fwd-lena@company.example>\r\n"
-            + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n"
-            + "--fwd\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nFor the CRM.\r\n"
-            + "--fwd\r\nContent-Type: message/rfc822\r\n\r\n" + clientMail + "--fwd--\r\n";
-        mail.sendAuthenticated(BOB, List.of(CRM), forward);
-
-        // the forwarded client mail is what gets saved, under its own Message-ID: a second decision about it
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<lena-order@client.example>")).hasSize(2));
-        JsonNode record = webAdmin.decisions("<lena-order@client.example>").get(0);
-        assertThat(record.path("reason").asText()).isEqualTo("NEW_LEAD");
+        JsonNode record = scenario.bobForwardsItToTheCaptureAddress(clientMail);
         assertThat(record.path("mailbox").asText()).isEqualTo(BOB);
         assertThat(record.path("settings").path("manualSave").asText()).isEqualTo("true");
         Map<String, Object> lead = PORTAL.leadsWithOrigin("<lena-order@client.example>").stream().findFirst().orElseThrow();
@@ -257,6 +213,7 @@ class Bitrix24CaptureRulesEndToEndTest {
         });
         assertThat(PORTAL.activitiesWithOrigin("<fwd-lena@company.example>")).as("the forward itself is not a client mail").isEmpty();
         assertThat(PORTAL.leadsWithOrigin("<fwd-lena@company.example>")).isEmpty();
+        MailClient mail = scenario.mail();
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(BOB)).contains("Please send 12 lamps."));
         assertThat(mail.inbox(CRM)).doesNotContain("fwd-lena@company.example").doesNotContain("lena-order@client.example");
         assertThat(mail.inbox(BOB)).as("no refusal answer for a client mail").doesNotContain("Not saved to the CRM");
@@ -267,14 +224,9 @@ class Bitrix24CaptureRulesEndToEndTest {
         long leadsBefore = PORTAL.leads().size();
         long contactsBefore = PORTAL.contacts().size();
 
-        mail.send("max@client.example", List.of(ALICE), message("Max Stranger <max@client.example>", ALICE, "<max-hello@client.example>",
-            "", "Hello", "Are you hiring?"));
-
-        JsonNode record = webAdmin.awaitDecision("<max-hello@client.example>");
-        assertThat(record.path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
+        JsonNode record = scenario.unknownClientWritesToAlice();
         assertThat(record.path("captured").asBoolean()).isFalse();
         assertThat(record.path("settings").path("createLeadForIncoming").asText()).isEqualTo("false");
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("Are you hiring?"));
         assertThat(PORTAL.leads()).hasSize((int) leadsBefore).noneMatch(lead -> hasEmail(lead, "max@client.example"));
         assertThat(PORTAL.contacts()).hasSize((int) contactsBefore);
         assertThat(PORTAL.activitiesWithOrigin("<max-hello@client.example>")).isEmpty();

@@ -2,9 +2,11 @@ package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.jamescrm.it.CaptureScenario.ALICE;
+import static org.jamescrm.it.CaptureScenario.BOB;
+import static org.jamescrm.it.CaptureScenario.CAPTURE;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -30,10 +32,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * Every message is delivered whatever the CRM does; no test leaves a duplicate or a sent e-mail.
  */
 class EspoCrmCaptureEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final Duration CAPTURE = Duration.ofSeconds(30);
-
     /** Started before James, whose settings name its URL. */
     static final EspoCrmEmulator SITE = EspoCrmEmulator.builder().start();
 
@@ -45,17 +43,14 @@ class EspoCrmCaptureEndToEndTest {
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3029)
         .espocrm(SITE.baseUrl(), SITE.apiKey()).extension();
 
-    static MailClient mail;
-    static WebAdminClient webAdmin;
+    static CaptureScenario scenario;
     static String alice;
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
         alice = SITE.addUser(ALICE, "Alice Adams");
         SITE.addUser(BOB, "Bob Brown");
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        scenario = CaptureScenario.connect(server);
     }
 
     @AfterEach
@@ -73,12 +68,9 @@ class EspoCrmCaptureEndToEndTest {
         // the first attempt fails after the lead was written and the message imported, on binding the e-mail to the lead:
         // the retry finds the lead by its capture key and the e-mail by its Message-ID
         SITE.faults().nextMatching(1, FaultPlan.operation("PUT Email/{id}"), Fault.status(503));
-        String message = message("Carol Client <carol@client.example>", ALICE, "<quote@client.example>", "", "Quote", "40 chairs?");
-
-        mail.send("carol@client.example", List.of(ALICE), message);
+        String message = scenario.newClientAsksForAQuote();
 
         // the retry finds the lead it wrote, by address and by capture key: bound to it, never a second one
-        assertThat(webAdmin.awaitDecision("<quote@client.example>").path("captured").asBoolean()).isTrue();
         List<JsonNode> leads = SITE.records("Lead").stream().filter(lead -> "<quote@client.example>".equals(lead.path("cCaptureKey").asText()))
             .toList();
         assertThat(leads).singleElement().satisfies(lead -> {
@@ -93,10 +85,7 @@ class EspoCrmCaptureEndToEndTest {
             assertThat(email.path("from").asText()).isEqualTo("carol@client.example");
             assertThat(email.path("messageId").asText()).as("imported: EspoCRM keeps the real Message-ID").isEqualTo("<quote@client.example>");
         });
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("40 chairs?"));
-
-        mail.send("carol@client.example", List.of(ALICE), message);
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<quote@client.example>")).hasSize(2));
+        scenario.theQuoteIsDeliveredAgain(message);
         assertThat(SITE.emailsWithCaptureKey("<quote@client.example>")).as("delivered twice, archived once").hasSize(1);
         assertThat(SITE.emailsWithMessageId("<quote@client.example>")).hasSize(1);
     }
@@ -107,14 +96,9 @@ class EspoCrmCaptureEndToEndTest {
             "assignedUserId", alice));
         String deal = SITE.add("Opportunity", Map.of("name", "Tables", "amount", 1200, "closeDate", "2027-03-31", "stage", "Proposal",
             "contactId", contact, "contactsIds", List.of(contact), "assignedUserId", alice));
-        mail.send("dave@client.example", List.of(ALICE), message("Dave Client <dave@client.example>", ALICE, "<ask@client.example>", "",
-            "Tables", "Any news?"));
-        assertThat(webAdmin.awaitDecision("<ask@client.example>").path("captured").asBoolean()).isTrue();
 
-        mail.send(ALICE, List.of("dave@client.example"), message("Alice Adams <" + ALICE + ">", "dave@client.example",
-            "<answer@company.example>", "In-Reply-To: <ask@client.example>\r\n", "Re: Tables", "Tomorrow."));
+        scenario.clientAsksAndAliceAnswers();
 
-        assertThat(webAdmin.awaitDecision("<answer@company.example>").path("captured").asBoolean()).isTrue();
         assertThat(SITE.emailsWithCaptureKey("<answer@company.example>")).singleElement().satisfies(email -> {
             assertThat(email.path("parentType").asText()).isEqualTo("Opportunity");
             assertThat(email.path("parentId").asText()).isEqualTo(deal);
@@ -130,10 +114,8 @@ class EspoCrmCaptureEndToEndTest {
         String lead = SITE.add("Lead", Map.of("firstName", "Erin", "lastName", "Prospect", "emailAddress", "erin@prospect.example",
             "status", "In Process", "assignedUserId", alice));
 
-        mail.send("erin@prospect.example", List.of(ALICE), message("Erin Prospect <erin@prospect.example>", ALICE, "<erin@prospect.example>",
-            "", "Catalogue", "Please send it."));
+        scenario.prospectAsksForTheCatalogue();
 
-        assertThat(webAdmin.awaitDecision("<erin@prospect.example>").path("captured").asBoolean()).isTrue();
         assertThat(SITE.emailsWithCaptureKey("<erin@prospect.example>")).singleElement().satisfies(email -> {
             assertThat(email.path("parentType").asText()).isEqualTo("Lead");
             assertThat(email.path("parentId").asText()).isEqualTo(lead);
@@ -145,22 +127,14 @@ class EspoCrmCaptureEndToEndTest {
 
     @Test
     void mailAmongEmployeesAndAutoRepliesShouldNotReachTheCrm() throws Exception {
-        mail.send(ALICE, List.of(BOB), message(ALICE, BOB, "<lunch@company.example>", "", "Lunch", "12:30?"));
-        mail.send("frank@client.example", List.of(ALICE), message("frank@client.example", ALICE, "<ooo@client.example>",
-            "Auto-Submitted: auto-replied\r\n", "Out of office", "Back Monday."));
+        scenario.colleagueAndAutoReplyWrite();
 
-        assertThat(webAdmin.awaitDecision("<lunch@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
-        assertThat(webAdmin.awaitDecision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
         assertThat(SITE.emailsWithCaptureKey("<lunch@company.example>")).isEmpty();
         assertThat(SITE.emailsWithCaptureKey("<ooo@client.example>")).isEmpty();
     }
 
     @Test
     void theStatusRouteShouldShowTheCrmReachable() {
-        await().atMost(CAPTURE).untilAsserted(() -> {
-            JsonNode status = webAdmin.status();
-            assertThat(status.path("connector").asText()).isEqualTo("espocrm");
-            assertThat(status.path("connectorReachable").asBoolean()).isTrue();
-        });
+        scenario.awaitConnectorReachable("espocrm");
     }
 }

@@ -3,6 +3,10 @@ package org.jamescrm.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
+import static org.jamescrm.it.SupportDesk.ALICE;
+import static org.jamescrm.it.SupportDesk.BOB;
+import static org.jamescrm.it.SupportDesk.SUPPORT;
+import static org.jamescrm.it.SupportDesk.WAIT;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,10 +37,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * second Case nor a lost acknowledgement. No test leaves a duplicate or an e-mail sent by the CRM.
  */
 class EspoCrmGroupMailboxEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final String SUPPORT = "support@company.example";
-    static final Duration WAIT = Duration.ofSeconds(30);
 
     /** Started before James, whose settings name its URL. */
     static final EspoCrmEmulator SITE = EspoCrmEmulator.builder().start();
@@ -54,21 +54,10 @@ class EspoCrmGroupMailboxEndToEndTest {
             <url>%s</url>
             <apiKey>%s</apiKey>
           </espocrm>
-          <group address="support@company.example">
-            <distribution>round-robin</distribution>
-            <queue>alice@company.example, bob@company.example</queue>
-            <newThread>case</newThread>
-            <teams>Support</teams>
-            <replyTo>true</replyTo>
-            <acknowledgement>
-              <subject>We received your message: {subject}</subject>
-              <body>Your message is registered as case {caseNumber}.</body>
-            </acknowledgement>
-          </group>
-        </crmcapture>
-        """.formatted(SITE.baseUrl(), SITE.apiKey())).extension();
+        """.formatted(SITE.baseUrl(), SITE.apiKey()) + SupportDesk.GROUP + "</crmcapture>\n").extension();
 
     static ClientInbox inbox = new ClientInbox(clientMailServer, WAIT);
+    static SupportDesk desk;
     static MailClient mail;
     static WebAdminClient webAdmin;
     static List<String> members;
@@ -76,9 +65,9 @@ class EspoCrmGroupMailboxEndToEndTest {
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
         members = List.of(SITE.addUser(ALICE, "Alice Adams"), SITE.addUser(BOB, "Bob Brown"));
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB, SUPPORT);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        desk = SupportDesk.connect(server);
+        mail = desk.mail();
+        webAdmin = desk.webAdmin();
     }
 
     @AfterEach
@@ -146,16 +135,9 @@ class EspoCrmGroupMailboxEndToEndTest {
     @Test
     void aCaseTokenInTheSubjectShouldJoinAClientsAnswerWithoutReferencesToTheCase() throws Exception {
         String client = "fred@client.example";
-        mail.send(client, List.of(SUPPORT), message(client, SUPPORT, "<k1@client.example>", "", "Login fails", "!"));
-        String number = webAdmin.awaitDecision("<k1@client.example>").path("caseNumber").asText();
+        desk.clientAnswersWithTheCaseToken(client);
+
         JsonNode opened = single("Case", "<k1@client.example>");
-
-        mail.send(client, List.of(SUPPORT), message(client, SUPPORT, "<k2@client.example>", "",
-            "Re: [#" + number + "] We received your message: Login fails", "Any news?"));
-
-        JsonNode joined = webAdmin.awaitDecision("<k2@client.example>");
-        assertThat(joined.path("reason").asText()).isEqualTo("CASE_TOKEN");
-        assertThat(joined.path("caseNumber").asText()).isEqualTo(number);
         assertThat(SITE.emailsWithCaptureKey("<k2@client.example>")).singleElement()
             .satisfies(email -> assertThat(email.path("parentId").asText()).isEqualTo(opened.path("id").asText()));
         assertThat(SITE.records("Case")).filteredOn(found -> found.path("leadId").asText().equals(opened.path("leadId").asText())).hasSize(1);

@@ -3,6 +3,10 @@ package org.jamescrm.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
+import static org.jamescrm.it.SupportDesk.ALICE;
+import static org.jamescrm.it.SupportDesk.BOB;
+import static org.jamescrm.it.SupportDesk.SUPPORT;
+import static org.jamescrm.it.SupportDesk.WAIT;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,10 +30,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * a case token joins a client's answer without References, and an auto-responder gets nothing.
  */
 class GroupMailboxEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final String SUPPORT = "support@company.example";
-    static final Duration WAIT = Duration.ofSeconds(30);
     static final String SETTINGS = """
         <crmcapture>
           <connector>memory</connector>
@@ -37,19 +37,7 @@ class GroupMailboxEndToEndTest {
             <user email="alice@company.example" name="Alice Adams"/>
             <user email="bob@company.example" name="Bob Brown"/>
           </memory>
-          <group address="support@company.example">
-            <distribution>round-robin</distribution>
-            <queue>alice@company.example, bob@company.example</queue>
-            <newThread>case</newThread>
-            <teams>Support</teams>
-            <replyTo>true</replyTo>
-            <acknowledgement>
-              <subject>We received your message: {subject}</subject>
-              <body>Your message is registered as case {caseNumber}.</body>
-            </acknowledgement>
-          </group>
-        </crmcapture>
-        """;
+        """ + SupportDesk.GROUP + "</crmcapture>\n";
 
     /** The clients' mail server: James's outgoing mail arrives there through the smarthost option. */
     @RegisterExtension
@@ -60,14 +48,15 @@ class GroupMailboxEndToEndTest {
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3036).captureSettings(SETTINGS).extension();
 
     static ClientInbox inbox = new ClientInbox(clientMailServer, WAIT);
+    static SupportDesk desk;
     static MailClient mail;
     static WebAdminClient webAdmin;
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB, SUPPORT);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        desk = SupportDesk.connect(server);
+        mail = desk.mail();
+        webAdmin = desk.webAdmin();
     }
 
     @Test
@@ -130,15 +119,8 @@ class GroupMailboxEndToEndTest {
     @Test
     void aCaseTokenInTheSubjectShouldJoinAClientsAnswerWithoutReferences() throws Exception {
         String client = "fred@client.example";
-        mail.send(client, List.of(SUPPORT), message(client, SUPPORT, "<k1@client.example>", "", "Login fails", "!"));
-        String number = webAdmin.awaitDecision("<k1@client.example>").path("caseNumber").asText();
+        desk.clientAnswersWithTheCaseToken(client);
 
-        mail.send(client, List.of(SUPPORT), message(client, SUPPORT, "<k2@client.example>", "",
-            "Re: [#" + number + "] We received your message: Login fails", "Any news?"));
-
-        JsonNode joined = webAdmin.awaitDecision("<k2@client.example>");
-        assertThat(joined.path("reason").asText()).isEqualTo("CASE_TOKEN");
-        assertThat(joined.path("caseNumber").asText()).isEqualTo(number);
         assertThat(webAdmin.memory("cases", found -> found.path("email").asText().equals(client))).hasSize(1);
     }
 

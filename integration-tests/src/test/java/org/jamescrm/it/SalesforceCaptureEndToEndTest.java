@@ -2,6 +2,9 @@ package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.jamescrm.it.CaptureScenario.ALICE;
+import static org.jamescrm.it.CaptureScenario.BOB;
+import static org.jamescrm.it.CaptureScenario.CAPTURE;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
 
 import java.time.Duration;
@@ -31,10 +34,7 @@ import com.icegreen.greenmail.util.ServerSetup;
  * CRM refused for its length.
  */
 class SalesforceCaptureEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
     static final String SALES = "sales@company.example";
-    static final Duration CAPTURE = Duration.ofSeconds(30);
 
     /** Started before James, whose settings name its URL. */
     static final SalesforceEmulator ORG = SalesforceEmulator.builder().start();
@@ -62,17 +62,14 @@ class SalesforceCaptureEndToEndTest {
     @RegisterExtension
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3032).captureSettings(SETTINGS).extension();
 
-    static MailClient mail;
-    static WebAdminClient webAdmin;
+    static CaptureScenario scenario;
     static String alice;
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
         alice = ORG.addUser(ALICE, "Alice Adams");
         ORG.addUser(BOB, "Bob Brown");
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB, SALES);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        scenario = CaptureScenario.connect(server, SALES);
     }
 
     @AfterEach
@@ -96,11 +93,7 @@ class SalesforceCaptureEndToEndTest {
         // the first attempt fails after the lead was written, on writing the e-mail: the retry finds the lead by its capture key
         ORG.faults().nextMatching(1, request -> request.operation().equals("collections create")
             && request.bodyText().contains("\"EmailMessage\""), Fault.status(503));
-        String message = message("Carol Client <carol@client.example>", ALICE, "<quote@client.example>", "", "Quote", "40 chairs?");
-
-        mail.send("carol@client.example", List.of(ALICE), message);
-
-        assertThat(webAdmin.awaitDecision("<quote@client.example>").path("captured").asBoolean()).isTrue();
+        String message = scenario.newClientAsksForAQuote();
         List<JsonNode> leads = ORG.records("Lead").stream().filter(lead -> lead.path("Email").asText().equals("carol@client.example"))
             .map(JsonNode.class::cast).toList();
         assertThat(leads).singleElement().satisfies(lead -> {
@@ -121,10 +114,7 @@ class SalesforceCaptureEndToEndTest {
                 assertThat(relation.path("RelationId").asText()).as("the sender: the lead").isEqualTo(leadId);
                 assertThat(relation.path("RelationType").asText()).isEqualTo("FromAddress");
             });
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("40 chairs?"));
-
-        mail.send("carol@client.example", List.of(ALICE), message);
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<quote@client.example>")).hasSize(2));
+        scenario.theQuoteIsDeliveredAgain(message);
         assertThat(emails("<quote@client.example>")).as("delivered twice, written once").hasSize(1);
     }
 
@@ -133,14 +123,9 @@ class SalesforceCaptureEndToEndTest {
         String contact = ORG.add("Contact", Map.of("FirstName", "Dave", "LastName", "Client", "Email", "dave@client.example", "OwnerId", alice));
         String deal = ORG.add("Opportunity", Map.of("Name", "Tables", "StageName", "Proposal/Price Quote", "CloseDate", "2027-03-31",
             "ContactId", contact, "OwnerId", alice));
-        mail.send("dave@client.example", List.of(ALICE), message("Dave Client <dave@client.example>", ALICE, "<ask@client.example>", "",
-            "Tables", "Any news?"));
-        assertThat(webAdmin.awaitDecision("<ask@client.example>").path("captured").asBoolean()).isTrue();
 
-        mail.send(ALICE, List.of("dave@client.example"), message("Alice Adams <" + ALICE + ">", "dave@client.example",
-            "<answer@company.example>", "In-Reply-To: <ask@client.example>\r\n", "Re: Tables", "Tomorrow."));
+        scenario.clientAsksAndAliceAnswers();
 
-        assertThat(webAdmin.awaitDecision("<answer@company.example>").path("captured").asBoolean()).isTrue();
         assertThat(emails("<answer@company.example>")).singleElement().satisfies(email -> {
             assertThat(email.path("RelatedToId").asText()).isEqualTo(deal);
             assertThat(email.path("Incoming").asBoolean()).isFalse();
@@ -158,10 +143,8 @@ class SalesforceCaptureEndToEndTest {
         String contact = ORG.convertLead(lead, "Prospect Ltd");
         String opportunity = ORG.record(lead).path("ConvertedOpportunityId").asText();
 
-        mail.send("erin@prospect.example", List.of(ALICE), message("Erin Prospect <erin@prospect.example>", ALICE, "<erin@prospect.example>",
-            "", "Catalogue", "Please send it."));
+        scenario.prospectAsksForTheCatalogue();
 
-        assertThat(webAdmin.awaitDecision("<erin@prospect.example>").path("captured").asBoolean()).isTrue();
         assertThat(emails("<erin@prospect.example>")).singleElement()
             .satisfies(email -> assertThat(email.path("RelatedToId").asText()).isEqualTo(opportunity));
         String emailId = emails("<erin@prospect.example>").get(0).path("Id").asText();
@@ -172,12 +155,8 @@ class SalesforceCaptureEndToEndTest {
 
     @Test
     void mailAmongEmployeesAndAutoRepliesShouldNotReachTheCrm() throws Exception {
-        mail.send(ALICE, List.of(BOB), message(ALICE, BOB, "<lunch@company.example>", "", "Lunch", "12:30?"));
-        mail.send("frank@client.example", List.of(ALICE), message("frank@client.example", ALICE, "<ooo@client.example>",
-            "Auto-Submitted: auto-replied\r\n", "Out of office", "Back Monday."));
+        scenario.colleagueAndAutoReplyWrite();
 
-        assertThat(webAdmin.awaitDecision("<lunch@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
-        assertThat(webAdmin.awaitDecision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
         assertThat(emails("<lunch@company.example>")).isEmpty();
         assertThat(emails("<ooo@client.example>")).isEmpty();
     }
@@ -186,24 +165,20 @@ class SalesforceCaptureEndToEndTest {
     void theCrmRefusingThenRecoveringShouldCaptureTheMailLaterAndDeliverItAtOnce() throws Exception {
         ORG.faults().nextMatching(2, FaultPlan.operation("composite"), Fault.status(503));
 
-        mail.send("gina@client.example", List.of(SALES), message("Gina <gina@client.example>", SALES, "<later@client.example>", "",
+        scenario.mail().send("gina@client.example", List.of(SALES), message("Gina <gina@client.example>", SALES, "<later@client.example>", "",
             "Sofas", "Three sofas, please."));
 
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(SALES)).contains("Three sofas, please."));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(scenario.mail().inbox(SALES)).contains("Three sofas, please."));
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(emails("<later@client.example>")).hasSize(1));
     }
 
     @Test
     void theStatusRouteShouldShowTheCrmReachableAndTheDailyApiBudget() throws Exception {
-        await().atMost(CAPTURE).untilAsserted(() -> {
-            JsonNode status = webAdmin.status();
-            assertThat(status.path("connector").asText()).isEqualTo("salesforce");
-            assertThat(status.path("connectorReachable").asBoolean()).isTrue();
-        });
-        JsonNode budget = new ObjectMapper().readTree(webAdmin.raw("/crm/salesforce").body());
+        scenario.awaitConnectorReachable("salesforce");
+        JsonNode budget = new ObjectMapper().readTree(scenario.webAdmin().raw("/crm/salesforce").body());
         assertThat(budget.path("apiAllowed").asLong()).isEqualTo(100_000);
         assertThat(budget.path("optionalWorkStopsAtPercent").asInt()).isEqualTo(90);
         assertThat(budget.path("activityObject").asText()).isEqualTo("EmailMessage");
-        assertThat(webAdmin.raw("/crm/salesforce").body()).doesNotContain("PRIVATE KEY");
+        assertThat(scenario.webAdmin().raw("/crm/salesforce").body()).doesNotContain("PRIVATE KEY");
     }
 }

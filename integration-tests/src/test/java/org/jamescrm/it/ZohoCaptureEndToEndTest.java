@@ -2,10 +2,11 @@ package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.jamescrm.it.CaptureScenario.ALICE;
+import static org.jamescrm.it.CaptureScenario.BOB;
+import static org.jamescrm.it.CaptureScenario.CAPTURE;
 import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
@@ -31,10 +32,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * no test leaves a duplicate record or an e-mail associated twice.
  */
 class ZohoCaptureEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final Duration CAPTURE = Duration.ofSeconds(30);
-
     /** Started before James, whose settings name its accounts host. */
     static final ZohoEmulator ORG = ZohoEmulator.builder().dataCentre("EU").start();
 
@@ -45,17 +42,14 @@ class ZohoCaptureEndToEndTest {
     @RegisterExtension
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3034).zoho(ORG).extension();
 
-    static MailClient mail;
-    static WebAdminClient webAdmin;
+    static CaptureScenario scenario;
     static String alice;
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
         alice = ORG.addUser(ALICE, "Alice Adams");
         ORG.addUser(BOB, "Bob Brown");
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        scenario = CaptureScenario.connect(server);
     }
 
     @AfterEach
@@ -76,11 +70,7 @@ class ZohoCaptureEndToEndTest {
     void aNewClientsMailShouldBecomeALeadWithItsEmailAssociatedOnceWhateverTheRetries() throws Exception {
         // the first attempt fails after the lead was written, on associating the e-mail: the retry finds the lead by its capture key
         ORG.faults().nextMatching(1, request -> request.path().endsWith("/actions/associate_email"), Fault.status(503));
-        String message = message("Carol Client <carol@client.example>", ALICE, "<quote@client.example>", "", "Quote", "40 chairs?");
-
-        mail.send("carol@client.example", List.of(ALICE), message);
-
-        assertThat(webAdmin.awaitDecision("<quote@client.example>").path("captured").asBoolean()).isTrue();
+        String message = scenario.newClientAsksForAQuote();
         JsonNode lead = byKey("Leads", "<quote@client.example>");
         assertThat(lead.path("Owner").path("id").asText()).isEqualTo(alice);
         assertThat(lead.path("Email").asText()).isEqualTo("carol@client.example");
@@ -90,10 +80,7 @@ class ZohoCaptureEndToEndTest {
         assertThat(email.path("record").path("id").asText()).isEqualTo(lead.path("id").asText());
         assertThat(email.path("sent").asBoolean()).as("received").isFalse();
         assertThat(email.path("from").path("email").asText()).isEqualTo("carol@client.example");
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("40 chairs?"));
-
-        mail.send("carol@client.example", List.of(ALICE), message);
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<quote@client.example>")).hasSize(2));
+        scenario.theQuoteIsDeliveredAgain(message);
         assertThat(ORG.emails()).filteredOn(found -> found.path("original_message_id").asText().equals("<quote@client.example>")).hasSize(1);
     }
 
@@ -103,14 +90,9 @@ class ZohoCaptureEndToEndTest {
             "Owner", alice));
         String deal = ORG.add("Deals", Map.of("Deal_Name", "Tables", "Stage", "Negotiation/Review", "Closing_Date", "2027-03-31",
             "Contact_Name", contact, "Owner", alice));
-        mail.send("dave@client.example", List.of(ALICE), message("Dave Client <dave@client.example>", ALICE, "<ask@client.example>", "",
-            "Tables", "Any news?"));
-        assertThat(webAdmin.awaitDecision("<ask@client.example>").path("captured").asBoolean()).isTrue();
 
-        mail.send(ALICE, List.of("dave@client.example"), message("Alice Adams <" + ALICE + ">", "dave@client.example",
-            "<answer@company.example>", "In-Reply-To: <ask@client.example>\r\n", "Re: Tables", "Tomorrow."));
+        scenario.clientAsksAndAliceAnswers();
 
-        assertThat(webAdmin.awaitDecision("<answer@company.example>").path("captured").asBoolean()).isTrue();
         ObjectNode email = ORG.email("<answer@company.example>").orElseThrow();
         assertThat(email.path("record").path("module").path("api_name").asText()).isEqualTo("Contacts");
         assertThat(email.path("record").path("id").asText()).isEqualTo(contact);
@@ -125,10 +107,8 @@ class ZohoCaptureEndToEndTest {
         String lead = ORG.add("Leads", Map.of("First_Name", "Erin", "Last_Name", "Prospect", "Email", "erin@prospect.example",
             "Company", "Prospect", "Lead_Status", "Contacted", "Owner", alice));
 
-        mail.send("erin@prospect.example", List.of(ALICE), message("Erin Prospect <erin@prospect.example>", ALICE, "<erin@prospect.example>",
-            "", "Catalogue", "Please send it."));
+        scenario.prospectAsksForTheCatalogue();
 
-        assertThat(webAdmin.awaitDecision("<erin@prospect.example>").path("captured").asBoolean()).isTrue();
         ObjectNode email = ORG.email("<erin@prospect.example>").orElseThrow();
         assertThat(email.path("record").path("module").path("api_name").asText()).isEqualTo("Leads");
         assertThat(email.path("record").path("id").asText()).isEqualTo(lead);
@@ -138,25 +118,17 @@ class ZohoCaptureEndToEndTest {
 
     @Test
     void mailAmongEmployeesAndAutoRepliesShouldNotReachTheCrm() throws Exception {
-        mail.send(ALICE, List.of(BOB), message(ALICE, BOB, "<lunch@company.example>", "", "Lunch", "12:30?"));
-        mail.send("frank@client.example", List.of(ALICE), message("frank@client.example", ALICE, "<ooo@client.example>",
-            "Auto-Submitted: auto-replied\r\n", "Out of office", "Back Monday."));
+        scenario.colleagueAndAutoReplyWrite();
 
-        assertThat(webAdmin.awaitDecision("<lunch@company.example>").path("reason").asText()).isEqualTo("INTERNAL");
-        assertThat(webAdmin.awaitDecision("<ooo@client.example>").path("reason").asText()).isEqualTo("AUTOMATED");
         assertThat(ORG.email("<lunch@company.example>")).isEmpty();
         assertThat(ORG.email("<ooo@client.example>")).isEmpty();
     }
 
     @Test
     void theStatusRouteShouldShowTheCrmReachableAndTheZohoViewItsLimits() throws Exception {
-        await().atMost(CAPTURE).untilAsserted(() -> {
-            JsonNode status = webAdmin.status();
-            assertThat(status.path("connector").asText()).isEqualTo("zoho");
-            assertThat(status.path("connectorReachable").asBoolean()).isTrue();
-        });
+        scenario.awaitConnectorReachable("zoho");
 
-        JsonNode view = new ObjectMapper().readTree(webAdmin.raw("/crm/zoho").body());
+        JsonNode view = new ObjectMapper().readTree(scenario.webAdmin().raw("/crm/zoho").body());
         assertThat(view.path("dataCentre").asText()).isEqualTo("EU");
         assertThat(view.path("concurrency").asInt()).isEqualTo(10);
         assertThat(view.has("creditsRemaining")).isTrue();

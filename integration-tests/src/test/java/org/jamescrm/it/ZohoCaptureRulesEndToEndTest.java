@@ -1,11 +1,11 @@
 package org.jamescrm.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
+import static org.jamescrm.it.CaptureRulesScenario.ALICE;
+import static org.jamescrm.it.CaptureRulesScenario.BOB;
+import static org.jamescrm.it.CaptureRulesScenario.DORA;
+import static org.jamescrm.it.CaptureRulesScenario.roundRobinMessageId;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
@@ -29,13 +29,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  * every test uses its own client addresses and Message-IDs.
  */
 class ZohoCaptureRulesEndToEndTest {
-    static final String ALICE = "alice@company.example";
-    static final String BOB = "bob@company.example";
-    static final String DORA = "dora@company.example";
-    static final String SALES = "sales@company.example";
-    static final String CRM = "crm@company.example";
-    static final Duration CAPTURE = Duration.ofSeconds(30);
-
     static final ZohoEmulator ORG = ZohoEmulator.builder().dataCentre("IN").start();
 
     @RegisterExtension
@@ -46,8 +39,7 @@ class ZohoCaptureRulesEndToEndTest {
     static JamesServerExtension james = InstalledJames.withProductConfiguration().smarthost(3034)
         .captureSettings(InstalledJames.captureRulesSettings(InstalledJames.zohoElement(ORG))).extension();
 
-    static MailClient mail;
-    static WebAdminClient webAdmin;
+    static CaptureRulesScenario scenario;
     static String alice;
     static String bob;
     static String dora;
@@ -57,9 +49,7 @@ class ZohoCaptureRulesEndToEndTest {
         alice = ORG.addUser(ALICE, "Alice Adams");
         bob = ORG.addUser(BOB, "Bob Brown");
         dora = ORG.addUser(DORA, "Dora Diaz");
-        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE, BOB, DORA, SALES, CRM);
-        mail = clients.mail();
-        webAdmin = clients.webAdmin();
+        scenario = CaptureRulesScenario.connect(server);
     }
 
     @AfterEach
@@ -87,10 +77,8 @@ class ZohoCaptureRulesEndToEndTest {
         ORG.add("Deals", Map.of("Deal_Name", "First order", "Stage", "Closed Won", "Closing_Date", "2026-10-01", "Contact_Name", contact,
             "Owner", bob));
 
-        mail.send("rita@client.example", List.of(ALICE), message("Rita Returning <rita@client.example>", ALICE,
-            "<second-order@client.example>", "", "Second order", "We would like 20 more chairs."));
+        scenario.knownClientOrdersAgain();
 
-        assertThat(webAdmin.awaitDecision("<second-order@client.example>").path("reason").asText()).isEqualTo("REPEAT_LEAD");
         JsonNode lead = byKey("Leads", "<second-order@client.example>");
         assertThat(lead.path("Owner").path("id").asText()).as("the client's responsible").isEqualTo(bob);
         assertThat(lead.path("Description").asText()).contains("Second order").contains("Returning customer.");
@@ -103,30 +91,18 @@ class ZohoCaptureRulesEndToEndTest {
 
     @Test
     void theGroupMailboxShouldHandNewClientsLeadsToAliceAndBobInTurn() throws Exception {
-        List<String> clients = List.of("hugo", "iris", "jack");
-        for (String client : clients) {
-            String messageId = "<rr-" + client + "@client.example>";
-            mail.send(client + "@client.example", List.of(SALES), message(client + "@client.example", SALES, messageId, "",
-                "Price list", "Could you send your prices?"));
-            assertThat(webAdmin.awaitDecision(messageId).path("reason").asText()).isEqualTo("NEW_LEAD");
-        }
-
-        List<String> responsibles = clients.stream().map(client -> {
-            JsonNode lead = byKey("Leads", "<rr-" + client + "@client.example>");
+        scenario.newClientsWriteToTheGroupMailbox(client -> {
+            JsonNode lead = byKey("Leads", roundRobinMessageId(client));
             assertThat(lead.path("Email").asText()).isEqualTo(client + "@client.example");
-            assertThat(email("<rr-" + client + "@client.example>").path("record").path("id").asText()).isEqualTo(lead.path("id").asText());
+            assertThat(email(roundRobinMessageId(client)).path("record").path("id").asText()).isEqualTo(lead.path("id").asText());
             return lead.path("Owner").path("id").asText();
-        }).toList();
-        assertThat(responsibles.subList(0, 2)).containsExactlyInAnyOrder(alice, bob);
-        assertThat(responsibles.get(2)).isEqualTo(responsibles.get(0));
+        }, alice, bob);
     }
 
     @Test
     void aNewClientWritingToALeadlessMailboxShouldGetAContactAndADealButNoLead() throws Exception {
-        mail.send("kim@client.example", List.of(DORA), message("Kim Newcomer <kim@client.example>", DORA, "<leadless@client.example>", "",
-            "Office desks", "Do you deliver to Lyon?"));
+        scenario.newClientWritesToTheLeadlessMailbox();
 
-        assertThat(webAdmin.awaitDecision("<leadless@client.example>").path("reason").asText()).isEqualTo("NEW_CONTACT_AND_DEAL");
         assertThat(ORG.records("Leads")).noneMatch(lead -> lead.path("Email").asText().equals("kim@client.example"));
         JsonNode contact = byKey("Contacts", "<leadless@client.example>");
         JsonNode deal = byKey("Deals", "<leadless@client.example>");
@@ -140,20 +116,8 @@ class ZohoCaptureRulesEndToEndTest {
 
     @Test
     void aClientMailForwardedAsAttachmentToTheCaptureAddressShouldBeSavedForTheForwardingEmployee() throws Exception {
-        String clientMail = message("Lena Lost <lena@client.example>", BOB, "<lena-order@client.example>", "", "Order of lamps",
-            "Please send 12 lamps.");
-        mail.send("lena@client.example", List.of(BOB), clientMail);
-        assertThat(webAdmin.awaitDecision("<lena-order@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
+        scenario.bobForwardsItToTheCaptureAddress(scenario.unknownClientWritesToBob());
 
-        String forward = "From: Bob Brown <" + BOB + ">\r\nTo: " + CRM + "\r\nSubject: Fwd: Order of lamps\r\n"
-            + "Date: Sun, 22 Nov 2026 11:00:00 +0300\r\nMessage-ID: <fwd-lena@company.example>\r\n"
-            + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n"
-            + "--fwd\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nFor the CRM.\r\n"
-            + "--fwd\r\nContent-Type: message/rfc822\r\n\r\n" + clientMail + "--fwd--\r\n";
-        mail.sendAuthenticated(BOB, List.of(CRM), forward);
-
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.decisions("<lena-order@client.example>")).hasSize(2));
-        assertThat(webAdmin.decisions("<lena-order@client.example>").get(0).path("reason").asText()).isEqualTo("NEW_LEAD");
         JsonNode lead = byKey("Leads", "<lena-order@client.example>");
         assertThat(lead.path("Owner").path("id").asText()).as("the forwarding employee").isEqualTo(bob);
         ObjectNode email = email("<lena-order@client.example>");
@@ -164,11 +128,8 @@ class ZohoCaptureRulesEndToEndTest {
 
     @Test
     void anUnknownClientsMailShouldBeDeliveredButNotCapturedWhenLeadCreationIsOff() throws Exception {
-        mail.send("max@client.example", List.of(ALICE), message("Max Stranger <max@client.example>", ALICE, "<max-hello@client.example>",
-            "", "Hello", "Are you hiring?"));
+        scenario.unknownClientWritesToAlice();
 
-        assertThat(webAdmin.awaitDecision("<max-hello@client.example>").path("reason").asText()).isEqualTo("UNKNOWN_CLIENT_NO_CREATE");
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(mail.inbox(ALICE)).contains("Are you hiring?"));
         assertThat(ORG.records("Leads")).noneMatch(lead -> lead.path("Email").asText().equals("max@client.example"));
         assertThat(ORG.email("<max-hello@client.example>")).isEmpty();
     }

@@ -1,7 +1,6 @@
 package org.jamescrm.james;
 
 import java.io.FileNotFoundException;
-import java.nio.file.Path;
 import java.time.Clock;
 
 import org.apache.james.filesystem.api.FileSystem;
@@ -12,12 +11,10 @@ import org.jamescrm.capture.CaptureMetrics;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.CaseAnswers;
 import org.jamescrm.capture.ConnectorHealth;
-import org.jamescrm.capture.FileRoundRobinPositions;
 import org.jamescrm.capture.MissingCrmUsers;
 import org.jamescrm.capture.RoundRobinPositions;
 import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
-import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.james.mail.GroupAcknowledgements;
 import org.jamescrm.james.metrics.JamesCaptureMetrics;
@@ -25,9 +22,11 @@ import org.jamescrm.james.metrics.QueueDepths;
 import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.queue.CrmBreakers;
 import org.jamescrm.james.settings.CaptureSettingsSource;
+import org.jamescrm.james.store.OpenedStore;
 import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
 import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.store.CaptureStore;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
@@ -41,18 +40,12 @@ import com.google.inject.Singleton;
  * </pre>
  * It gives the mailets, matchers and WebAdmin routes of the product one shared set of services: the
  * settings, the CRM connector the settings select (made by the CRM's provider, found on the class
- * path: this module names no CRM), the capture service and the decision log. The {@link Clock} is
- * James's own.
+ * path: this module names no CRM), the capture store of {@code <store>}, the capture service and the
+ * decision log. The {@link Clock} is James's own.
  */
 public class CrmCaptureModule extends AbstractModule {
-    /** How many decisions the decision log keeps for the WebAdmin route (also across restarts); older ones stay in the log file. */
-    static final int KEPT_DECISIONS = 10_000;
-
-    /** Where the decisions kept are written, under James's working directory, so the search survives a restart. */
-    static final String DECISIONS_FILE = "var/crm-capture/decisions.jsonl";
-
-    /** Where the round-robin positions are kept, under James's working directory. */
-    static final String ROUND_ROBIN_FILE = "var/crm-capture/round-robin.properties";
+    /** How many decisions the decision log keeps in memory for the WebAdmin route; the local store keeps as many across restarts. */
+    static final int KEPT_DECISIONS = OpenedStore.KEPT_DECISIONS;
 
     @Provides
     @Singleton
@@ -68,10 +61,26 @@ public class CrmCaptureModule extends AbstractModule {
         return source;
     }
 
+    /**
+     * The store of {@code <store>}, read at start only (a changed store takes a restart): opened here,
+     * so an unreachable PostgreSQL stops James's start with what to check.
+     */
     @Provides
     @Singleton
-    RoundRobinPositions roundRobinPositions(FileSystem fileSystem) throws FileNotFoundException {
-        return new FileRoundRobinPositions(fileSystem.getBasedir().toPath().resolve(ROUND_ROBIN_FILE));
+    OpenedStore openedStore(CaptureSettingsSource settings, FileSystem fileSystem, JsonViews json, Clock clock) throws FileNotFoundException {
+        return OpenedStore.open(settings.current().store(), fileSystem.getBasedir().toPath(), json, clock);
+    }
+
+    @Provides
+    @Singleton
+    CaptureStore captureStore(OpenedStore opened) {
+        return opened.store();
+    }
+
+    @Provides
+    @Singleton
+    RoundRobinPositions roundRobinPositions(CaptureStore store) {
+        return store.roundRobin();
     }
 
     @Provides
@@ -82,9 +91,8 @@ public class CrmCaptureModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DecisionLog decisionLog(JsonViews json, FileSystem fileSystem) throws FileNotFoundException {
-        Path file = fileSystem.getBasedir().toPath().resolve(DECISIONS_FILE);
-        return new DecisionLog(KEPT_DECISIONS, json, new FileDecisionStore(file, KEPT_DECISIONS, json));
+    DecisionLog decisionLog(JsonViews json, CaptureStore store) {
+        return new DecisionLog(KEPT_DECISIONS, json, store.decisions());
     }
 
     @Provides
@@ -99,8 +107,8 @@ public class CrmCaptureModule extends AbstractModule {
      */
     @Provides
     @Singleton
-    CrmConnector connector(CaptureSettingsSource settings, Clock clock) {
-        return ScrubbedConnector.open(settings.current().connector(), new ConnectorContext(clock));
+    CrmConnector connector(CaptureSettingsSource settings, Clock clock, CaptureStore store) {
+        return ScrubbedConnector.open(settings.current().connector(), new ConnectorContext(clock, store));
     }
 
     /** Checked once in the background at start: James never waits for the CRM. */
@@ -143,9 +151,9 @@ public class CrmCaptureModule extends AbstractModule {
     @Provides
     @Singleton
     CaptureService captureService(CrmConnector connector, CaptureSettingsSource settings, DecisionLog decisions,
-                                  MissingCrmUsers missingUsers, RoundRobinPositions positions, CaptureMetrics metrics, Clock clock,
+                                  MissingCrmUsers missingUsers, CaptureStore store, CaptureMetrics metrics, Clock clock,
                                   Provider<MailetContext> mailetContext) {
-        return new CaptureService(connector, settings::current, decisions, missingUsers, positions, metrics, clock,
+        return new CaptureService(connector, settings::current, decisions, missingUsers, store, metrics, clock,
             new GroupAcknowledgements(mailetContext::get));
     }
 

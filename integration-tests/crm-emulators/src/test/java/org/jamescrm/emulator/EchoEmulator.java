@@ -1,7 +1,6 @@
 package org.jamescrm.emulator;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,9 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call after its last path segment, answers the marked faults in its own JSON shape, and fails on
  * {@code /bug}. It counts resets and knows whether it was closed.
  */
-final class EchoEmulator implements Emulator {
+final class EchoEmulator extends HttpEmulator {
     final AtomicInteger resets = new AtomicInteger();
-    final ViolationLog violations;
     final EmulatorServer server;
     volatile boolean closed;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -27,7 +25,7 @@ final class EchoEmulator implements Emulator {
     }
 
     EchoEmulator(Clock clock) {
-        this.violations = new ViolationLog(clock);
+        super(clock);
         this.server = EmulatorServer.builder(new CrmEndpoint() {
             @Override
             public void prepare(EmulatorRequest request) {
@@ -82,35 +80,18 @@ final class EchoEmulator implements Emulator {
     }
 
     @Override
-    public URI baseUrl() {
-        return server.baseUrl();
+    protected EmulatorServer server() {
+        return server;
     }
 
     @Override
-    public FaultPlan faults() {
-        return server.faults();
-    }
-
-    @Override
-    public CallLog calls() {
-        return server.calls();
-    }
-
-    @Override
-    public ViolationLog violations() {
-        return violations;
-    }
-
-    @Override
-    public void reset() {
+    protected void resetState() {
         resets.incrementAndGet();
-        violations.clear();
-        server.reset();
     }
 
     @Override
     public void close() {
         closed = true;
-        server.close();
+        super.close();
     }
 }

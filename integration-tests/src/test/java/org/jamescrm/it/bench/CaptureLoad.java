@@ -23,7 +23,7 @@ import org.jamescrm.spi.CrmUnavailableException;
  * each capture from its first hand-over to its decision.
  */
 public final class CaptureLoad {
-    private final CaptureRounds rounds;
+    private final java.util.function.Function<CaptureRequest, CompletableFuture<DecisionRecord>> rounds;
     private final Duration retryDelay;
     private final int maxAttempts;
 
@@ -33,7 +33,15 @@ public final class CaptureLoad {
      * @param maxAttempts attempts per capture before it counts as lost
      */
     public CaptureLoad(CaptureRounds rounds, Duration retryDelay, int maxAttempts) {
-        this.rounds = rounds;
+        this(rounds::submit, retryDelay, maxAttempts);
+    }
+
+    /**
+     * @param servers hands a capture to the rounds of one server of a cluster
+     */
+    public CaptureLoad(java.util.function.Function<CaptureRequest, CompletableFuture<DecisionRecord>> servers, Duration retryDelay,
+                       int maxAttempts) {
+        this.rounds = servers;
         this.retryDelay = retryDelay;
         this.maxAttempts = maxAttempts;
     }
@@ -100,7 +108,7 @@ public final class CaptureLoad {
     private void handOver(CaptureRequest request, int index, int attempt, long firstHandOver, ScheduledExecutorService timer,
                           DecisionRecord[] decisions, Duration[] latencies, AtomicInteger retries, AtomicInteger lost,
                           CountDownLatch done, AtomicLong finished) {
-        CompletableFuture<DecisionRecord> result = rounds.submit(request);
+        CompletableFuture<DecisionRecord> result = rounds.apply(request);
         result.whenComplete((decision, error) -> {
             if (error == null) {
                 decisions[index] = decision;

@@ -109,6 +109,9 @@ public class CaptureSettingsSource implements AutoCloseable {
         try {
             CaptureSettings settings = parser.parse(file);
             LOGGER.info("Capture settings re-read from {}", file);
+            if (!settings.store().equals(current.settings().store())) {
+                LOGGER.warn("<store> changed in {}: the capture store in use stays until James restarts", file);
+            }
             return new State(settings, modified, now, Optional.empty());
         } catch (InvalidSettingsException e) {
             // the refused file may hold a pasted secret where a plain value belongs: never echo one

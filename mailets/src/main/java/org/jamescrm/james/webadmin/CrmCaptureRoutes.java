@@ -52,7 +52,8 @@ import spark.Service;
  *     {@code limit} (default 100) and {@code offset} page them, {@code X-Total-Count} counts them all.</li>
  * <li>{@code GET /crm/<view>}: what the CRM holds, for a connector that shows it ({@link ConnectorView}:
  *     {@code /crm/memory} for the embedded in-memory CRM).</li>
- * <li>{@code GET /crm/status}: the connector in use and its view, the capture queues with the error
+ * <li>{@code GET /crm/status}: the connector in use, its view and its limits (a request budget, daily
+ *     credits or API calls left), the capture queues with the error
  *     repository each parks in, the settings file, configuration problems, each connector's circuit
  *     breaker ({@code breakers}) and each capture queue's depth, oldest waiting capture and warning
  *     ({@code queues}).</li>
@@ -225,6 +226,7 @@ public class CrmCaptureRoutes implements Routes {
             view.put("connectorCheckedAt", check.at().toString());
         }, () -> view.put("connectorReachable", null));
         view.put("crmView", connector instanceof ConnectorView crmView ? BASE_PATH + "/" + crmView.viewName() : null);
+        view.put("limits", connector.limits());
         view.put("captureQueues", captureQueues.all().stream()
             .map(queue -> Map.of("queue", queue.queue(), "errorRepository", queue.errorRepository())).toList());
         view.put("settingsFile", settings.file().toString());

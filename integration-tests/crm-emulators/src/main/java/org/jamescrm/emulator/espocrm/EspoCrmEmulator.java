@@ -1,6 +1,5 @@
 package org.jamescrm.emulator.espocrm;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -21,15 +20,12 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.jamescrm.emulator.CallLog;
 import org.jamescrm.emulator.CrmEndpoint;
-import org.jamescrm.emulator.Emulator;
 import org.jamescrm.emulator.EmulatorRequest;
 import org.jamescrm.emulator.EmulatorServer;
-import org.jamescrm.emulator.FaultPlan;
 import org.jamescrm.emulator.FixedWindow;
+import org.jamescrm.emulator.HttpEmulator;
 import org.jamescrm.emulator.Reply;
-import org.jamescrm.emulator.ViolationLog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,13 +48,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * record of the same type with the same capture key, a second Contact of the same address, a second Email of
  * the same Message-ID.
  */
-public final class EspoCrmEmulator implements Emulator {
+public final class EspoCrmEmulator extends HttpEmulator {
     static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Builder settings;
     private final EmulatorServer server;
-    private final ViolationLog violations;
     private final EspoData data;
     private final Api api;
     private int failedLogins;
@@ -157,18 +152,18 @@ public final class EspoCrmEmulator implements Emulator {
     }
 
     private EspoCrmEmulator(Builder settings) {
+        super(settings.clock);
         this.settings = settings;
-        this.violations = new ViolationLog(settings.clock);
-        this.data = new EspoData(settings.clock, violations, settings.captureFields);
+        this.data = new EspoData(settings.clock, violations(), settings.captureFields);
         this.data.importScope(settings.importScope);
         this.api = new Api(data, settings.importEml);
         this.server = EmulatorServer.builder(new Endpoint()).name("espocrm-emulator").clock(settings.clock).start();
     }
 
-    /** The site's URL, {@code http://127.0.0.1:PORT/} (the API is under {@code api/v1/}). */
+    /** The site's server: its URL, {@link #baseUrl()}, is {@code http://127.0.0.1:PORT/} (the API is under {@code api/v1/}). */
     @Override
-    public URI baseUrl() {
-        return server.baseUrl();
+    protected EmulatorServer server() {
+        return server;
     }
 
     /** The API user's key. */
@@ -232,42 +227,10 @@ public final class EspoCrmEmulator implements Emulator {
     }
 
     @Override
-    public FaultPlan faults() {
-        return server.faults();
-    }
-
-    @Override
-    public CallLog calls() {
-        return server.calls();
-    }
-
-    /** The HTTP requests received since start or reset. */
-    public long requestCount() {
-        return server.requestCount();
-    }
-
-    /** The most requests that were in flight at once. */
-    public int maxConcurrentRequests() {
-        return server.maxConcurrentRequests();
-    }
-
-    @Override
-    public ViolationLog violations() {
-        return violations;
-    }
-
-    @Override
-    public void reset() {
-        server.reset();
+    protected void resetState() {
         data.reset();
         data.importScope(settings.importScope);
-        violations.clear();
         failedLogins = 0;
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 
     private synchronized boolean blocked() {
@@ -276,17 +239,6 @@ public final class EspoCrmEmulator implements Emulator {
 
     private synchronized void failedLogin() {
         failedLogins++;
-    }
-
-    private static void delay(Duration latency) {
-        if (latency.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(latency.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The HMAC of {@code METHOD /path} keyed with the secret key, lower-case hex. */
@@ -329,7 +281,7 @@ public final class EspoCrmEmulator implements Emulator {
 
         @Override
         public Reply answer(EmulatorRequest request) {
-            delay(settings.latency);
+            pause(settings.latency);
             if (settings.proxyLimit.isPresent() && !settings.proxyLimit.get().tryAcquire()) {
                 return Reply.text(429, "text/html", "<html><body><h1>429 Too Many Requests</h1></body></html>")
                     .withHeader("Retry-After", "1");

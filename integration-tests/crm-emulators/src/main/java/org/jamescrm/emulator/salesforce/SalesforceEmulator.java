@@ -3,7 +3,6 @@ package org.jamescrm.emulator.salesforce;
 import static org.jamescrm.emulator.salesforce.SalesforceData.MAPPER;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -25,17 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.jamescrm.emulator.CallLog;
 import org.jamescrm.emulator.ConcurrencyCap;
 import org.jamescrm.emulator.CrmEndpoint;
 import org.jamescrm.emulator.DailyCredits;
-import org.jamescrm.emulator.Emulator;
 import org.jamescrm.emulator.EmulatorRequest;
 import org.jamescrm.emulator.EmulatorServer;
 import org.jamescrm.emulator.Fault;
-import org.jamescrm.emulator.FaultPlan;
+import org.jamescrm.emulator.HttpEmulator;
 import org.jamescrm.emulator.Reply;
-import org.jamescrm.emulator.ViolationLog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -54,14 +50,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * that runs out (403 {@code REQUEST_LIMIT_EXCEEDED}), a cap of concurrent requests (403 too), the lead assignment
  * rule unless {@code Sforce-Auto-Assign: FALSE}, and an org with or without Enhanced Email.
  */
-public final class SalesforceEmulator implements Emulator {
+public final class SalesforceEmulator extends HttpEmulator {
     private static final Pattern API = Pattern.compile("/services/data/v(\\d+\\.\\d)(/.*)?");
     private static final Pattern REFERENCE = Pattern.compile("@\\{([A-Za-z0-9_]+)\\.([A-Za-z0-9_.\\[\\]]+)}");
     private static final String JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private final Builder settings;
     private final EmulatorServer server;
-    private final ViolationLog violations;
     private final SalesforceData data;
     private final DailyCredits budget;
     private final ConcurrencyCap concurrency;
@@ -173,9 +168,9 @@ public final class SalesforceEmulator implements Emulator {
     }
 
     private SalesforceEmulator(Builder settings) {
+        super(settings.clock);
         this.settings = settings;
-        this.violations = new ViolationLog(settings.clock);
-        this.data = new SalesforceData(settings.clock, violations, settings.captureKeyField, settings.enhancedEmail, settings.externalId,
+        this.data = new SalesforceData(settings.clock, violations(), settings.captureKeyField, settings.enhancedEmail, settings.externalId,
             settings.contactDuplicateRule, Optional.empty());
         this.budget = DailyCredits.rolling24Hours(settings.dailyApiRequests, settings.clock);
         this.concurrency = new ConcurrencyCap(settings.concurrentRequests);
@@ -189,10 +184,10 @@ public final class SalesforceEmulator implements Emulator {
         this.server = EmulatorServer.builder(new Endpoint()).name("salesforce-emulator").clock(settings.clock).start();
     }
 
-    /** The login host and the instance, {@code http://127.0.0.1:PORT/}. */
+    /** The server of the login host and the instance, both at {@link #baseUrl()}, {@code http://127.0.0.1:PORT/}. */
     @Override
-    public URI baseUrl() {
-        return server.baseUrl();
+    protected EmulatorServer server() {
+        return server;
     }
 
     /** The login URL as the connector is configured with it (no trailing slash), also the JWT audience accepted. */
@@ -307,39 +302,12 @@ public final class SalesforceEmulator implements Emulator {
     }
 
     @Override
-    public FaultPlan faults() {
-        return server.faults();
-    }
-
-    @Override
-    public CallLog calls() {
-        return server.calls();
-    }
-
-    @Override
-    public ViolationLog violations() {
-        return violations;
-    }
-
-    /** The most requests that were in flight at once. */
-    public int maxConcurrentRequests() {
-        return server.maxConcurrentRequests();
-    }
-
-    @Override
-    public void reset() {
-        server.reset();
+    protected void resetState() {
         data.reset();
         data.assignLeadsTo(Optional.empty());
-        violations.clear();
         budget.reset();
         concurrency.reset();
         sessions.clear();
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 
     // ---- the endpoint ----
@@ -370,7 +338,7 @@ public final class SalesforceEmulator implements Emulator {
 
         @Override
         public Reply answer(EmulatorRequest request) {
-            delay(settings.latency);
+            pause(settings.latency);
             if (request.path().equals("/services/oauth2/token")) {
                 return token(request);
             }
@@ -748,16 +716,5 @@ public final class SalesforceEmulator implements Emulator {
 
     private static Optional<String> parameter(String rawQuery, String name) {
         return Optional.ofNullable(form(rawQuery).get(name));
-    }
-
-    private static void delay(Duration latency) {
-        if (latency.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -3,7 +3,6 @@ package org.jamescrm.emulator.zoho;
 import static org.jamescrm.emulator.zoho.ZohoReply.MAPPER;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,17 +21,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jamescrm.emulator.CallLog;
 import org.jamescrm.emulator.ConcurrencyCap;
 import org.jamescrm.emulator.CrmEndpoint;
 import org.jamescrm.emulator.DailyCredits;
-import org.jamescrm.emulator.Emulator;
 import org.jamescrm.emulator.EmulatorRequest;
 import org.jamescrm.emulator.EmulatorServer;
 import org.jamescrm.emulator.Fault;
-import org.jamescrm.emulator.FaultPlan;
+import org.jamescrm.emulator.HttpEmulator;
 import org.jamescrm.emulator.Reply;
-import org.jamescrm.emulator.ViolationLog;
 import org.jamescrm.emulator.zoho.ZohoReply.Refusal;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,7 +49,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Violations: a second record of one capture key, a second contact of one address, a second e-mail of one
  * {@code original_message_id}.
  */
-public final class ZohoEmulator implements Emulator {
+public final class ZohoEmulator extends HttpEmulator {
     /** Zoho's limit of access tokens per refresh token and window. */
     static final int TOKENS_PER_WINDOW = 10;
     static final Duration TOKEN_WINDOW = Duration.ofMinutes(10);
@@ -62,7 +58,6 @@ public final class ZohoEmulator implements Emulator {
 
     private final Builder settings;
     private final EmulatorServer server;
-    private final ViolationLog violations;
     private final ZohoData data;
     private final ZohoApi api;
     private final ConcurrencyCap gate;
@@ -164,21 +159,15 @@ public final class ZohoEmulator implements Emulator {
     }
 
     private ZohoEmulator(Builder settings) {
+        super(settings.clock);
         this.settings = settings;
-        this.violations = new ViolationLog(settings.clock);
-        this.data = new ZohoData(settings.clock, violations, settings.indexDelay);
+        this.data = new ZohoData(settings.clock, violations(), settings.indexDelay);
         this.api = new ZohoApi(data, settings.emailAvailableParameter);
         this.gate = new ConcurrencyCap(settings.concurrency);
         this.credits = DailyCredits.rolling24Hours(settings.creditsPerDay, settings.clock);
         this.missingScopes.addAll(settings.missingScopes);
         this.server = EmulatorServer.builder(new Endpoint()).name("zoho-emulator").threads(Math.max(16, settings.concurrency * 2))
             .clock(settings.clock).start();
-    }
-
-    /** The API domain, {@code http://127.0.0.1:PORT/}, as token answers name it. */
-    @Override
-    public URI baseUrl() {
-        return server.baseUrl();
     }
 
     /** The accounts host of a data centre ({@code US}, {@code EU} …) on this loopback server. */
@@ -291,31 +280,15 @@ public final class ZohoEmulator implements Emulator {
         return gate.peak();
     }
 
-    /** The HTTP requests received since start or reset. */
-    public long requestCount() {
-        return server.requestCount();
+    /** The server of the API domain ({@link #baseUrl()}, as token answers name it) and the accounts hosts. */
+    @Override
+    protected EmulatorServer server() {
+        return server;
     }
 
     @Override
-    public FaultPlan faults() {
-        return server.faults();
-    }
-
-    @Override
-    public CallLog calls() {
-        return server.calls();
-    }
-
-    @Override
-    public ViolationLog violations() {
-        return violations;
-    }
-
-    @Override
-    public void reset() {
-        server.reset();
+    protected void resetState() {
         data.reset();
-        violations.clear();
         tokens.clear();
         synchronized (refreshes) {
             refreshes.clear();
@@ -326,11 +299,6 @@ public final class ZohoEmulator implements Emulator {
         gate.reset();
         missingScopes.clear();
         missingScopes.addAll(settings.missingScopes);
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 
     // ---- the accounts hosts
@@ -397,7 +365,7 @@ public final class ZohoEmulator implements Emulator {
             return ZohoReply.error(429, "TOO_MANY_REQUESTS", "too many concurrent requests");
         }
         try (ConcurrencyCap.Permit held = permit.get()) {
-            delay(settings.latency);
+            pause(settings.latency);
             String scope = scopeOf(request.httpMethod(), path);
             if (missingScopes.contains(scope)) {
                 return ZohoReply.error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL");
@@ -472,17 +440,6 @@ public final class ZohoEmulator implements Emulator {
             return "ZohoSearch.securesearch.READ";
         }
         return "ZohoCRM.modules." + path.split("/")[0].toLowerCase(Locale.ROOT) + (method.equals("GET") ? ".READ" : ".ALL");
-    }
-
-    private static void delay(Duration latency) {
-        if (latency.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(latency.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private final class Endpoint implements CrmEndpoint {
