@@ -183,7 +183,7 @@ public final class OutageRun {
         return all;
     }
 
-    /** The storm after the outage: about one request in three gets a fault, chosen at random (fixed seed). */
+    /** The storm after the outage: about three requests in ten get a fault, chosen at random (fixed seed). */
     private static void storm(Bitrix24Emulator portal) {
         Random random = new Random(16);
         Object lock = new Object();
