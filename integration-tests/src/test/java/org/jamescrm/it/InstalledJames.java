@@ -39,6 +39,7 @@ final class InstalledJames {
     private final Map<String, UnaryOperator<String>> edits = new LinkedHashMap<>();
     private final Map<String, String> addedConfFiles = new LinkedHashMap<>();
     private final List<Path> extensionJars = new ArrayList<>();
+    private boolean durable;
     private volatile Path workingDirectory;
 
     private InstalledJames() {
@@ -174,12 +175,52 @@ final class InstalledJames {
             """.formatted(writes));
     }
 
+    /**
+     * What a single-server James keeps across a restart: James's ActiveMQ mail queue (KahaDB store
+     * under the working directory) instead of the memory queue, and the capture error repository in
+     * James's file mail repository ({@code file://var/mail/crm-capture-error/}), as the James apps
+     * that run ActiveMQ configure their repositories. Mailboxes and users stay in memory.
+     */
+    InstalledJames durable() {
+        durable = true;
+        edit("mailrepositorystore.xml", ignored -> DURABLE_REPOSITORIES);
+        return edit("mailetcontainer.xml", xml -> replaceOnce(xml, "<errorRepository>memory://var/mail/crm-capture-error/</errorRepository>",
+            "<errorRepository>file://var/mail/crm-capture-error/</errorRepository>"));
+    }
+
+    /** James's file mail repository for {@code file://} URLs beside the memory one, file by default. */
+    private static final String DURABLE_REPOSITORIES = """
+        <?xml version="1.0"?>
+        <mailrepositorystore>
+          <defaultProtocol>file</defaultProtocol>
+          <mailrepositories>
+            <mailrepository class="org.apache.james.mailrepository.file.FileMailRepository">
+              <protocols>
+                <protocol>file</protocol>
+              </protocols>
+              <config FIFO="false" CACHEKEYS="true"/>
+            </mailrepository>
+            <mailrepository class="org.apache.james.mailrepository.memory.MemoryMailRepository">
+              <protocols>
+                <protocol>memory</protocol>
+              </protocols>
+            </mailrepository>
+          </mailrepositories>
+        </mailrepositorystore>
+        """;
+
     /** A James 3.8.1 memory server with this installation, one per test class. */
     JamesServerExtension extension() {
         return new JamesServerBuilder<MemoryJamesConfiguration>(this::install)
-            .server(MemoryJamesServerMain::createServer)
+            .server(this::server)
             .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
             .build();
+    }
+
+    /** The memory server, with James's ActiveMQ queue when {@link #durable()}. */
+    GuiceJamesServer server(MemoryJamesConfiguration configuration) {
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration);
+        return durable ? server.overrideWith(new ActiveMqMailQueueModule()) : server;
     }
 
     /** What the tests talk to: SMTP/IMAP and WebAdmin of a started server. */

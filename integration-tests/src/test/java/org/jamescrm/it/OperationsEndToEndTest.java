@@ -56,9 +56,9 @@ class OperationsEndToEndTest {
 
     @Test
     void theCaptureCountersShouldMoveOnJamesMetricsRoute() throws Exception {
-        double newLeads = metric("crm_capture_captured_new_lead_total");
-        double internal = metric("crm_capture_not_captured_internal_total");
-        double lookups = metric("crm_capture_crm_requests_memory_lookup_total");
+        double newLeads = webAdmin.metric("crm_capture_captured_new_lead_total");
+        double internal = webAdmin.metric("crm_capture_not_captured_internal_total");
+        double lookups = webAdmin.metric("crm_capture_crm_requests_memory_lookup_total");
 
         mail.send("mia@client.example", List.of(ALICE), message("Mia Client <mia@client.example>", ALICE, "<metrics-1@client.example>", "",
             "Chairs", "40 chairs."));
@@ -67,12 +67,12 @@ class OperationsEndToEndTest {
         webAdmin.awaitDecision("<metrics-2@company.example>");
 
         await().atMost(CAPTURE).untilAsserted(() -> {
-            assertThat(metric("crm_capture_captured_new_lead_total")).isEqualTo(newLeads + 1);
-            assertThat(metric("crm_capture_not_captured_internal_total")).isEqualTo(internal + 1);
-            assertThat(metric("crm_capture_crm_requests_memory_lookup_total")).isGreaterThan(lookups);
-            assertThat(metric("crm_capture_crm_latency_memory_lookup_count")).isGreaterThan(0);
-            assertThat(metric("crm_capture_rounds_total")).isGreaterThan(0);
-            assertThat(metric("crm_capture_queue_depth_crm_capture")).isZero();
+            assertThat(webAdmin.metric("crm_capture_captured_new_lead_total")).isEqualTo(newLeads + 1);
+            assertThat(webAdmin.metric("crm_capture_not_captured_internal_total")).isEqualTo(internal + 1);
+            assertThat(webAdmin.metric("crm_capture_crm_requests_memory_lookup_total")).isGreaterThan(lookups);
+            assertThat(webAdmin.metric("crm_capture_crm_latency_memory_lookup_count")).isGreaterThan(0);
+            assertThat(webAdmin.metric("crm_capture_rounds_total")).isGreaterThan(0);
+            assertThat(webAdmin.metric("crm_capture_queue_depth_crm_capture")).isZero();
         });
     }
 
@@ -234,16 +234,5 @@ class OperationsEndToEndTest {
             java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(1)));
             await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.status().path("refusedSettingsChange").isNull()).isTrue());
         }
-    }
-
-    /** A sample of {@code GET /metrics} (Prometheus text); 0 when James does not show it yet. */
-    static double metric(String name) {
-        var response = webAdmin.raw("/metrics");
-        assertThat(response.statusCode()).isEqualTo(200);
-        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(response.body());
-        if (sample.find()) {
-            return Double.parseDouble(sample.group(1));
-        }
-        return 0;
     }
 }

@@ -3,16 +3,11 @@ package org.jamescrm.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.apache.james.utils.WebAdminGuiceProbe;
 import org.jamescrm.testing.TestMessages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,21 +37,12 @@ class ParkAndReplayEndToEndTest {
 
     static MailClient mail;
     static WebAdminClient webAdmin;
-    static URI base;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void createMailboxes(GuiceJamesServer server) throws Exception {
         InstalledJames.Clients clients = InstalledJames.connect(server, ALICE);
         mail = clients.mail();
         webAdmin = clients.webAdmin();
-        base = URI.create("http://127.0.0.1:" + server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
-    }
-
-    private static void replay() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(base.resolve(WebAdminClient.PARKED + "?action=reprocess&queue=crm-capture"))
-            .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
     }
 
     private static List<JsonNode> activities(String messageId) {
@@ -76,7 +62,7 @@ class ParkAndReplayEndToEndTest {
 
         // once the flood window has passed, the administrator replays the parked capture
         await().pollDelay(Duration.ofSeconds(3)).atMost(CAPTURE).untilAsserted(() -> {
-            replay();
+            webAdmin.replayParked();
             assertThat(activities("<kim-2@client.example>")).hasSize(1);
         });
         assertThat(webAdmin.decisions("<kim-2@client.example>").get(0).path("captured").asBoolean()).isTrue();

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +55,32 @@ final class WebAdminClient {
     /** James's {@code GET /mailRepositories/…/mails} of the capture error repository: the parked captures. */
     JsonNode parked() {
         return get(PARKED);
+    }
+
+    /** James's {@code PATCH …/mails?action=reprocess&queue=crm-capture}: replays every parked capture into the capture queue. */
+    void replayParked() {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(PARKED + "?action=reprocess&queue=crm-capture"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 201) {
+                throw new AssertionError("the replay answered " + answer.statusCode() + ": " + answer.body());
+            }
+        } catch (IOException e) {
+            throw new AssertionError("the replay failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The value of the metric {@code name} on James's {@code GET /metrics}, 0 while it does not exist yet. */
+    double metric(String name) {
+        HttpResponse<String> response = raw("/metrics");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(response.body());
+        return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
     }
 
     /** The elements of an array field of the in-memory CRM matching {@code filter}. */

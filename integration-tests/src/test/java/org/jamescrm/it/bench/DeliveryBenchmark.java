@@ -2,12 +2,6 @@ package org.jamescrm.it.bench;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,15 +9,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
-import org.apache.commons.net.imap.IMAPClient;
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
 
@@ -38,7 +32,7 @@ import org.apache.commons.net.smtp.SMTPReply;
  * {@code -Dbench.installation=DIR} measures another build's layout.
  */
 public final class DeliveryBenchmark {
-    private static final Path INSTALLATION = Path.of(System.getProperty("bench.installation", "../james-config/target/james"));
+    private static final Duration INBOX_LIMIT = Duration.ofMinutes(10);
     private static final int WARM_UP = 300;
     private static final Pattern CAPTURE_MAILET = Pattern.compile(
         "\\s*<mailet match=\"All\" class=\"org\\.jamescrm\\.james\\.CaptureToCrm\">.*?</mailet>", Pattern.DOTALL);
@@ -46,7 +40,6 @@ public final class DeliveryBenchmark {
     private final int mails;
     private final int clients;
     private final String body;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private DeliveryBenchmark(int mails, int clients, int kilobytes) {
         this.mails = mails;
@@ -61,7 +54,7 @@ public final class DeliveryBenchmark {
         int kilobytes = args.length > 3 ? Integer.parseInt(args[3]) : 21;
         DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes);
         System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients, fresh James per run, %s%n%n", mails, kilobytes,
-            clients, INSTALLATION.toAbsolutePath().normalize());
+            clients, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without |");
         System.out.println("|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
@@ -90,97 +83,38 @@ public final class DeliveryBenchmark {
     }
 
     private Run run(boolean capture, int pair) throws Exception {
-        Path directory = Files.createTempDirectory("crm-delivery-");
-        int smtp = freePort();
-        int imap = freePort();
-        int webAdmin = freePort();
-        install(directory, capture, smtp, imap, webAdmin);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> options = new ArrayList<>();
         String jfr = System.getProperty("bench.jfr");
         if (capture && jfr != null) {
             Files.createDirectories(Path.of(jfr));
-            command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath().resolve("capture-" + pair + ".jfr"));
+            options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath().resolve("capture-" + pair + ".jfr"));
         }
-        command.addAll(List.of("-Dworking.directory=.", "-Dlogback.configurationFile=conf/logback.xml", "-jar", "james-server-memory-app.jar"));
-        Process james = new ProcessBuilder(command).directory(directory.toFile())
-            .redirectErrorStream(true).redirectOutput(directory.resolve("james.log").toFile()).start();
-        try {
-            awaitWebAdmin(james, webAdmin);
+        Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", DeliveryBenchmark::withoutCapture);
+        try (JamesProcess james = JamesProcess.start("delivery", edits, options)) {
             for (String user : List.of("alice@company.example", "bob@company.example")) {
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/users/" + user))
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"secret\"}")).build(), HttpResponse.BodyHandlers.discarding());
+                james.addUser(user);
             }
-            send(smtp, WARM_UP, "warm-" + pair);
-            awaitInbox(imap, WARM_UP);
+            send(james.smtp, WARM_UP, "warm-" + pair);
+            james.awaitInbox("alice@company.example", WARM_UP, INBOX_LIMIT);
             Thread.sleep(1000);
-            Duration cpuBefore = cpu(james);
+            Duration cpuBefore = cpu(james.process());
             long start = System.nanoTime();
-            send(smtp, mails, "run-" + pair);
-            awaitInbox(imap, WARM_UP + mails);
+            send(james.smtp, mails, "run-" + pair);
+            james.awaitInbox("alice@company.example", WARM_UP + mails, INBOX_LIMIT);
             double seconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep(1000); // the captures that follow delivery
-            Duration cpu = cpu(james).minus(cpuBefore);
+            Duration cpu = cpu(james.process()).minus(cpuBefore);
             return new Run(mails / seconds, cpu.toNanos() / 1e6 / mails);
-        } finally {
-            james.destroy();
-            james.waitFor();
-            deleteTree(directory);
         }
     }
 
-    /** The product's layout: conf copied (with free ports, without the capture mailet if asked), the rest linked. */
-    private static void install(Path directory, boolean capture, int smtp, int imap, int webAdmin) throws IOException {
-        Path conf = directory.resolve("conf");
-        Files.createDirectories(conf);
-        try (Stream<Path> files = Files.list(INSTALLATION.resolve("conf"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, conf.resolve(file.getFileName()));
-            }
+    /** The product's mailetcontainer.xml without the CaptureToCrm mailet. */
+    private static String withoutCapture(String xml) {
+        Matcher matcher = CAPTURE_MAILET.matcher(xml);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no CaptureToCrm mailet in mailetcontainer.xml");
         }
-        edit(conf.resolve("smtpserver.xml"), "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtp + "</bind>");
-        edit(conf.resolve("imapserver.xml"), "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imap + "</bind>");
-        edit(conf.resolve("webadmin.properties"), "port=8000", "port=" + webAdmin);
-        // no JMX: its fixed port (9999) would clash with any other James on the machine, and nothing here reads it
-        Files.writeString(conf.resolve("jmx.properties"), "jmx.enabled=false\n");
-        if (!capture) {
-            Path mailets = conf.resolve("mailetcontainer.xml");
-            String xml = Files.readString(mailets);
-            Matcher matcher = CAPTURE_MAILET.matcher(xml);
-            if (!matcher.find()) {
-                throw new IllegalStateException("no CaptureToCrm mailet in " + mailets);
-            }
-            Files.writeString(mailets, matcher.replaceFirst(""));
-        }
-        for (String shared : List.of("extensions-jars", "james-server-memory-app.jar", "james-server-memory-app.lib")) {
-            Files.createSymbolicLink(directory.resolve(shared), INSTALLATION.resolve(shared).toAbsolutePath());
-        }
-    }
-
-    private static void edit(Path file, String target, String replacement) throws IOException {
-        String text = Files.readString(file);
-        if (!text.contains(target)) {
-            throw new IllegalStateException(file + " no longer contains " + target);
-        }
-        Files.writeString(file, text.replace(target, replacement));
-    }
-
-    private void awaitWebAdmin(Process james, int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!james.isAlive()) {
-                throw new IllegalStateException("James stopped at start");
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/domains")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("James did not start within 3 minutes");
+        return matcher.replaceFirst("");
     }
 
     /** Sends {@code count} client mails to Alice from {@link #clients} connections, each sending its share in turn. */
@@ -252,37 +186,8 @@ public final class DeliveryBenchmark {
             + html + "--alt--\r\n";
     }
 
-    private static void awaitInbox(int port, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        IMAPClient imap = new IMAPClient();
-        imap.connect("127.0.0.1", port);
-        try {
-            if (!imap.login("alice@company.example", "secret")) {
-                throw new IOException("IMAP login refused: " + imap.getReplyString());
-            }
-            Pattern exists = Pattern.compile("\\* (\\d+) EXISTS");
-            while (System.nanoTime() < deadline) {
-                imap.examine("INBOX"); // answers the count of messages without reading them
-                Matcher matcher = exists.matcher(imap.getReplyString());
-                if (matcher.find() && Integer.parseInt(matcher.group(1)) >= count) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("the inbox did not reach " + count + " mails within 10 minutes");
-        } finally {
-            imap.disconnect();
-        }
-    }
-
     private static Duration cpu(Process process) {
         return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for James's process"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static double median(List<Double> values) {
@@ -290,13 +195,5 @@ public final class DeliveryBenchmark {
         Collections.sort(sorted);
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    private static void deleteTree(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

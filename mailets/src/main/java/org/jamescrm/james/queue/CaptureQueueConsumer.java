@@ -50,6 +50,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
     private final Clock clock;
     private final Duration holdLongest;
     private Scheduler scheduler;
+    private Scheduler dequeuer;
     private Disposable subscription;
 
     /**
@@ -92,8 +93,12 @@ public class CaptureQueueConsumer implements AutoCloseable {
     public void start() {
         int threads = configuration.consumerThreads();
         scheduler = Schedulers.newBoundedElastic(threads, 10_000, "crm-capture-" + configuration.queue().asString());
+        // a thread of its own for taking mails off the queue, as James's spooler has: a JMS queue
+        // (ActiveMQ) blocks the subscribing thread in receive(), which must not be James's start
+        dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
         subscription = Flux.from(queue.deQueue())
             .flatMap(this::handle, 2 * configuration.roundSize())
+            .subscribeOn(dequeuer)
             .subscribe();
     }
 
@@ -214,6 +219,9 @@ public class CaptureQueueConsumer implements AutoCloseable {
         }
         if (scheduler != null) {
             scheduler.dispose();
+        }
+        if (dequeuer != null) {
+            dequeuer.dispose();
         }
     }
 }

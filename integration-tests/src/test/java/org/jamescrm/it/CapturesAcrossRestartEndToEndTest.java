@@ -1,0 +1,121 @@
+package org.jamescrm.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.jamescrm.it.ClientMailCaptureEndToEndTest.message;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.jamescrm.emulator.Fault;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * On a James whose mail queue and repositories are durable (James's ActiveMQ queue, the capture error
+ * repository in James's file repository), what James accepted is captured once whatever happens to
+ * James: captures still waiting for a CRM that is down when James stops are captured once after it
+ * starts again on the same folders, and a parked capture is still there to be replayed.
+ */
+class CapturesAcrossRestartEndToEndTest {
+    static final String ALICE = "alice@company.example";
+    static final Duration CAPTURE = Duration.ofSeconds(90);
+
+    /** Started before James, whose settings name its URL. */
+    static final Bitrix24Emulator PORTAL = Bitrix24Emulator.builder().start();
+
+    /** One capture per client in 10 seconds: a client's second mail at once is parked as FLOOD. */
+    @RegisterExtension
+    static JamesServerExtension james = InstalledJames.withProductConfiguration().durable()
+        .captureSettings("""
+            <crmcapture>
+              <connector>bitrix24</connector>
+              <bitrix24>
+                <portal>%s</portal>
+                <webhook user="%d" code="%s"/>
+              </bitrix24>
+              <flood><captures>1</captures><window>10 seconds</window></flood>
+            </crmcapture>
+            """.formatted(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode()))
+        .edit("mailetcontainer.xml", xml -> xml.replace("<roundWait>3 seconds</roundWait>", "<roundWait>0 s</roundWait>"))
+        .extension();
+
+    static InstalledJames.Clients clients;
+
+    @BeforeAll
+    static void createMailboxes(GuiceJamesServer server) throws Exception {
+        PORTAL.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
+        clients = InstalledJames.connect(server, ALICE);
+    }
+
+    @AfterEach
+    void portalBackUp() {
+        PORTAL.faults().clear();
+    }
+
+    @AfterAll
+    static void stopPortal() {
+        PORTAL.close();
+    }
+
+    /** Stops James and starts it again on the same working directory; the memory server's users are created again. */
+    private static InstalledJames.Clients restart(GuiceJamesServer server) throws Exception {
+        server.stop();
+        server.start();
+        clients = InstalledJames.connect(server, ALICE);
+        return clients;
+    }
+
+    @Test
+    void capturesWaitingForTheCrmShouldBeCapturedOnceAfterARestart(GuiceJamesServer server) throws Exception {
+        PORTAL.faults().everyMatching(request -> true, Fault.status(503));
+        List<String> messageIds = IntStream.rangeClosed(1, 5).mapToObj(n -> "<pending-" + n + "@client" + n + ".example>").toList();
+        for (int n = 1; n <= 5; n++) {
+            String client = "client" + n + "@client" + n + ".example";
+            clients.mail().send(client, List.of(ALICE), message(client, ALICE, messageIds.get(n - 1), "", "Order " + n, "Chairs, " + n + "."));
+        }
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.mail().inbox(ALICE)).contains(messageIds));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.webAdmin().metric("crm_capture_retries_total")).isPositive());
+
+        InstalledJames.Clients restarted = restart(server);
+        PORTAL.faults().clear();
+
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(messageIds)
+            .allSatisfy(id -> assertThat(PORTAL.activitiesWithOrigin(id)).hasSize(1)));
+        assertThat(messageIds).allSatisfy(id -> {
+            assertThat(PORTAL.leadsWithOrigin(id)).hasSize(1);
+            assertThat(restarted.webAdmin().awaitDecision(id).path("reason").asText()).isEqualTo("NEW_LEAD");
+        });
+        PORTAL.violations().assertNone();
+    }
+
+    @Test
+    void aParkedCaptureShouldSurviveARestartAndBeReplayedOnce(GuiceJamesServer server) throws Exception {
+        clients.mail().send("kim@client.example", List.of(ALICE), message("kim@client.example", ALICE, "<kim-1@client.example>", "",
+            "First", "One."));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(PORTAL.activitiesWithOrigin("<kim-1@client.example>")).hasSize(1));
+        clients.mail().send("kim@client.example", List.of(ALICE), message("kim@client.example", ALICE, "<kim-2@client.example>", "",
+            "Second", "Two."));
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.webAdmin().parked()).hasSize(1));
+
+        InstalledJames.Clients restarted = restart(server);
+
+        assertThat(restarted.webAdmin().parked()).hasSize(1);
+        // once the flood window has passed, the administrator replays the parked capture
+        await().atMost(CAPTURE).untilAsserted(() -> {
+            restarted.webAdmin().replayParked();
+            assertThat(PORTAL.activitiesWithOrigin("<kim-2@client.example>")).hasSize(1);
+        });
+        assertThat(restarted.webAdmin().parked()).isEmpty();
+        assertThat(PORTAL.activitiesWithOrigin("<kim-1@client.example>")).hasSize(1);
+        PORTAL.violations().assertNone();
+    }
+}

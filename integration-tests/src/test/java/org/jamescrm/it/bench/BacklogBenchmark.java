@@ -1,0 +1,289 @@
+package org.jamescrm.it.bench;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.commons.net.smtp.SMTPClient;
+import org.apache.commons.net.smtp.SMTPReply;
+import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
+
+/**
+ * The backlog run of docs/RELIABILITY.md: does James's heap stay bounded while captures pile up?
+ * A James of the product's layout in its own JVM with {@code -Xmx512m} (BACKLOG_HEAP to change) and
+ * a GC log, capturing into the Bitrix24 emulator, which is down from the start (a proxy's 502 page).
+ * SMTP clients send {@code captures} client mails, then one mail with a large attachment (25 MB),
+ * then two mails of 36 MB at once. Once every mail is in its mailbox, the backlog waits a minute,
+ * the portal comes back and the backlog drains. Captures retry every 30 seconds here, up to 1,000
+ * times, so that none is parked while the portal is down and the drain does not wait for the
+ * product's long steps. Reports whether James ran out of memory, the peak heap (before and after
+ * a collection, from the GC log), full collections and evacuation failures, the capture queue's
+ * depth, and the drain time. Run by {@code bin/benchmark backlog [captures] [attachment MB] [big mail MB]}.
+ */
+public final class BacklogBenchmark {
+    private static final String ALICE = "alice@company.example";
+    private static final Pattern COLLECTION = Pattern.compile("GC\\(\\d+\\) (Pause \\w+).*? (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private BacklogBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int captures = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int attachment = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        int bigMail = args.length > 2 ? Integer.parseInt(args[2]) : 36;
+        String heap = System.getenv().getOrDefault("BACKLOG_HEAP", "512m");
+        try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(1000, 100).start()) {
+            portal.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
+            portal.faults().everyMatching(request -> true, Bitrix24Emulator.Fault.response(502, "text/html",
+                "<html><body>502 Bad Gateway</body></html>").kitFault());
+            Map<String, UnaryOperator<String>> edits = Map.of(
+                "crm-capture.xml", ignored -> """
+                    <crmcapture>
+                      <connector>bitrix24</connector>
+                      <bitrix24>
+                        <portal>%s</portal>
+                        <webhook user="%d" code="%s"/>
+                      </bitrix24>
+                    </crmcapture>
+                    """.formatted(portal.portalUrl(), portal.webhookUserId(), portal.webhookCode()),
+                "mailetcontainer.xml", xml -> xml.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
+                    .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>"));
+            try (JamesProcess james = JamesProcess.start("backlog", edits,
+                List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"))) {
+                james.addUser(ALICE);
+                QueueDepth depth = new QueueDepth(james.webAdmin);
+                depth.start();
+                long start = System.nanoTime();
+                send(james.smtp, captures);
+                double sendSeconds = (System.nanoTime() - start) / 1e9;
+                sendLarge(james.smtp, List.of("<attachment-1@client.example>"), attachment);
+                sendLarge(james.smtp, List.of("<big-1@client.example>", "<big-2@client.example>"), bigMail);
+                james.awaitInbox(ALICE, captures + 3, Duration.ofMinutes(30));
+                double deliveredSeconds = (System.nanoTime() - start) / 1e9;
+                Thread.sleep(60_000); // the backlog waits, retried every 30 s
+                portal.faults().clear();
+                long back = System.nanoTime();
+                long deadline = back + Duration.ofMinutes(20).toNanos();
+                int captured = 0;
+                while (System.nanoTime() < deadline && james.process().isAlive()) {
+                    captured = (int) portal.activities().stream().map(activity -> String.valueOf(activity.get("ORIGIN_ID")))
+                        .filter(id -> id.startsWith("<backlog-") || id.startsWith("<attachment-") || id.startsWith("<big-")).distinct().count();
+                    if (captured >= captures + 3) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                double drainSeconds = (System.nanoTime() - back) / 1e9;
+                depth.stop();
+                boolean alive = james.process().isAlive();
+                String log = Files.readString(james.file("james.log"));
+                List<String> gc = Files.readAllLines(james.file("gc.log"));
+                Path kept = Path.of("target", "backlog-gc.log");
+                Files.createDirectories(kept.getParent());
+                Files.write(kept, gc);
+                report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, drainSeconds, captured, alive,
+                    log.contains("OutOfMemoryError"), gc, depth.max.get(), kept);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void report(int captures, int attachment, int bigMail, String heap, double sendSeconds, double deliveredSeconds,
+                               double drainSeconds, int captured, boolean alive, boolean outOfMemory, List<String> gc, int maxDepth,
+                               Path kept) {
+        long peakBefore = 0;
+        long peakAfter = 0;
+        int collections = 0;
+        int full = 0;
+        for (String line : gc) {
+            Matcher collection = COLLECTION.matcher(line);
+            if (collection.find()) {
+                collections++;
+                peakBefore = Math.max(peakBefore, Long.parseLong(collection.group(2)));
+                if (!line.contains("Evacuation Failure")) { // a failed evacuation leaves the heap full: no measure of what lives
+                    peakAfter = Math.max(peakAfter, Long.parseLong(collection.group(3)));
+                }
+                if (collection.group(1).equals("Pause Full")) {
+                    full++;
+                }
+            }
+        }
+        long evacuationFailures = gc.stream().filter(line -> line.contains("Evacuation Failure") || line.contains("To-space exhausted")).count();
+        System.out.printf(Locale.ROOT, """
+
+            Backlog: %d client mails + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s
+            sent in %.1f s, all in the mailbox after %.1f s; %d captures in the capture queue at most
+            portal back: %d of %d captured after %.1f s
+            James alive at the end: %s; OutOfMemoryError in its log: %s
+            collections: %d, full collections: %d, evacuation failures: %d
+            peak heap before a collection: %d MB; largest heap left after a collection (evacuation failures aside): %d MB
+            GC log kept in %s
+            """, captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds,
+            alive, outOfMemory, collections, full, evacuationFailures, peakBefore, peakAfter, kept.toAbsolutePath());
+    }
+
+    /** Sends {@code count} small client mails from 8 SMTP connections, each from a client of its own. */
+    private static void send(int port, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicInteger next = new AtomicInteger();
+        try {
+            List<Future<?>> senders = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                senders.add(pool.submit(() -> {
+                    SMTPClient smtp = connect(port);
+                    try {
+                        int n;
+                        while ((n = next.getAndIncrement()) < count) {
+                            String sender = "client" + n + "@client" + (n % 100) + ".example";
+                            int mail = n;
+                            transfer(smtp, sender, data -> data.write("From: Client " + mail + " <" + sender + ">\r\nTo: Alice Adams <" + ALICE
+                                + ">\r\nSubject: Order " + mail + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: <backlog-" + mail
+                                + "@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+                                + "We would like to order " + mail + " chairs, delivered before the end of the month.\r\n"));
+                        }
+                        smtp.logout();
+                    } finally {
+                        smtp.disconnect();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> sender : senders) {
+                sender.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Sends one mail per Message-ID at the same time, each with an attachment of {@code megabytes}, written as it goes. */
+    private static void sendLarge(int port, List<String> messageIds, int megabytes) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(messageIds.size());
+        try {
+            List<Future<?>> senders = new ArrayList<>();
+            for (String messageId : messageIds) {
+                senders.add(pool.submit(() -> {
+                    SMTPClient smtp = connect(port);
+                    try {
+                        transfer(smtp, "carol@client.example", data -> writeLarge(data, messageId, megabytes));
+                        smtp.logout();
+                    } finally {
+                        smtp.disconnect();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> sender : senders) {
+                sender.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void writeLarge(Writer data, String messageId, int megabytes) throws IOException {
+        data.write("From: Carol <carol@client.example>\r\nTo: " + ALICE + "\r\nSubject: The plans\r\n"
+            + "Date: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe plans.\r\n"
+            + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+            + "Content-Disposition: attachment; filename=\"plans.bin\"\r\n\r\n");
+        byte[] chunk = new byte[57 * 1024]; // 57 bytes a base64 line
+        Arrays.fill(chunk, (byte) 42);
+        String encoded = Base64.getMimeEncoder().encodeToString(chunk) + "\r\n";
+        for (long left = (long) megabytes << 20; left > 0; left -= chunk.length) {
+            data.write(encoded);
+        }
+        data.write("--b--\r\n");
+    }
+
+    private interface Body {
+        void write(Writer data) throws IOException;
+    }
+
+    private static SMTPClient connect(int port) throws IOException {
+        SMTPClient smtp = new SMTPClient();
+        smtp.connect("127.0.0.1", port);
+        check(smtp, SMTPReply.isPositiveCompletion(smtp.helo("client.example")), "HELO");
+        return smtp;
+    }
+
+    private static void transfer(SMTPClient smtp, String sender, Body body) throws IOException {
+        check(smtp, smtp.setSender(sender), "MAIL FROM");
+        check(smtp, smtp.addRecipient(ALICE), "RCPT TO");
+        try (Writer data = smtp.sendMessageData()) {
+            if (data == null) {
+                throw new IOException("DATA refused: " + smtp.getReplyString());
+            }
+            body.write(data);
+        }
+        check(smtp, smtp.completePendingCommand(), "end of DATA");
+    }
+
+    private static void check(SMTPClient smtp, boolean ok, String step) throws IOException {
+        if (!ok || !SMTPReply.isPositiveCompletion(smtp.getReplyCode())) {
+            throw new IOException(step + " refused: " + smtp.getReplyString());
+        }
+    }
+
+    /** The largest capture queue depth James's metrics showed, sampled every second. */
+    private static final class QueueDepth {
+        private static final Pattern SAMPLE = Pattern.compile("(?m)^crm_capture_queue_depth_crm_capture ([0-9.eE+-]+)$");
+        private final int webAdmin;
+        private final AtomicInteger max = new AtomicInteger();
+        private volatile Thread sampler;
+
+        QueueDepth(int webAdmin) {
+            this.webAdmin = webAdmin;
+        }
+
+        void start() {
+            Thread thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                        Matcher sample = SAMPLE.matcher(metrics);
+                        if (sample.find()) {
+                            max.accumulateAndGet((int) Double.parseDouble(sample.group(1)), Math::max);
+                        }
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        // James busy or stopping: the next sample
+                    }
+                }
+            }, "queue-depth");
+            thread.setDaemon(true);
+            thread.start();
+            sampler = thread;
+        }
+
+        void stop() {
+            Thread running = sampler;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+    }
+}

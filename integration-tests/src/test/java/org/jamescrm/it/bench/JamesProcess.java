@@ -1,0 +1,177 @@
+package org.jamescrm.it.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.commons.net.imap.IMAPClient;
+
+/**
+ * A James of the product's layout (what james-config builds and {@code bin/run-james} starts) in a
+ * JVM of its own, in a fresh folder: the conf copied with free ports and the benchmark's edits, the
+ * server and extension jars linked. The benchmarks that measure James's own process use it.
+ */
+final class JamesProcess implements AutoCloseable {
+    static final Path INSTALLATION = Path.of(System.getProperty("bench.installation", "../james-config/target/james"));
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path directory;
+    private final Process process;
+    final int smtp;
+    final int imap;
+    final int webAdmin;
+
+    private JamesProcess(Path directory, Process process, int smtp, int imap, int webAdmin) {
+        this.directory = directory;
+        this.process = process;
+        this.smtp = smtp;
+        this.imap = imap;
+        this.webAdmin = webAdmin;
+    }
+
+    /**
+     * Installs into a new temporary folder, applies {@code edits} (file in conf/ to its change), starts
+     * James with {@code jvmOptions} (run in the folder: relative paths land there) and waits for WebAdmin.
+     */
+    static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions) throws Exception {
+        Path directory = Files.createTempDirectory("crm-" + name + "-");
+        int smtp = freePort();
+        int imap = freePort();
+        int webAdmin = freePort();
+        Path conf = directory.resolve("conf");
+        Files.createDirectories(conf);
+        try (Stream<Path> files = Files.list(INSTALLATION.resolve("conf"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, conf.resolve(file.getFileName()));
+            }
+        }
+        edit(conf.resolve("smtpserver.xml"), "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtp + "</bind>");
+        edit(conf.resolve("imapserver.xml"), "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imap + "</bind>");
+        edit(conf.resolve("webadmin.properties"), "port=8000", "port=" + webAdmin);
+        // no JMX: its fixed port (9999) would clash with any other James on the machine, and nothing here reads it
+        Files.writeString(conf.resolve("jmx.properties"), "jmx.enabled=false\n");
+        for (Map.Entry<String, UnaryOperator<String>> edit : edits.entrySet()) {
+            Path file = conf.resolve(edit.getKey());
+            Files.writeString(file, edit.getValue().apply(Files.readString(file)));
+        }
+        for (String shared : List.of("extensions-jars", "james-server-memory-app.jar", "james-server-memory-app.lib")) {
+            Files.createSymbolicLink(directory.resolve(shared), INSTALLATION.resolve(shared).toAbsolutePath());
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dworking.directory=.", "-Dlogback.configurationFile=conf/logback.xml", "-jar", "james-server-memory-app.jar"));
+        Process process = new ProcessBuilder(command).directory(directory.toFile())
+            .redirectErrorStream(true).redirectOutput(directory.resolve("james.log").toFile()).start();
+        JamesProcess james = new JamesProcess(directory, process, smtp, imap, webAdmin);
+        try {
+            james.awaitWebAdmin();
+        } catch (Exception e) {
+            james.close();
+            throw e;
+        }
+        return james;
+    }
+
+    /** Replaces {@code target} in {@code file}, which must contain it. */
+    static void edit(Path file, String target, String replacement) throws IOException {
+        String text = Files.readString(file);
+        if (!text.contains(target)) {
+            throw new IllegalStateException(file + " no longer contains " + target);
+        }
+        Files.writeString(file, text.replace(target, replacement));
+    }
+
+    /** A file of James's folder (its log, a GC log written there). */
+    Path file(String name) {
+        return directory.resolve(name);
+    }
+
+    /** The running process: alive, CPU time. */
+    Process process() {
+        return process;
+    }
+
+    /** Creates the mailbox {@code user} with the password {@code secret}. */
+    void addUser(String user) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/users/" + user))
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"password\":\"secret\"}")).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Waits until {@code user}'s INBOX holds at least {@code count} mails, checked over IMAP (EXAMINE) every 100 ms. */
+    void awaitInbox(String user, int count, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        IMAPClient client = new IMAPClient();
+        client.connect("127.0.0.1", imap);
+        try {
+            if (!client.login(user, "secret")) {
+                throw new IOException("IMAP login refused: " + client.getReplyString());
+            }
+            Pattern exists = Pattern.compile("\\* (\\d+) EXISTS");
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("James stopped; see " + file("james.log"));
+                }
+                client.examine("INBOX"); // answers the count of messages without reading them
+                Matcher matcher = exists.matcher(client.getReplyString());
+                if (matcher.find() && Integer.parseInt(matcher.group(1)) >= count) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the inbox did not reach " + count + " mails within " + limit);
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    private void awaitWebAdmin() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("James stopped at start; see " + file("james.log"));
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/domains")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("James did not start within 3 minutes");
+    }
+
+    /** Stops James and deletes its folder. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        process.destroy();
+        process.waitFor();
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
