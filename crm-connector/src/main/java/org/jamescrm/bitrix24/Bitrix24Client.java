@@ -127,11 +127,13 @@ public final class Bitrix24Client {
     }
 
     /**
-     * How long until {@code requests} sent within the next {@code horizon} leave a quarter of the
-     * client's burst unspent ({@link LeakyBucket#untilAffordable}): the reserve kept for busy times.
+     * How long until {@code requests} sent within the next {@code horizon} leave a tenth of the client's
+     * burst unspent, at least {@code reserve} requests ({@link LeakyBucket#untilAffordable}): room for the
+     * next round when mail comes bunched. A larger reserve made a quiet server's lone mails wait for
+     * company while the burst still had room for them.
      */
-    public Duration untilAffordable(int requests, Duration horizon) {
-        return bucket.untilAffordable(requests, horizon, bucket.capacity() / 4);
+    public Duration untilAffordable(int requests, Duration horizon, int reserve) {
+        return bucket.untilAffordable(requests, horizon, Math.max(reserve, bucket.capacity() / 10));
     }
 
     /** A fresh JSON object for parameters. */

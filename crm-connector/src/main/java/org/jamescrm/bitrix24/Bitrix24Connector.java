@@ -342,7 +342,8 @@ public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
     public Duration budgetWait(int captures, int arriving, Duration roundWait) {
         int requests = roundRequests(captures);
         Duration free = client.untilFree(requests, roundWait);
-        return free.isZero() ? free : min(free, client.untilAffordable(requests + arriving * LONE_CAPTURE_REQUESTS, roundWait));
+        return free.isZero() ? free : min(free, client.untilAffordable(requests + arriving * LONE_CAPTURE_REQUESTS, roundWait,
+            roundRequests(1)));
     }
 
     private static Duration min(Duration one, Duration other) {

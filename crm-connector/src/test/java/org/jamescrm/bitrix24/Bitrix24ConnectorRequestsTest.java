@@ -117,6 +117,27 @@ class Bitrix24ConnectorRequestsTest {
     }
 
     @Test
+    void aLoneCaptureShouldNotWaitWhileTheBurstHasRoomForItAndTheOnesComing() throws Exception {
+        Bitrix24Configuration configuration = new Bitrix24Configuration(portal.url("/").toString(), new Bitrix24Auth.Webhook(1, CODE),
+            2, 50, Duration.ofSeconds(2), "james-crm-capture");
+        Clock frozen = Clock.fixed(java.time.Instant.parse("2026-12-05T09:00:00Z"), java.time.ZoneOffset.UTC);
+        Bitrix24Connector quiet = new Bitrix24Connector(new Bitrix24Client(configuration, frozen, duration -> { }), "james-crm-capture");
+        for (int i = 0; i < 30; i++) { // 30 of the client's 45 spent, and the clock stands still: nothing drains
+            answer("{\"result\":{\"result\":{\"f0\":[]},\"result_error\":[],\"result_total\":[],\"result_next\":[]},\"time\":{}}");
+            quiet.findClients(Set.of(EmailAddress.of("c" + i + "@client.example")));
+        }
+
+        // a round of one (4 requests at most) and three more likely within 3 s (3 each) fit: 30 + 4 + 9 - 6 refilled <= 45 - 4 kept
+        assertThat(quiet.budgetWait(1, 3, Duration.ofSeconds(3))).isZero();
+        for (int i = 30; i < 36; i++) {
+            answer("{\"result\":{\"result\":{\"f0\":[]},\"result_error\":[],\"result_total\":[],\"result_next\":[]},\"time\":{}}");
+            quiet.findClients(Set.of(EmailAddress.of("c" + i + "@client.example")));
+        }
+        // 36 spent: they no longer fit, so the round waits for company (36 + 13 - 6 - 41 = 2 over, drained in 1 s)
+        assertThat(quiet.budgetWait(1, 3, Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void findByCommShouldBeAskedTwentyAddressesAtATime() throws Exception {
         answer("{\"result\":{\"result\":{\"f0\":[],\"f1\":[]},\"result_error\":[],\"result_total\":[],\"result_next\":[]},\"time\":{}}");
         Set<EmailAddress> clients = new java.util.LinkedHashSet<>();
