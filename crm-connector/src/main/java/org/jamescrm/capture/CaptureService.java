@@ -172,8 +172,8 @@ public final class CaptureService {
     /**
      * Records that a capture was parked for an administrator ({@link ReasonCode#PARKED}), with why and
      * after how many attempts; no CRM call. A replay of the parked capture records the final decision.
-     * A capture parked by its own decision ({@code FLOOD}: "parked for review") keeps that decision as
-     * the answer, so the search shows one decision, not two.
+     * A capture parked by its own decision ({@code FLOOD}) gets this record after that one, the reason
+     * naming it ({@code FLOOD: ...}): {@code reason=PARKED} lists every parked capture.
      *
      * @param messageId      the Message-ID, if any
      * @param captureKey     the capture key
@@ -185,10 +185,6 @@ public final class CaptureService {
     public DecisionRecord recordParked(Optional<String> messageId, String captureKey, Optional<EmailAddress> sender,
                                        Optional<Classification> classification, String reason, int attempts) {
         messageId.ifPresent(waitingThreads::settled);
-        Optional<DecisionRecord> flooded = decisions.latest(captureKey).filter(latest -> latest.reason() == ReasonCode.FLOOD);
-        if (flooded.isPresent()) {
-            return flooded.get(); // its own decision already says it is parked for review, and why
-        }
         // a mail parked before it could be classified is taken as incoming: the party that wrote to the company
         Direction direction = classification.map(Classification::direction).orElse(Direction.INBOUND);
         String detail = reason + " (" + (attempts == 0 ? "parked before any capture attempt" : "after " + attempts

@@ -57,7 +57,10 @@ class ParkAndReplayEndToEndTest {
         mail.send("kim@client.example", List.of(ALICE), TestMessages.plain("kim@client.example", ALICE, "<kim-2@client.example>", "",
             "Second", "Two."));
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(webAdmin.parked()).hasSize(1));
-        assertThat(webAdmin.decisions("<kim-2@client.example>").get(0).path("reason").asText()).isEqualTo("FLOOD");
+        // newest first: parked, naming the flood decision before it
+        JsonNode decisions = webAdmin.decisions("<kim-2@client.example>");
+        assertThat(decisions).extracting(decision -> decision.path("reason").asText()).containsExactly("PARKED", "FLOOD");
+        assertThat(decisions.get(0).path("detail").asText()).startsWith("FLOOD: ");
         assertThat(activities("<kim-2@client.example>")).isEmpty();
 
         // once the flood window has passed, the administrator replays the parked capture
