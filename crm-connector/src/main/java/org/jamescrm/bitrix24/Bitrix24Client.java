@@ -10,10 +10,10 @@ import java.util.Optional;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.RetryAfter;
-import org.jamescrm.store.CaptureStore;
-import org.jamescrm.store.RequestBudget;
+import org.jamescrm.spi.ConnectorState;
+import org.jamescrm.spi.RequestBudget;
 import org.jamescrm.store.StoreUnavailableException;
-import org.jamescrm.store.TokenStore;
+import org.jamescrm.spi.TokenStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,11 +52,11 @@ public final class Bitrix24Client {
 
     /** A client whose budget and tokens are its own (one server). */
     public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper) {
-        this(configuration, clock, sleeper, CaptureStore.inMemory(clock));
+        this(configuration, clock, sleeper, ConnectorState.inMemory());
     }
 
     /** A client whose request budget and OAuth tokens are kept in {@code store}. */
-    public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper, CaptureStore store) {
+    public Bitrix24Client(Bitrix24Configuration configuration, Clock clock, LeakyBucket.Sleeper sleeper, ConnectorState store) {
         this.configuration = configuration;
         this.clock = clock;
         int burst = clientBurst(configuration.burst());
@@ -86,11 +86,11 @@ public final class Bitrix24Client {
 
     /** A client that really sleeps when the bucket is full. */
     public static Bitrix24Client create(Bitrix24Configuration configuration) {
-        return create(configuration, CaptureStore.inMemory(Clock.systemUTC()));
+        return create(configuration, ConnectorState.inMemory());
     }
 
     /** A client that really sleeps when the budget is spent, its budget and tokens in {@code store}. */
-    public static Bitrix24Client create(Bitrix24Configuration configuration, CaptureStore store) {
+    public static Bitrix24Client create(Bitrix24Configuration configuration, ConnectorState store) {
         return new Bitrix24Client(configuration, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()), store);
     }
 

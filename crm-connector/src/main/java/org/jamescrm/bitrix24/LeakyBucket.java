@@ -3,7 +3,7 @@ package org.jamescrm.bitrix24;
 import java.time.Clock;
 import java.time.Duration;
 
-import org.jamescrm.store.RequestBudget;
+import org.jamescrm.spi.RequestBudget;
 
 /**
  * The client side of the portal's leaky bucket (bitrix24-api §3.1): every request adds one, the

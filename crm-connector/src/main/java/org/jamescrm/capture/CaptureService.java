@@ -63,6 +63,8 @@ import org.jamescrm.store.FloodCounters;
 import org.jamescrm.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jamescrm.store.RoundRobinPositions;
+import org.jamescrm.store.InMemoryRoundRobinPositions;
 
 /**
  * Captures messages in rounds: checks each was not captured before, applies the flood guard, looks

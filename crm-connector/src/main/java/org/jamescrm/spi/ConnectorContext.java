@@ -3,7 +3,6 @@ package org.jamescrm.spi;
 import java.time.Clock;
 import java.util.Objects;
 
-import org.jamescrm.store.CaptureStore;
 
 /**
  * What the product gives a provider to create its connector with.
@@ -12,7 +11,7 @@ import org.jamescrm.store.CaptureStore;
  * @param store where the connector keeps its OAuth tokens and request budget: the server's own
  *              ({@code local}), or the one every server of a cluster shares ({@code postgresql})
  */
-public record ConnectorContext(Clock clock, CaptureStore store) {
+public record ConnectorContext(Clock clock, ConnectorState store) {
 
     public ConnectorContext {
         Objects.requireNonNull(clock, "clock");
@@ -21,6 +20,6 @@ public record ConnectorContext(Clock clock, CaptureStore store) {
 
     /** A context whose tokens and budgets live in memory: one server. */
     public ConnectorContext(Clock clock) {
-        this(clock, CaptureStore.inMemory(clock));
+        this(clock, ConnectorState.inMemory());
     }
 }

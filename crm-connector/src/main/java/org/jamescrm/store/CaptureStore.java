@@ -2,16 +2,17 @@ package org.jamescrm.store;
 
 import java.time.Clock;
 
-import org.jamescrm.capture.InMemoryRoundRobinPositions;
-import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.store.InMemoryRoundRobinPositions;
+import org.jamescrm.store.RoundRobinPositions;
 import org.jamescrm.decisions.DecisionStore;
+import org.jamescrm.spi.ConnectorState;
 
 /**
  * Where the capture keeps what outlives one message, chosen by {@code <store>} in
  * {@code crm-capture.xml}: {@code local} (one server) or {@code postgresql} (every server of a cluster
  * shares it). Its parts are made once, at start; closing the store closes what it opened.
  */
-public interface CaptureStore extends AutoCloseable {
+public interface CaptureStore extends ConnectorState, AutoCloseable {
 
     /** The store's name as {@code <store>} spells it: {@code local} or {@code postgresql}. */
     String name();
@@ -27,12 +28,6 @@ public interface CaptureStore extends AutoCloseable {
 
     /** Where the decisions are kept for the decision search. */
     DecisionStore decisions();
-
-    /** The CRMs' OAuth tokens. */
-    TokenStore tokens();
-
-    /** The CRMs' request budgets. */
-    RequestBudgets requestBudgets();
 
     /** Releases what the store holds (connections); the local store holds nothing. */
     @Override

@@ -2,9 +2,12 @@ package org.jamescrm.store;
 
 import java.time.Clock;
 
-import org.jamescrm.capture.FloodGuard;
-import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.store.FloodGuard;
+import org.jamescrm.store.RoundRobinPositions;
 import org.jamescrm.decisions.DecisionStore;
+import org.jamescrm.spi.TokenStore;
+import org.jamescrm.spi.RequestBudgets;
+import org.jamescrm.spi.ConnectorState;
 
 /**
  * The store of {@code <store>local</store>}: what one server has always used. The round-robin
@@ -16,9 +19,8 @@ final class LocalCaptureStore implements CaptureStore {
     private final DecisionStore decisions;
     private final CaptureLedger ledger = new InMemoryCaptureLedger();
     private final FloodCounters flood;
-    private final TokenStore tokens = new InMemoryTokenStore();
-    private final RequestBudgets budgets = RequestBudgets.LOCAL;
-
+    private final ConnectorState connectorState = ConnectorState.inMemory();
+    
     LocalCaptureStore(RoundRobinPositions positions, DecisionStore decisions, Clock clock) {
         this.positions = positions;
         this.decisions = decisions;
@@ -52,12 +54,12 @@ final class LocalCaptureStore implements CaptureStore {
 
     @Override
     public TokenStore tokens() {
-        return tokens;
+        return connectorState.tokens();
     }
 
     @Override
     public RequestBudgets requestBudgets() {
-        return budgets;
+        return connectorState.requestBudgets();
     }
 
     @Override

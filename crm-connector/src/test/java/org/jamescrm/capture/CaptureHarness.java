@@ -22,6 +22,7 @@ import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.store.InMemoryRoundRobinPositions;
 
 /**
  * The whole core path as the mail server drives it, without James: classify a raw message with the

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.jamescrm.rules.ReasonCode;
 import org.junit.jupiter.api.Test;
+import org.jamescrm.store.InMemoryRoundRobinPositions;
 
 class CaptureMetricsTest {
     final CaptureHarness harness = new CaptureHarness("");

@@ -17,6 +17,7 @@ import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewLead;
 import org.junit.jupiter.api.Test;
+import org.jamescrm.store.InMemoryRoundRobinPositions;
 
 /** The dry-run: the decision the settings in force would make, touching nothing. */
 class DryRunTest {

@@ -12,7 +12,7 @@ import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.CaseAnswers;
 import org.jamescrm.capture.ConnectorHealth;
 import org.jamescrm.capture.MissingCrmUsers;
-import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.store.RoundRobinPositions;
 import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.JsonViews;

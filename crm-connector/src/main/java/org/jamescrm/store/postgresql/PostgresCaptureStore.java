@@ -8,15 +8,15 @@ import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.store.RoundRobinPositions;
 import org.jamescrm.decisions.DecisionStore;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.settings.StoreSettings;
 import org.jamescrm.store.CaptureLedger;
 import org.jamescrm.store.CaptureStore;
 import org.jamescrm.store.FloodCounters;
-import org.jamescrm.store.RequestBudgets;
-import org.jamescrm.store.TokenStore;
+import org.jamescrm.spi.RequestBudgets;
+import org.jamescrm.spi.TokenStore;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,8 +5,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import org.jamescrm.store.RequestBudget;
-import org.jamescrm.store.RequestBudgets;
+import org.jamescrm.spi.RequestBudget;
+import org.jamescrm.spi.RequestBudgets;
 
 /**
  * One leaky bucket per CRM account for every server: a row holding its level when last drained,

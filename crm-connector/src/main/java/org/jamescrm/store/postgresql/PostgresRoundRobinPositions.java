@@ -3,7 +3,7 @@ package org.jamescrm.store.postgresql;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 
-import org.jamescrm.capture.RoundRobinPositions;
+import org.jamescrm.store.RoundRobinPositions;
 import org.jamescrm.model.EmailAddress;
 
 /** Round-robin positions in a table; a turn is taken by one compare-and-set upsert, so two servers never take the same one. */

@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 import org.jamescrm.spi.CrmException;
-import org.jamescrm.store.TokenStore;
+import org.jamescrm.spi.TokenStore;
 
 /**
  * OAuth tokens in a row per account. A refresh locks the row ({@code SELECT … FOR UPDATE}) for the

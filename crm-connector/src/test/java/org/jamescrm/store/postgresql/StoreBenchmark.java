@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import org.jamescrm.bitrix24.LeakyBucket;
-import org.jamescrm.capture.FileRoundRobinPositions;
+import org.jamescrm.store.FileRoundRobinPositions;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
@@ -30,7 +30,7 @@ import org.jamescrm.settings.FloodLimit;
 import org.jamescrm.settings.StoreSettings;
 import org.jamescrm.store.CaptureStore;
 import org.jamescrm.store.FloodCounters;
-import org.jamescrm.store.RequestBudget;
+import org.jamescrm.spi.RequestBudget;
 
 import com.zaxxer.hikari.HikariDataSource;
 

@@ -3,7 +3,7 @@ package org.jamescrm.james.store;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import org.jamescrm.capture.FileRoundRobinPositions;
+import org.jamescrm.store.FileRoundRobinPositions;
 import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.settings.StoreSettings;

@@ -1,4 +1,4 @@
-package org.jamescrm.capture;
+package org.jamescrm.store;
 
 import org.jamescrm.model.EmailAddress;
 

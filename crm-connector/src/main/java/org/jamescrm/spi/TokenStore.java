@@ -1,8 +1,7 @@
-package org.jamescrm.store;
+package org.jamescrm.spi;
 
 import java.util.Optional;
 
-import org.jamescrm.spi.CrmException;
 
 /**
  * The OAuth tokens of CRM accounts, refreshed once for every server: a CRM that rotates its refresh

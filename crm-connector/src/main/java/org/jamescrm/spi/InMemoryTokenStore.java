@@ -1,10 +1,9 @@
-package org.jamescrm.store;
+package org.jamescrm.spi;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.jamescrm.spi.CrmException;
 
 /** The tokens of one server, in memory: refreshes are one at a time per store. */
 final class InMemoryTokenStore implements TokenStore {

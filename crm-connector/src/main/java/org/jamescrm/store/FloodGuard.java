@@ -1,4 +1,4 @@
-package org.jamescrm.capture;
+package org.jamescrm.store;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.FloodLimit;
-import org.jamescrm.store.FloodCounters;
 
 /**
  * Counts captures per client address in a sliding window (capture-rules §3 FLOOD): the last guard

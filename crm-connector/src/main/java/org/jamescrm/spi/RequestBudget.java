@@ -1,4 +1,4 @@
-package org.jamescrm.store;
+package org.jamescrm.spi;
 
 import java.time.Duration;
 
