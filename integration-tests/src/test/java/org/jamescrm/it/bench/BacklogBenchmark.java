@@ -37,7 +37,8 @@ import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
  * times, so that none is parked while the portal is down and the drain does not wait for the
  * product's long steps. Reports whether James ran out of memory, the peak heap (before and after
  * a collection, from the GC log), full collections and evacuation failures, the capture queue's
- * depth, and the drain time. Run by {@code bin/benchmark backlog [captures] [attachment MB] [big mail MB]}.
+ * depth, and the drain time. Run by {@code bin/benchmark backlog [captures] [attachment MB] [big mail MB]};
+ * with {@code BACKLOG_CAPTURE=false} the same James runs without the capture mailet, for comparison.
  */
 public final class BacklogBenchmark {
     private static final String ALICE = "alice@company.example";
@@ -52,6 +53,8 @@ public final class BacklogBenchmark {
         int attachment = args.length > 1 ? Integer.parseInt(args[1]) : 25;
         int bigMail = args.length > 2 ? Integer.parseInt(args[2]) : 36;
         String heap = System.getenv().getOrDefault("BACKLOG_HEAP", "512m");
+        // BACKLOG_CAPTURE=false runs the same James without the capture mailet: what the mail server alone costs
+        boolean capture = !"false".equals(System.getenv("BACKLOG_CAPTURE"));
         try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(1000, 100).start()) {
             portal.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
             portal.faults().everyMatching(request -> true, Bitrix24Emulator.Fault.response(502, "text/html",
@@ -66,8 +69,10 @@ public final class BacklogBenchmark {
                       </bitrix24>
                     </crmcapture>
                     """.formatted(portal.portalUrl(), portal.webhookUserId(), portal.webhookCode()),
-                "mailetcontainer.xml", xml -> xml.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
-                    .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>"));
+                "mailetcontainer.xml", xml -> capture
+                    ? xml.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
+                        .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>")
+                    : JamesProcess.withoutCapture(xml));
             try (JamesProcess james = JamesProcess.start("backlog", edits,
                 List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"))) {
                 james.addUser(ALICE);
@@ -85,7 +90,7 @@ public final class BacklogBenchmark {
                 long back = System.nanoTime();
                 long deadline = back + Duration.ofMinutes(20).toNanos();
                 int captured = 0;
-                while (System.nanoTime() < deadline && james.process().isAlive()) {
+                while (capture && System.nanoTime() < deadline && james.process().isAlive()) {
                     captured = (int) portal.activities().stream().map(activity -> String.valueOf(activity.get("ORIGIN_ID")))
                         .filter(id -> id.startsWith("<backlog-") || id.startsWith("<attachment-") || id.startsWith("<big-")).distinct().count();
                     if (captured >= captures + 3) {

@@ -15,8 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
@@ -34,8 +32,6 @@ import org.apache.commons.net.smtp.SMTPReply;
 public final class DeliveryBenchmark {
     private static final Duration INBOX_LIMIT = Duration.ofMinutes(10);
     private static final int WARM_UP = 300;
-    private static final Pattern CAPTURE_MAILET = Pattern.compile(
-        "\\s*<mailet match=\"All\" class=\"org\\.jamescrm\\.james\\.CaptureToCrm\">.*?</mailet>", Pattern.DOTALL);
 
     private final int mails;
     private final int clients;
@@ -89,7 +85,7 @@ public final class DeliveryBenchmark {
             Files.createDirectories(Path.of(jfr));
             options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath().resolve("capture-" + pair + ".jfr"));
         }
-        Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", DeliveryBenchmark::withoutCapture);
+        Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", JamesProcess::withoutCapture);
         try (JamesProcess james = JamesProcess.start("delivery", edits, options)) {
             for (String user : List.of("alice@company.example", "bob@company.example")) {
                 james.addUser(user);
@@ -106,15 +102,6 @@ public final class DeliveryBenchmark {
             Duration cpu = cpu(james.process()).minus(cpuBefore);
             return new Run(mails / seconds, cpu.toNanos() / 1e6 / mails);
         }
-    }
-
-    /** The product's mailetcontainer.xml without the CaptureToCrm mailet. */
-    private static String withoutCapture(String xml) {
-        Matcher matcher = CAPTURE_MAILET.matcher(xml);
-        if (!matcher.find()) {
-            throw new IllegalStateException("no CaptureToCrm mailet in mailetcontainer.xml");
-        }
-        return matcher.replaceFirst("");
     }
 
     /** Sends {@code count} client mails to Alice from {@link #clients} connections, each sending its share in turn. */

@@ -43,6 +43,17 @@ final class JamesProcess implements AutoCloseable {
         this.webAdmin = webAdmin;
     }
 
+    /** The product's mailetcontainer.xml without the CaptureToCrm mailet: the same James, capturing nothing. */
+    static String withoutCapture(String xml) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
+            "\\s*<mailet match=\"All\" class=\"org\\.jamescrm\\.james\\.CaptureToCrm\">.*?</mailet>", java.util.regex.Pattern.DOTALL)
+            .matcher(xml);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no CaptureToCrm mailet in mailetcontainer.xml");
+        }
+        return matcher.replaceFirst("");
+    }
+
     /**
      * Installs into a new temporary folder, applies {@code edits} (file in conf/ to its change), starts
      * James with {@code jvmOptions} (run in the folder: relative paths land there) and waits for WebAdmin.
