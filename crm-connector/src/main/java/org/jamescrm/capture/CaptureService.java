@@ -38,6 +38,8 @@ import org.jamescrm.settings.BodyMode;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.DistributionRule;
 import org.jamescrm.settings.GroupSettings;
+import org.jamescrm.settings.FloodLimit;
+import org.jamescrm.store.FloodGuard;
 import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.spi.CaseRecord;
 import org.jamescrm.spi.CrmConnector;
@@ -89,7 +91,8 @@ public final class CaptureService {
     private final LinkingRules rules = new LinkingRules();
     private final ActivityComposer composer = new ActivityComposer();
     private final AcknowledgementComposer acknowledgements = new AcknowledgementComposer();
-    private final AcknowledgementThrottle acknowledgementThrottle;
+    /** Acknowledgements sent per client in the group's window: the same sliding count as the flood guard's. */
+    private final FloodGuard acknowledgementsSent;
     private final AcknowledgementOutbox outbox;
     private final WaitingThreads waitingThreads = new WaitingThreads();
     private final ReentrantLock roundLock = new ReentrantLock();
@@ -114,7 +117,7 @@ public final class CaptureService {
         this.positions = store.roundRobin();
         this.flood = store.flood();
         this.ledger = store.ledger();
-        this.acknowledgementThrottle = new AcknowledgementThrottle(clock);
+        this.acknowledgementsSent = new FloodGuard(clock);
         this.outbox = outbox;
         this.metrics = metrics;
         this.clock = clock;
@@ -629,7 +632,8 @@ public final class CaptureService {
             EmailAddress group = capture.request.classification().mailbox().orElseThrow();
             return acknowledgements.compose(capture.request.facts(), capture.request.classification(), template.get(), group, caseNumber)
                 .filter(mail -> !current.neverLog().contains(mail.to()))
-                .filter(mail -> acknowledgementThrottle.tryAcquire(mail.to(), template.get()));
+                .filter(mail -> acknowledgementsSent.tryReserve(mail.to(), new FloodLimit(template.get().perSender(), template.get().window()))
+                    .isPresent());
         }
 
         /** A capturable request of the round with its mailbox's settings. */

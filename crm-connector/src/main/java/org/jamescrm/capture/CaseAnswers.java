@@ -11,6 +11,7 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.rules.CaseTokens;
 import org.jamescrm.settings.CaptureSettings;
 import org.jamescrm.settings.GroupSettings;
+import org.jamescrm.settings.MailboxSettings;
 
 /**
  * What an employee's answer to a case thread of a group mailbox carries (capture-rules §8): the group
@@ -40,6 +41,11 @@ public final class CaseAnswers {
      */
     public Optional<Change> forAnswer(List<String> threadIds, String subject) {
         CaptureSettings current = settings.get();
+        boolean anyGroupAsks = current.mailboxes().values().stream().map(MailboxSettings::group).flatMap(Optional::stream)
+            .anyMatch(group -> group.replyTo() || group.threadToken());
+        if (!anyGroupAsks) {
+            return Optional.empty(); // no decision looked up for mail that no group's setting could change
+        }
         for (String messageId : threadIds) {
             Optional<DecisionRecord> decision = decisions.latest(messageId).filter(found -> found.caseNumber().isPresent());
             if (decision.isEmpty() || decision.get().mailbox().isEmpty()) {

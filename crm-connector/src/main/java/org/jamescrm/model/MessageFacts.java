@@ -60,6 +60,11 @@ public record MessageFacts(
 
     /** The ids of the messages this one answers: In-Reply-To first, then References, newest first. */
     public List<String> threadIds() {
+        return threadIds(inReplyTo, references);
+    }
+
+    /** The Message-IDs a message answers, from its In-Reply-To and References: In-Reply-To first, then References, newest first. */
+    public static List<String> threadIds(List<String> inReplyTo, List<String> references) {
         java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(inReplyTo);
         for (int i = references.size() - 1; i >= 0; i--) {
             ids.add(references.get(i));

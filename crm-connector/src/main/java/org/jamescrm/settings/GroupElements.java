@@ -6,13 +6,13 @@ import static org.jamescrm.spi.settings.SettingsValues.wholeNumber;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.jamescrm.model.EmailAddress;
 import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.spi.settings.SettingValue;
 import org.jamescrm.spi.settings.SettingsElement;
@@ -56,7 +56,7 @@ final class GroupElements {
             }
         }
         GroupSettings group = new GroupSettings(newThread, teams, acknowledgement, replyTo, threadToken);
-        check(group, children.isEmpty() ? "group" : children.get(0).key().substring(0, children.get(0).key().lastIndexOf('.')));
+        check(group, "group");
         return group;
     }
 
@@ -92,15 +92,14 @@ final class GroupElements {
         element.allowAttributes();
         String subject = Acknowledgement.DEFAULT_SUBJECT;
         String body = Acknowledgement.DEFAULT_BODY;
-        Optional<org.jamescrm.model.EmailAddress> from = Optional.empty();
+        Optional<EmailAddress> from = Optional.empty();
         int perSender = Acknowledgement.DEFAULT_PER_SENDER;
         Duration window = Acknowledgement.DEFAULT_WINDOW;
-        List<String> seen = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
         for (SettingsElement child : element.children()) {
-            if (seen.contains(child.name())) {
+            if (!seen.add(child.name())) {
                 throw new SettingsProblem("key '" + child.key() + "' is given twice; allowed: once");
             }
-            seen.add(child.name());
             switch (child.name()) {
                 case "subject" -> subject = template(child, false);
                 case "body" -> body = template(child, true);

@@ -1,6 +1,5 @@
 package org.jamescrm.james;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +12,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.jamescrm.capture.CaseAnswers;
 import org.jamescrm.mime.HeaderValues;
+import org.jamescrm.model.MessageFacts;
 
 /**
  * Sets what an employee's answer to a case thread of a group mailbox carries (capture-rules §8): the
@@ -63,16 +63,10 @@ public class GroupReplyTo extends GenericMailet {
         message.saveChanges();
     }
 
-    /** The Message-IDs of In-Reply-To, then of References from the nearest. */
+    /** The Message-IDs the answer names, in the order the capture reads them ({@link MessageFacts#threadIds}). */
     private static List<String> threadIds(MimeMessage message) throws MessagingException {
-        List<String> ids = new ArrayList<>(HeaderValues.messageIds(message.getHeader("In-Reply-To", " ")));
-        List<String> references = HeaderValues.messageIds(message.getHeader("References", " "));
-        for (int i = references.size() - 1; i >= 0; i--) {
-            if (!ids.contains(references.get(i))) {
-                ids.add(references.get(i));
-            }
-        }
-        return ids;
+        return MessageFacts.threadIds(HeaderValues.messageIds(message.getHeader("In-Reply-To", " ")),
+            HeaderValues.messageIds(message.getHeader("References", " ")));
     }
 
     @Override
