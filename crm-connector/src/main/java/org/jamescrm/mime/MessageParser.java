@@ -76,11 +76,33 @@ public final class MessageParser {
      * @throws IOException when reading the stream fails
      */
     public MessageFacts parse(InputStream raw, long attachmentLimit) throws IOException {
+        return parse(raw, attachmentLimit, Optional.empty());
+    }
+
+    /**
+     * Parses the copy of a message that {@link OmittedParts#writeWithout} wrote: as {@link #parse(InputStream, long)},
+     * and each part it left out is an attachment of the size it marked, without content. The mark is
+     * trusted only here: in a message as received it is dropped with the rest of the sender's fields.
+     * The capture key is the message's, computed before it was copied (the copy's body is not the
+     * message's, and a key digested from it would differ).
+     *
+     * @param copy            the copy, headers and body
+     * @param attachmentLimit the most bytes of an attachment's decoded content kept
+     * @param captureKey      the capture key of the message copied
+     * @throws IOException when reading the stream fails
+     */
+    public MessageFacts parseCopy(InputStream copy, long attachmentLimit, String captureKey) throws IOException {
+        return parse(copy, attachmentLimit, Optional.of(captureKey));
+    }
+
+    /** @param copyKey the capture key of the message a copy was made of; empty for a message as received */
+    private MessageFacts parse(InputStream raw, long attachmentLimit, Optional<String> copyKey) throws IOException {
+        boolean copy = copyKey.isPresent();
         InputStream in = raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream ? raw : new BufferedInputStream(raw);
         byte[] headerBlock = headerBlock(in);
         Header header = header(headerBlock);
         String messageIdField = rawField(header, "Message-ID");
-        MessageDigest digest = CaptureKeys.messageId(messageIdField).isPresent() ? null
+        MessageDigest digest = copy || CaptureKeys.messageId(messageIdField).isPresent() ? null
             : CaptureKeys.digestOf(rawField(header, "From"), rawField(header, "Date"), rawField(header, "Subject"));
         // a SequenceInputStream closes each stream it has read to the end: what follows reads on
         InputStream body = new FilterInputStream(digest == null ? in : new DigestInputStream(in, digest)) {
@@ -100,12 +122,12 @@ public final class MessageParser {
         } catch (RuntimeException | MimeIOException e) {
             // mime4j refusing the content, not the stream: the message gets its key all the same
             body.transferTo(OutputStream.nullOutputStream());
-            return unparsable(digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest));
+            return unparsable(copyKey.orElseGet(() -> digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest)));
         }
         try {
             body.transferTo(OutputStream.nullOutputStream()); // what mime4j left unread belongs to the digest too
-            MessageHeaders headers = headers(message);
-            BodyParts parts = new BodyParts(attachmentLimit);
+            MessageHeaders headers = headers(message, copy);
+            BodyParts parts = new BodyParts(attachmentLimit, copy);
             collect(message, parts, 0);
             Optional<String> messageId = CaptureKeys.messageId(rawField(message, "Message-ID"));
             Optional<MailParty> from = addresses(message, "From").stream().findFirst();
@@ -113,7 +135,7 @@ public final class MessageParser {
             Optional<String> html = parts.html.map(SafeHtml::sanitize);
             String text = parts.text.length() > 0 ? parts.text.toString() : html.map(MessageParser::htmlToText).orElse("");
             return new MessageFacts(
-                digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest),
+                copyKey.orElseGet(() -> digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest)),
                 messageId,
                 from,
                 addresses(message, "To"),
@@ -171,10 +193,14 @@ public final class MessageParser {
         }
     }
 
-    private static MessageHeaders headers(Message message) {
+    /** The message's fields, decoded; a copy's mark of a left-out body is the capture's, not the sender's. */
+    private static MessageHeaders headers(Message message, boolean copy) {
         MessageHeaders.Builder headers = MessageHeaders.builder();
         if (message.getHeader() != null) {
             for (Field field : message.getHeader().getFields()) {
+                if (copy && field.getName().equalsIgnoreCase(OmittedParts.FIELD)) {
+                    continue;
+                }
                 String body = field.getBody();
                 headers.add(field.getName(), HeaderValues.decode(body));
             }
@@ -229,6 +255,13 @@ public final class MessageParser {
                 return;
             }
             Optional<String> fileName = fileName(entity);
+            Optional<Long> omitted = parts.copy ? OmittedParts.markedSize(rawField(entity, OmittedParts.FIELD)) : Optional.empty();
+            if (omitted.isPresent()) {
+                String type = Optional.ofNullable(entity.getMimeType()).orElse("application/octet-stream").toLowerCase(Locale.ROOT);
+                String name = fileName.orElse(type.equals("message/rfc822") ? "message.eml" : "attachment");
+                parts.attachments.add(new AttachmentInfo(name, type, omitted.get(), new byte[0]));
+                return;
+            }
             if (body instanceof Message attached) {
                 parts.attachments.add(parts.attachedMessage(fileName.orElse("message.eml"), attached));
                 return;
@@ -302,12 +335,15 @@ public final class MessageParser {
     /** The parts of a body, filled while walking the MIME tree. */
     private static final class BodyParts {
         private final long limit;
+        /** Whether the message is a copy whose left-out parts are marked. */
+        private final boolean copy;
         private final StringBuilder text = new StringBuilder();
         private Optional<String> html = Optional.empty();
         private final List<AttachmentInfo> attachments = new ArrayList<>();
 
-        BodyParts(long limit) {
+        BodyParts(long limit, boolean copy) {
             this.limit = limit;
+            this.copy = copy;
         }
 
         /** An attachment read in full; its content dropped when over the limit. */

@@ -60,6 +60,20 @@ final class PartBodies implements BodyFactory {
         return new Watching(new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
     }
 
+    /** Whether a Content-Disposition field makes its part an attachment: {@code attachment}, or a file name. */
+    static boolean attachmentDisposition(String fieldBody) {
+        HeaderParameters parameters = HeaderParameters.parse(fieldBody);
+        return parameters.value().toLowerCase(Locale.ROOT).equals("attachment") || parameters.get("filename").isPresent();
+    }
+
+    /**
+     * Whether a part's content is kept whole whatever its size: a text part that is not an attachment
+     * may be the message's text or HTML body (mime4j gives every {@code text/*} part a text body).
+     */
+    static boolean keptWhole(String mimeType, boolean attachment) {
+        return !attachment && mimeType != null && mimeType.toLowerCase(Locale.ROOT).startsWith("text/");
+    }
+
     @Override
     public BinaryBody binaryBody(InputStream in) throws IOException {
         Content content = read(in);
@@ -300,8 +314,7 @@ final class PartBodies implements BodyFactory {
         @Override
         public Field addField(RawField field) throws MimeException {
             if (field.getName().equalsIgnoreCase("Content-Disposition")) {
-                HeaderParameters parameters = HeaderParameters.parse(field.getBody());
-                isAttachment |= parameters.value().toLowerCase(Locale.ROOT).equals("attachment") || parameters.get("filename").isPresent();
+                isAttachment |= attachmentDisposition(field.getBody());
             }
             return builder.addField(field);
         }

@@ -5,6 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.settings.BodyMode;
+import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.settings.MailboxSettings;
 
 /**
  * Who is who in a message and whether it may be captured at all (capture-rules §1–3), decided in
@@ -88,5 +91,20 @@ public record Classification(
         public String label() {
             return rule.map(name -> reason + ":" + name).orElse(reason.name());
         }
+    }
+
+    /**
+     * The most bytes of an attachment the capture of this mail stores: the mailbox's
+     * {@code attachmentLimit} with the {@code full} body mode, none with the others (capture-rules,
+     * body). A manual forward keeps all: the message attached to it is parsed again and saved by its
+     * own mailbox's settings.
+     */
+    public long attachmentBytesKept(CaptureSettings settings) {
+        if (direction == Direction.MANUAL_FORWARD || mailbox.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        MailboxSettings kept = settings.forMailbox(mailbox.get());
+        kept = manualSave ? kept.forManualSave() : kept;
+        return kept.body() == BodyMode.FULL ? kept.attachmentLimitBytes() : 0;
     }
 }

@@ -41,7 +41,7 @@ class LargeMessageParsingTest {
     }
 
     /** The base64 lines (76 characters) of {@code size} bytes of value 7, made as they are read. */
-    private static InputStream base64Of(int size) {
+    static InputStream base64Of(int size) {
         byte[] line = (Base64.getEncoder().encodeToString(filled(57)) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         int fullLines = size / 57;
         byte[] last = size % 57 == 0 ? new byte[0]

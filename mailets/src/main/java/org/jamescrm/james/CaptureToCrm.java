@@ -1,7 +1,9 @@
 package org.jamescrm.james;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
@@ -26,12 +28,15 @@ import org.jamescrm.james.queue.CaptureQueueConfiguration;
 import org.jamescrm.james.queue.CaptureQueueConsumer;
 import org.jamescrm.james.queue.CaptureQueues;
 import org.jamescrm.james.queue.CrmBreakers;
+import org.jamescrm.james.queue.LargeMailCopies;
 import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.rules.MessageSummary;
 import org.jamescrm.james.mail.MailClassifier;
 import org.jamescrm.james.mail.MailSummarizer;
 import org.jamescrm.james.mail.ManualSaveReplies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Captures client mail into the CRM. For every mail it classifies the parties in memory (client or
@@ -85,6 +90,7 @@ import org.jamescrm.james.mail.ManualSaveReplies;
  * {@code conf/extensions.properties}.
  */
 public class CaptureToCrm extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(CaptureToCrm.class);
     private final MailQueueFactory<?> queues;
     private final MailRepositoryStore repositories;
     private final CaptureService captureService;
@@ -95,6 +101,7 @@ public class CaptureToCrm extends GenericMailet {
     private final CrmBreakers breakers;
     private final CaptureQueues captureQueues;
     private final MailSummarizer summarizer = new MailSummarizer();
+    private final LargeMailCopies largeMailCopies = new LargeMailCopies();
     private MailQueue queue;
     private CaptureParker parker;
     private CaptureRounds rounds;
@@ -176,17 +183,35 @@ public class CaptureToCrm extends GenericMailet {
 
     /**
      * Hands the mail with its capture attributes to the capture queue, which keeps its own copy (a
-     * clone, or what it serialized): the mail carries the attributes only while it is handed over,
-     * and no copy of it is made here.
+     * clone, or what it serialized): the mail carries the attributes only while it is handed over.
+     * A large mail with attachments the capture will not store goes as a copy without them
+     * ({@link LargeMailCopies}); any other is not copied here.
      */
     private void enqueue(Mail mail, Classification classification) throws MessagingException {
         CaptureAttributes.Previous previous = CaptureAttributes.write(mail, classification, clock.instant());
+        Optional<Mail> copy = Optional.empty();
         try {
-            queue.enQueue(mail);
-        } catch (MailQueue.MailQueueException e) {
-            parker.park(mail, "the capture queue refused the mail: " + e.getMessage(), 0);
+            copy = largeMailCopy(mail, classification);
+            Mail capture = copy.orElse(mail);
+            try {
+                queue.enQueue(capture);
+            } catch (MailQueue.MailQueueException e) {
+                parker.park(capture, "the capture queue refused the mail: " + e.getMessage(), 0);
+            }
         } finally {
             previous.restore(mail);
+            copy.ifPresent(LifecycleUtil::dispose);
+        }
+    }
+
+    private Optional<Mail> largeMailCopy(Mail mail, Classification classification) throws MessagingException {
+        long attachmentLimit = classification.attachmentBytesKept(classifier.settings());
+        try {
+            return largeMailCopies.copyFor(mail, attachmentLimit, summarizer.captureKey(mail));
+        } catch (IOException | MessagingException | RuntimeException e) {
+            // the capture reads the mail itself then, as it does every small one: nothing is lost
+            LOGGER.info("Capturing {} whole: no copy without its large attachments can be made ({})", mail.getName(), e.toString());
+            return Optional.empty();
         }
     }
 

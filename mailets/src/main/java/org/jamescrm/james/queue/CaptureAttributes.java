@@ -30,6 +30,7 @@ public final class CaptureAttributes {
     static final AttributeName ATTEMPTS = AttributeName.of("org.jamescrm.capture.attempts");
     static final AttributeName MANUAL_SAVE = AttributeName.of("org.jamescrm.capture.manualSave");
     static final AttributeName DUE_AT = AttributeName.of("org.jamescrm.capture.dueAt");
+    static final AttributeName COPY_OF = AttributeName.of("org.jamescrm.capture.copyOf");
 
     private CaptureAttributes() {
     }
@@ -105,6 +106,18 @@ public final class CaptureAttributes {
     static void forgetAttempts(Mail mail) {
         mail.removeAttribute(ATTEMPTS);
         mail.removeAttribute(DUE_AT);
+    }
+
+    /**
+     * The capture key of the message this capture is a copy of, when the capture queue holds a copy
+     * without the parts the capture does not store ({@link LargeMailCopies}), not the message itself.
+     */
+    public static Optional<String> copyOf(Mail mail) {
+        return string(mail, COPY_OF);
+    }
+
+    static void setCopyOf(Mail mail, String captureKey) {
+        mail.setAttribute(new Attribute(COPY_OF, AttributeValue.of(captureKey)));
     }
 
     private static Optional<String> string(Mail mail, AttributeName name) {

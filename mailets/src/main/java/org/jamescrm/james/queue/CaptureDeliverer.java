@@ -25,8 +25,6 @@ import org.jamescrm.rules.Direction;
 import org.jamescrm.mime.MessageParser;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.rules.Classification;
-import org.jamescrm.settings.BodyMode;
-import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.slf4j.Logger;
@@ -66,8 +64,11 @@ public class CaptureDeliverer {
         try {
             Classification classification = CaptureAttributes.classification(mail);
             MessageFacts facts;
+            long attachmentLimit = classification.attachmentBytesKept(manualSaves.settings());
+            Optional<String> copyOf = CaptureAttributes.copyOf(mail);
             try (InputStream content = content(mail)) {
-                facts = parser.parse(content, attachmentBytesKept(classification));
+                // a large mail's copy left out what the capture does not store (LargeMailCopies): listed, not read
+                facts = copyOf.isPresent() ? parser.parseCopy(content, attachmentLimit, copyOf.get()) : parser.parse(content, attachmentLimit);
             }
             // the raw message, read again only if a connector imports it whole (EspoCRM's importEml): the
             // capture service offers it only when the activity keeps all of it, within the mailbox's limits
@@ -110,21 +111,6 @@ public class CaptureDeliverer {
         return new CaptureOutcome.Rejected("unexpected error: " + cause);
     }
 
-    /**
-     * The most bytes of an attachment the capture can store for the mailbox: its limit with the
-     * {@code full} body mode, none with the others. A manual forward keeps all: the message attached
-     * to it is parsed again and saved by its own mailbox's settings.
-     */
-    private long attachmentBytesKept(Classification classification) {
-        if (classification.direction() == Direction.MANUAL_FORWARD || classification.mailbox().isEmpty()) {
-            return Long.MAX_VALUE;
-        }
-        MailboxSettings settings = manualSaves.settings().forMailbox(classification.mailbox().get());
-        settings = classification.manualSave() ? settings.forManualSave() : settings;
-        return settings.body() == BodyMode.FULL ? settings.attachmentLimitBytes() : 0;
-    }
-
-    /** The whole message, as it would be written out, to be read once. */
     /** The whole message as received, for a connector that imports it; the mail is still held by its queue item. */
     private static byte[] rawMessage(Mail mail) {
         try (InputStream content = content(mail)) {
