@@ -130,25 +130,27 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     }
 
     private ClientRecord clientRecord(EmailAddress email) {
-        List<Contact> clientContacts = store.contacts.values().stream().filter(contact -> contact.email().equals(email)).toList();
+        List<Contact> clientContacts = store.contacts.where(MemoryStore.EMAIL, email);
         Set<String> companyIds = new LinkedHashSet<>();
-        store.companies.values().stream().filter(company -> company.email().filter(email::equals).isPresent())
-            .forEach(company -> companyIds.add(company.id()));
+        store.companies.where(MemoryStore.EMAIL, email).forEach(company -> companyIds.add(company.id()));
         clientContacts.forEach(contact -> contact.companyId().ifPresent(companyIds::add));
-        List<Lead> clientLeads = store.leads.values().stream().filter(lead -> lead.email().equals(email)).toList();
-        Set<String> contactIds = ids(clientContacts, Contact::id);
-        Set<String> leadIds = ids(clientLeads, Lead::id);
-        List<Deal> clientDeals = store.deals.values().stream()
-            .filter(deal -> deal.contactId().filter(contactIds::contains).isPresent()
-                || deal.companyId().filter(companyIds::contains).isPresent()
-                || deal.leadId().filter(leadIds::contains).isPresent())
-            .toList();
+        List<Lead> clientLeads = store.leads.where(MemoryStore.EMAIL, email);
+        // the deals of the client's contacts, companies and leads, each once, in the order they were created
+        Map<String, Deal> clientDeals = new java.util.TreeMap<>(InMemoryCrm::creationOrder);
+        clientContacts.forEach(contact -> store.deals.where(MemoryStore.CONTACT_ID, contact.id()).forEach(deal -> clientDeals.put(deal.id(), deal)));
+        companyIds.forEach(id -> store.deals.where(MemoryStore.COMPANY_ID, id).forEach(deal -> clientDeals.put(deal.id(), deal)));
+        clientLeads.forEach(lead -> store.deals.where(MemoryStore.LEAD_ID, lead.id()).forEach(deal -> clientDeals.put(deal.id(), deal)));
         return new ClientRecord(email,
             clientContacts.stream().map(contact -> new ClientRecord.Contact(contact.id(), contact.responsibleId(), contact.companyId())).toList(),
             companyIds.stream().map(store.companies::get).map(company -> new ClientRecord.Company(company.id(), company.responsibleId())).toList(),
             clientLeads.stream().map(lead -> new ClientRecord.Lead(lead.id(), lead.status(), lead.responsibleId(), lead.modifiedAt())).toList(),
-            clientDeals.stream().map(deal -> new ClientRecord.Deal(deal.id(), deal.stage(), deal.responsibleId(), deal.modifiedAt(),
+            clientDeals.values().stream().map(deal -> new ClientRecord.Deal(deal.id(), deal.stage(), deal.responsibleId(), deal.modifiedAt(),
                 deal.leadId())).toList());
+    }
+
+    /** Ids are numbers counted up: a shorter one, or a smaller one of the same length, came first. */
+    private static int creationOrder(String one, String other) {
+        return one.length() != other.length() ? Integer.compare(one.length(), other.length()) : one.compareTo(other);
     }
 
     private static <T> Set<String> ids(List<T> items, Function<T, String> id) {
@@ -184,24 +186,21 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     @Override
     public Optional<ItemRef> findLeadByOriginKey(String originKey) {
         synchronized (store.lock) {
-            return store.leads.values().stream().filter(lead -> lead.originKey().filter(originKey::equals).isPresent())
-                .map(lead -> new ItemRef(ItemType.LEAD, lead.id())).findFirst();
+            return store.leads.first(MemoryStore.ORIGIN_KEY, originKey).map(lead -> new ItemRef(ItemType.LEAD, lead.id()));
         }
     }
 
     @Override
     public Optional<ItemRef> findContactByOriginKey(String originKey) {
         synchronized (store.lock) {
-            return store.contacts.values().stream().filter(contact -> contact.originKey().filter(originKey::equals).isPresent())
-                .map(contact -> new ItemRef(ItemType.CONTACT, contact.id())).findFirst();
+            return store.contacts.first(MemoryStore.ORIGIN_KEY, originKey).map(contact -> new ItemRef(ItemType.CONTACT, contact.id()));
         }
     }
 
     @Override
     public Optional<ItemRef> findDealByOriginKey(String originKey) {
         synchronized (store.lock) {
-            return store.deals.values().stream().filter(deal -> deal.originKey().filter(originKey::equals).isPresent())
-                .map(deal -> new ItemRef(ItemType.DEAL, deal.id())).findFirst();
+            return store.deals.first(MemoryStore.ORIGIN_KEY, originKey).map(deal -> new ItemRef(ItemType.DEAL, deal.id()));
         }
     }
 
@@ -224,8 +223,10 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     public Map<String, CaseRecord> findCases(Set<String> numbers, Set<String> ids) {
         synchronized (store.lock) {
             Map<String, CaseRecord> found = new LinkedHashMap<>();
-            store.cases.values().stream().filter(candidate -> numbers.contains(candidate.number()) || ids.contains(candidate.id()))
-                .forEach(open -> found.put(open.number(), new CaseRecord(open.id(), open.number(), open.responsibleId(), open.open())));
+            Map<String, MemoryRecords.Case> cases = new java.util.TreeMap<>(InMemoryCrm::creationOrder);
+            numbers.forEach(number -> store.cases.where(MemoryStore.NUMBER, number).forEach(open -> cases.put(open.id(), open)));
+            ids.stream().map(store.cases::get).filter(java.util.Objects::nonNull).forEach(open -> cases.put(open.id(), open));
+            cases.values().forEach(open -> found.put(open.number(), new CaseRecord(open.id(), open.number(), open.responsibleId(), open.open())));
             return found;
         }
     }
@@ -233,8 +234,7 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     @Override
     public Optional<ItemRef> findCaseByOriginKey(String originKey) {
         synchronized (store.lock) {
-            return store.cases.values().stream().filter(open -> open.originKey().filter(originKey::equals).isPresent())
-                .map(open -> new ItemRef(ItemType.CASE, open.id())).findFirst();
+            return store.cases.first(MemoryStore.ORIGIN_KEY, originKey).map(open -> new ItemRef(ItemType.CASE, open.id()));
         }
     }
 

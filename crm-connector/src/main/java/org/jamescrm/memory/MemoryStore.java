@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jamescrm.memory.MemoryRecords.Activity;
 import org.jamescrm.memory.MemoryRecords.Company;
@@ -21,15 +22,27 @@ import org.jamescrm.spi.CrmUser;
  * leads) changes, in this package of the test sources.
  */
 final class MemoryStore {
+    /** The indexes of the record tables: a record's e-mail address, the capture key that created it, its links. */
+    static final String EMAIL = "email";
+    static final String ORIGIN_KEY = "originKey";
+    static final String CONTACT_ID = "contactId";
+    static final String COMPANY_ID = "companyId";
+    static final String LEAD_ID = "leadId";
+    static final String NUMBER = "number";
+
     final Clock clock;
     final Object lock = new Object();
     final Map<String, CrmUser> users = new LinkedHashMap<>();
-    final Map<String, Lead> leads = new LinkedHashMap<>();
-    final Map<String, Contact> contacts = new LinkedHashMap<>();
-    final Map<String, Company> companies = new LinkedHashMap<>();
-    final Map<String, Deal> deals = new LinkedHashMap<>();
+    final RecordTable<Lead> leads = new RecordTable<>(Map.of(
+        EMAIL, lead -> Optional.of(lead.email()), ORIGIN_KEY, Lead::originKey));
+    final RecordTable<Contact> contacts = new RecordTable<>(Map.of(
+        EMAIL, contact -> Optional.of(contact.email()), ORIGIN_KEY, Contact::originKey));
+    final RecordTable<Company> companies = new RecordTable<>(Map.of(EMAIL, Company::email));
+    final RecordTable<Deal> deals = new RecordTable<>(Map.of(
+        CONTACT_ID, Deal::contactId, COMPANY_ID, Deal::companyId, LEAD_ID, Deal::leadId, ORIGIN_KEY, Deal::originKey));
     final Map<String, Activity> activities = new LinkedHashMap<>();
-    final Map<String, MemoryRecords.Case> cases = new LinkedHashMap<>();
+    final RecordTable<MemoryRecords.Case> cases = new RecordTable<>(Map.of(
+        NUMBER, open -> Optional.of(open.number()), ORIGIN_KEY, MemoryRecords.Case::originKey));
     /** The teams of each item a group mailbox's capture created, by {@code TYPE:id}. */
     final Map<String, List<String>> teams = new LinkedHashMap<>();
     /** The first activity of each origin key, as the capture looks it up for every mail. */
@@ -122,9 +135,24 @@ final class MemoryStore {
         }
     }
 
+    /** A copy of the records of {@code table}, taken under the lock. */
+    <T> List<T> snapshot(RecordTable<T> table) {
+        synchronized (lock) {
+            return List.copyOf(table.values());
+        }
+    }
+
     /** The record {@code id} of {@code records}, or an error naming the kind: what a CRM answers for a wrong id. */
     static <T> T existing(Map<String, T> records, String id, String kind) {
-        T record = records.get(id);
+        return found(records.get(id), id, kind);
+    }
+
+    /** The record {@code id} of {@code table}, or an error naming the kind. */
+    static <T> T existing(RecordTable<T> table, String id, String kind) {
+        return found(table.get(id), id, kind);
+    }
+
+    private static <T> T found(T record, String id, String kind) {
         if (record == null) {
             throw new IllegalArgumentException("no " + kind + " with id " + id);
         }
