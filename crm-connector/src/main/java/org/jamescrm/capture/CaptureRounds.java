@@ -146,11 +146,14 @@ public final class CaptureRounds implements AutoCloseable {
             while (!closed) {
                 long wait = 0;
                 if (!waiting.isEmpty()) {
-                    long left = roundWait.toNanos() - (System.nanoTime() - waiting.peekFirst().handedOverAt());
+                    int arriving = likelyToCome();
+                    // on a cluster sharing the CRM's budget, a round waits as one server's would for as many captures
+                    long longest = (long) (roundWait.toNanos() * service.roundWaitShare(arriving, roundWait));
+                    long left = longest - (System.nanoTime() - waiting.peekFirst().handedOverAt());
                     if (waiting.size() >= maxRoundSize || left <= 0) {
                         break;
                     }
-                    long budget = service.budgetWait(waiting.size(), likelyToCome(), roundWait).toNanos();
+                    long budget = service.budgetWait(waiting.size(), arriving, roundWait).toNanos();
                     if (budget <= 0) {
                         break;
                     }

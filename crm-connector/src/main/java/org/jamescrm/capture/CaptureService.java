@@ -59,6 +59,7 @@ import org.jamescrm.spi.WriteResult;
 import org.jamescrm.spi.settings.Durations;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.store.ArrivalPaces;
 import org.jamescrm.store.CaptureLedger;
 import org.jamescrm.store.CaptureStore;
 import org.jamescrm.store.FloodCounters;
@@ -86,6 +87,8 @@ public final class CaptureService {
     private final RoundRobinPositions positions;
     private final FloodCounters flood;
     private final CaptureLedger ledger;
+    /** The other servers' arrival paces, when the store is a cluster's. */
+    private final ArrivalPaces arrivals;
     private final CaptureMetrics metrics;
     private final Clock clock;
     private final LinkingRules rules = new LinkingRules();
@@ -117,6 +120,7 @@ public final class CaptureService {
         this.positions = store.roundRobin();
         this.flood = store.flood();
         this.ledger = store.ledger();
+        this.arrivals = store.arrivals();
         this.acknowledgementsSent = new FloodGuard(clock);
         this.outbox = outbox;
         this.metrics = metrics;
@@ -204,13 +208,36 @@ public final class CaptureService {
     }
 
     /**
+     * How many times {@code roundWait} a round of this server may wait for company, given the
+     * {@code arriving} captures it expects within {@code roundWait}: 1 on one server. When the servers
+     * of a cluster share the CRM's request budget, each sees only its part of the mail, and its rounds
+     * would hold only that part of what one server's hold, spending more requests per mail on the same
+     * budget; so a server waits as much longer as the cluster's pace is greater than its own (two
+     * servers sharing the mail evenly: twice), at most as many times as there are servers. Publishes
+     * this server's pace for the others.
+     */
+    public double roundWaitShare(int arriving, java.time.Duration roundWait) {
+        double seconds = Math.max(roundWait.toMillis(), 1) / 1000.0;
+        double mine = Math.max(arriving, 1) / seconds;
+        arrivals.publish(mine);
+        double others = arrivals.others();
+        if (others <= 0) {
+            return 1;
+        }
+        return Math.max(1, Math.min(1 + arrivals.otherServers(), (mine + others) / mine));
+    }
+
+    /**
      * How long a round of {@code captures} should still wait for company because the CRM's request
      * budget gains by it ({@link CrmConnector#budgetWait}); zero when a round now costs the same as
      * later, and when the connector cannot say.
      */
     public java.time.Duration budgetWait(int captures, int arriving, java.time.Duration roundWait) {
         try {
-            java.time.Duration wait = connector.budgetWait(captures, arriving, roundWait);
+            // the other servers of a cluster spend the same budget: the captures likely to come are theirs too
+            double seconds = Math.max(roundWait.toMillis(), 1) / 1000.0;
+            int everywhere = arriving + (int) Math.ceil(arrivals.others() * seconds);
+            java.time.Duration wait = connector.budgetWait(captures, everywhere, roundWait);
             return wait == null || wait.isNegative() ? java.time.Duration.ZERO : wait;
         } catch (RuntimeException e) {
             return java.time.Duration.ZERO; // a connector's defect must not hold captures back

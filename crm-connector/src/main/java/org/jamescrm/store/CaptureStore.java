@@ -29,6 +29,14 @@ public interface CaptureStore extends ConnectorState, AutoCloseable {
     /** Where the decisions are kept for the decision search. */
     DecisionStore decisions();
 
+    /**
+     * The pace at which captures reach the other servers' capture rounds: none on one server; shared
+     * by the servers of a cluster, whose rounds spend one CRM request budget.
+     */
+    default ArrivalPaces arrivals() {
+        return ArrivalPaces.NONE;
+    }
+
     /** Releases what the store holds (connections); the local store holds nothing. */
     @Override
     void close();

@@ -83,11 +83,67 @@ class CaptureRoundsTest {
         assertThat(crm.lookups).as("one lookup for the full round").hasValue(1);
     }
 
+    @Test
+    void onAClusterTheOtherServersCapturesShouldCountAsLikelyToComeAndARoundWaitAsLongAsOneServersWould() {
+        CountingLookups crm = new CountingLookups(harness.crm.connector(), java.time.Duration.ofSeconds(1));
+        java.util.concurrent.atomic.AtomicReference<Double> published = new java.util.concurrent.atomic.AtomicReference<>();
+        CaptureService service = clusterService(crm, 10.0, 1, published);
+
+        assertThat(service.roundWaitShare(30, java.time.Duration.ofSeconds(3)))
+            .as("two servers, the other as busy as this one: twice as long").isEqualTo(2.0);
+        assertThat(published.get()).as("this server's pace, captures a second").isEqualTo(10.0);
+        service.budgetWait(1, 6, java.time.Duration.ofSeconds(3));
+        assertThat(crm.lastArriving).as("this server's 6 and the other's 30 within the 3 s").hasValue(36);
+
+        assertThat(service.roundWaitShare(3, java.time.Duration.ofSeconds(3)))
+            .as("a server with a tenth of the mail waits no longer than there are servers").isEqualTo(2.0);
+        assertThat(clusterService(crm, 10.0, 4, published).roundWaitShare(30, java.time.Duration.ofSeconds(3)))
+            .as("five servers, this one with half the mail").isEqualTo(2.0);
+        assertThat(clusterService(crm, 0, 0, published).roundWaitShare(30, java.time.Duration.ofSeconds(3)))
+            .as("the others idle").isEqualTo(1.0);
+    }
+
+    private CaptureService clusterService(CountingLookups crm, double others, int otherServers,
+                                          java.util.concurrent.atomic.AtomicReference<Double> published) {
+        org.jamescrm.store.ArrivalPaces paces = new org.jamescrm.store.ArrivalPaces() {
+            @Override
+            public void publish(double perSecond) {
+                published.set(perSecond);
+            }
+
+            @Override
+            public double others() {
+                return others;
+            }
+
+            @Override
+            public int otherServers() {
+                return otherServers;
+            }
+        };
+        org.jamescrm.store.CaptureStore store = org.mockito.Mockito.spy(org.jamescrm.store.CaptureStore.inMemory(harness.clock));
+        org.mockito.Mockito.doReturn(paces).when(store).arrivals();
+        return new CaptureService(crm, () -> harness.settings, harness.decisions, harness.missingUsers, store,
+            CaptureMetrics.NONE, harness.clock, AcknowledgementOutbox.NONE);
+    }
+
+    @Test
+    void onOneServerOnlyItsOwnCapturesShouldCountAsLikelyToCome() {
+        CountingLookups crm = new CountingLookups(harness.crm.connector(), java.time.Duration.ofSeconds(1));
+        CaptureService service = new CaptureService(crm, () -> harness.settings, harness.decisions, harness.missingUsers, harness.clock);
+
+        service.budgetWait(1, 6, java.time.Duration.ofSeconds(3));
+
+        assertThat(crm.lastArriving).hasValue(6);
+        assertThat(service.roundWaitShare(6, java.time.Duration.ofSeconds(3))).isEqualTo(1.0);
+    }
+
     /** A CRM whose budget gains by waiting {@code wait}, counting its lookups. */
     private static final class CountingLookups implements org.jamescrm.spi.CrmConnector {
         private final org.jamescrm.spi.CrmConnector crm;
         private final java.time.Duration wait;
         final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger lastArriving = new java.util.concurrent.atomic.AtomicInteger(-1);
 
         CountingLookups(org.jamescrm.spi.CrmConnector crm, java.time.Duration wait) {
             this.crm = crm;
@@ -122,6 +178,7 @@ class CaptureRoundsTest {
 
         @Override
         public java.time.Duration budgetWait(int captures, int arriving, java.time.Duration roundWait) {
+            lastArriving.set(arriving);
             return wait;
         }
     }

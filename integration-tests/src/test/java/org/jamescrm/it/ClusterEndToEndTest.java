@@ -52,7 +52,8 @@ class ClusterEndToEndTest {
     static InstalledJames.Clients onB;
     static final Map<String, Long> USERS = new java.util.HashMap<>();
 
-    private static EmbeddedPostgres startDatabase() {
+    /** An embedded PostgreSQL for the servers' store. */
+    static EmbeddedPostgres startDatabase() {
         try {
             return EmbeddedPostgres.builder().start();
         } catch (IOException e) {
@@ -62,6 +63,16 @@ class ClusterEndToEndTest {
 
     /** A server of the cluster; {@code name} tells its MBeans apart from the other's, in the one process of the test. */
     private static JamesServerExtension node(String name) {
+        return clusterNode(name, PORTAL, BURST, DATABASE, "").extension();
+    }
+
+    /**
+     * A server of a cluster on {@code database} capturing into {@code portal} through OAuth, the group
+     * sales@ in round robin between Alice, Bob and Carl; {@code moreSettings} goes into its
+     * {@code crm-capture.xml}. {@code name} tells its MBeans apart from the other servers' in the one
+     * process of the test.
+     */
+    static InstalledJames clusterNode(String name, Bitrix24Emulator portal, int burst, EmbeddedPostgres database, String moreSettings) {
         InstalledJames node = InstalledJames.withProductConfiguration()
             .edit("mailetcontainer.xml", xml -> xml.replace("<processors>", "<processors enableJmx=\"false\">"));
         for (String server : List.of("smtpserver.xml", "imapserver.xml", "lmtpserver.xml", "pop3server.xml", "managesieveserver.xml")) {
@@ -86,8 +97,8 @@ class ClusterEndToEndTest {
                 <distribution>round-robin</distribution>
                 <queue>alice@company.example, bob@company.example, carl@company.example</queue>
               </mailbox>
-            </crmcapture>
-            """.formatted(PORTAL.portalUrl(), PORTAL.tokenEndpoint(), BURST, DATABASE.getJdbcUrl("postgres", "postgres"))).extension();
+            %s</crmcapture>
+            """.formatted(portal.portalUrl(), portal.tokenEndpoint(), burst, database.getJdbcUrl("postgres", "postgres"), moreSettings));
     }
 
     @BeforeAll

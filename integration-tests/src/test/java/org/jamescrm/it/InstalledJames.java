@@ -40,6 +40,7 @@ final class InstalledJames {
     private final Map<String, String> addedConfFiles = new LinkedHashMap<>();
     private final List<Path> extensionJars = new ArrayList<>();
     private boolean durable;
+    private Path sharedErrorRepository;
     private volatile Path workingDirectory;
 
     private InstalledJames() {
@@ -188,6 +189,19 @@ final class InstalledJames {
             "<errorRepository>file://var/mail/crm-capture-error/</errorRepository>"));
     }
 
+    /**
+     * The capture error repository in James's file mail repository on a directory every server of a
+     * cluster mounts ({@code shared}, reached as {@code var/mail/crm-capture-error} of each working
+     * directory), its keys read from the directory at every listing ({@code CACHEKEYS="false"}): what
+     * one server parks, any server lists and replays. The queue stays James's memory queue.
+     */
+    InstalledJames sharedErrorRepository(Path shared) {
+        sharedErrorRepository = shared;
+        edit("mailrepositorystore.xml", ignored -> DURABLE_REPOSITORIES.replace("CACHEKEYS=\"true\"", "CACHEKEYS=\"false\""));
+        return edit("mailetcontainer.xml", xml -> replaceOnce(xml, "<errorRepository>memory://var/mail/crm-capture-error/</errorRepository>",
+            "<errorRepository>file://var/mail/crm-capture-error/</errorRepository>"));
+    }
+
     /** James's file mail repository for {@code file://} URLs beside the memory one, file by default. */
     private static final String DURABLE_REPOSITORIES = """
         <?xml version="1.0"?>
@@ -272,6 +286,11 @@ final class InstalledJames {
             }
             for (Path jar : extensionJars) {
                 Files.copy(jar, extensions.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (sharedErrorRepository != null) { // as a shared mount would be
+                Path mail = Files.createDirectories(workingDirectory.toPath().resolve("var").resolve("mail"));
+                Files.createDirectories(sharedErrorRepository);
+                Files.createSymbolicLink(mail.resolve("crm-capture-error"), sharedErrorRepository.toAbsolutePath());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the product from " + INSTALLATION.toAbsolutePath()

@@ -12,6 +12,7 @@ import org.jamescrm.store.RoundRobinPositions;
 import org.jamescrm.decisions.DecisionStore;
 import org.jamescrm.decisions.JsonViews;
 import org.jamescrm.settings.StoreSettings;
+import org.jamescrm.store.ArrivalPaces;
 import org.jamescrm.store.CaptureLedger;
 import org.jamescrm.store.CaptureStore;
 import org.jamescrm.store.FloodCounters;
@@ -44,6 +45,7 @@ public final class PostgresCaptureStore implements CaptureStore {
     private final PostgresDecisionStore decisions;
     private final PostgresTokenStore tokens;
     private final PostgresRequestBudgets budgets;
+    private final PostgresArrivalPaces arrivals;
 
     /**
      * @param connections where the statements go: the pool, or a view of it (a benchmark counting round trips)
@@ -61,6 +63,7 @@ public final class PostgresCaptureStore implements CaptureStore {
             () -> ledger.prune(settings.keepDecisionsFor()));
         this.tokens = new PostgresTokenStore(jdbc, node);
         this.budgets = new PostgresRequestBudgets(jdbc);
+        this.arrivals = new PostgresArrivalPaces(jdbc, node);
     }
 
     /**
@@ -176,7 +179,13 @@ public final class PostgresCaptureStore implements CaptureStore {
     }
 
     @Override
+    public ArrivalPaces arrivals() {
+        return arrivals;
+    }
+
+    @Override
     public void close() {
+        arrivals.close();
         decisions.close(); // first: what waits is written while the connections are still open
         try {
             pool.close();

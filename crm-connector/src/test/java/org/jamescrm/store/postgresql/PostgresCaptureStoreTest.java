@@ -323,6 +323,34 @@ class PostgresCaptureStoreTest {
             .isZero();
     }
 
+    @Test
+    void eachServerShouldSeeTheOthersArrivalPaceAndNoLongerOnceTheyStop() throws Exception {
+        assertThat(nodeB.arrivals().others()).isZero();
+
+        nodeA.arrivals().publish(12.5);
+        nodeB.arrivals().publish(3.0);
+
+        awaitOthers(nodeB, 12.5);
+        awaitOthers(nodeA, 3.0);
+        assertThat(nodeA.arrivals().otherServers()).isEqualTo(1);
+        try (PostgresCaptureStore nodeC = TestDatabases.open(database, clock)) {
+            nodeC.arrivals().publish(1.0);
+            awaitOthers(nodeC, 15.5);
+            awaitOthers(nodeA, 4.0);
+            assertThat(nodeC.arrivals().otherServers()).isEqualTo(2);
+        }
+        awaitOthers(nodeA, 3.0); // a stopped server counts for nothing at once
+    }
+
+    /** Waits (the paces are shared once a second) until {@code node} sees the others at {@code pace}. */
+    private static void awaitOthers(PostgresCaptureStore node, double pace) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (node.arrivals().others() != pace && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(node.arrivals().others()).as("the others' pace seen by " + node.node()).isEqualTo(pace);
+    }
+
     private static List<Duration> reserve(RequestBudget budget, int times) {
         List<Duration> waits = new ArrayList<>();
         for (int i = 0; i < times; i++) {
@@ -362,8 +390,8 @@ class PostgresCaptureStoreTest {
                 .isEqualTo(new CaptureLedger.AlreadyCaptured("12", "old-node"));
             assertThat(upgraded.flood().tryReserve(CLIENT, FloodLimit.defaults())).isPresent();
         }
-        assertThat(versions(direct)).containsExactly("1", "2");
-        assertThat(versions(dataSource(database))).as("a first start on an empty database").containsExactly("1", "2");
+        assertThat(versions(direct)).containsExactly("1", "2", "3");
+        assertThat(versions(dataSource(database))).as("a first start on an empty database").containsExactly("1", "2", "3");
     }
 
     /** Waits until the decisions {@code node} was handed are written: they are written in the background. */
