@@ -322,17 +322,8 @@ public final class Bitrix24Client {
         return "bitrix24 " + configuration.portal() + " " + oauth.clientId();
     }
 
-    /** A call of the token store whose own failure fails as the CRM being unavailable: the capture waits in the queue. */
-    private interface TokenCall<T> {
-        T call() throws CrmException;
-    }
-
-    private static <T> T storeCall(TokenCall<T> call) throws CrmException {
-        try {
-            return call.call();
-        } catch (StoreUnavailableException e) {
-            throw new CrmUnavailableException("the shared OAuth tokens are unavailable: " + e.getMessage(), Optional.empty(), e);
-        }
+    private static <T> T storeCall(StoreUnavailableException.StoreCall<T> call) throws CrmException {
+        return StoreUnavailableException.orCrmUnavailable("the shared OAuth tokens", call);
     }
 
     /** One call of the OAuth server's token endpoint: new tokens for {@code refreshToken}. */

@@ -46,14 +46,23 @@ public final class ZohoClient {
     private final ZohoTokens tokens;
     private final ZohoLimits limits;
 
+    /** A client whose token is its own (one server, tests). */
     public ZohoClient(ZohoConfiguration configuration, Clock clock) {
+        this(configuration, clock, org.jamescrm.spi.ConnectorState.inMemory());
+    }
+
+    /**
+     * @param state where the servers of a cluster keep the access token: one token for all of them
+     */
+    public ZohoClient(ZohoConfiguration configuration, Clock clock, org.jamescrm.spi.ConnectorState state) {
         this.configuration = configuration;
         this.http = new OkHttpClient.Builder()
             .callTimeout(configuration.timeout())
             .retryOnConnectionFailure(false) // the capture queue retries, with its own delays
             .build();
         this.limits = new ZohoLimits(configuration.concurrency(), clock);
-        this.tokens = new ZohoTokens(() -> grant(clock), clock);
+        this.tokens = new ZohoTokens(() -> grant(clock), clock, state.tokens(),
+            "zoho " + configuration.accounts() + " " + configuration.clientId(), configuration.refreshToken());
         if (HttpUrl.parse(configuration.accounts()) == null) {
             throw new IllegalArgumentException("the Zoho accounts URL '" + configuration.accounts() + "' is not a URL");
         }

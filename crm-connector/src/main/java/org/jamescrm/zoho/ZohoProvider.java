@@ -98,6 +98,6 @@ public final class ZohoProvider implements CrmConnectorProvider {
 
     @Override
     public CrmConnector create(ConnectorSettings settings, ConnectorContext context) {
-        return new ZohoConnector(new ZohoClient((ZohoConfiguration) settings, context.clock()), context.clock());
+        return new ZohoConnector(new ZohoClient((ZohoConfiguration) settings, context.clock(), context.store()), context.clock());
     }
 }

@@ -9,12 +9,17 @@ import java.util.Optional;
 
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
+import org.jamescrm.spi.TokenStore;
+import org.jamescrm.store.StoreUnavailableException;
 
 /**
- * The one access token of a connector, shared by all its threads: refreshed by one thread at a time,
- * shortly before it expires or when Zoho called it invalid, never more than Zoho allows (ten tokens per
- * refresh token in ten minutes: more blocks the integration). Owned by the connector's client; no
- * static state, so two connectors in one JVM (tests) keep their own.
+ * The one access token of a connector, shared by all its threads and, through the capture store's
+ * {@link TokenStore}, by every server of a cluster: refreshed by one thread of one server at a time,
+ * shortly before it expires or when Zoho called it invalid, never more than Zoho allows (ten tokens
+ * per refresh token in ten minutes: more blocks the integration). A server finds the token another
+ * one got in the store and uses it; Zoho does not rotate the refresh token, so servers never lock
+ * each other out, but each server minting its own token would spend the ten tokens of the window
+ * together. No static state, so two connectors in one JVM (tests) keep their own.
  */
 final class ZohoTokens {
     /** Zoho's limit: access tokens per refresh token in {@link #WINDOW}. */
@@ -29,6 +34,24 @@ final class ZohoTokens {
         public String toString() {
             return "Token[apiDomain=" + apiDomain + ", expiresAt=" + expiresAt + "]";
         }
+
+        /** The token as the store keeps it: one line each for the token, the API base and the expiry. */
+        String stored() {
+            return accessToken + "\n" + apiDomain + "\n" + expiresAt.toEpochMilli();
+        }
+
+        /** A token the store kept; empty when what it kept is not one (another version's, damaged). */
+        static Optional<Token> fromStored(String stored) {
+            String[] lines = stored.split("\n", -1);
+            if (lines.length != 3 || lines[0].isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Token(lines[0], lines[1], Instant.ofEpochMilli(Long.parseLong(lines[2]))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     /** The refresh-token grant at the accounts host. */
@@ -39,16 +62,37 @@ final class ZohoTokens {
 
     private final Grant grant;
     private final Clock clock;
+    private final TokenStore store;
+    private final String account;
+    private final String seed;
     private final Deque<Instant> refreshes = new ArrayDeque<>();
     private volatile Token current;
+    /** The last token Zoho called invalid: not taken from the store again. */
+    private String invalidated;
     private long refreshCount;
 
-    ZohoTokens(Grant grant, Clock clock) {
+    /**
+     * @param store   where the servers keep the token
+     * @param account the application on the organisation's accounts host, as the store names it
+     * @param seed    the configured refresh token
+     */
+    ZohoTokens(Grant grant, Clock clock, TokenStore store, String account, String seed) {
         this.grant = grant;
         this.clock = clock;
+        this.store = store;
+        this.account = account;
+        this.seed = seed;
     }
 
-    /** A token valid for at least a few minutes more, refreshed first when needed (by one thread). */
+    /** Tokens of this connector alone (tests). */
+    ZohoTokens(Grant grant, Clock clock) {
+        this(grant, clock, org.jamescrm.spi.ConnectorState.inMemory().tokens(), "zoho", "seed");
+    }
+
+    /**
+     * A token valid for at least a few minutes more: this connector's, else the one another server
+     * keeps in the store, else a new one (by one thread of one server).
+     */
     Token token() throws CrmException {
         Token token = current;
         if (fresh(token)) {
@@ -58,27 +102,44 @@ final class ZohoTokens {
             if (fresh(current)) {
                 return current;
             }
-            Instant now = clock.instant();
-            while (!refreshes.isEmpty() && !refreshes.peekFirst().plus(WINDOW).isAfter(now)) {
-                refreshes.removeFirst();
+            Optional<String> kept = StoreUnavailableException.orCrmUnavailable("the shared Zoho tokens", () -> store.current(account, seed))
+                .flatMap(TokenStore.OAuthTokens::accessToken);
+            Optional<Token> keptToken = kept.flatMap(Token::fromStored);
+            if (keptToken.isPresent() && fresh(keptToken.get()) && !kept.get().equals(invalidated)) {
+                current = keptToken.get();
+                return current;
             }
-            if (refreshes.size() >= REFRESHES_PER_WINDOW) {
-                Duration wait = Duration.between(now, refreshes.peekFirst().plus(WINDOW));
-                throw new CrmUnavailableException("Zoho allows " + REFRESHES_PER_WINDOW + " access tokens per refresh token in "
-                    + WINDOW.toMinutes() + " minutes and this connector has asked for them all; the next in " + wait.toSeconds() + " s",
-                    Optional.of(wait), null);
-            }
-            refreshes.addLast(now);
-            refreshCount++;
-            current = grant.refresh();
+            TokenStore.OAuthTokens refreshed = StoreUnavailableException.orCrmUnavailable("the shared Zoho tokens",
+                () -> store.refresh(account, kept, seed, refreshToken -> new TokenStore.OAuthTokens(Optional.of(newToken().stored()),
+                    refreshToken)));
+            current = refreshed.accessToken().flatMap(Token::fromStored)
+                .orElseThrow(() -> new CrmUnavailableException("the shared Zoho token cannot be read", Optional.empty(), null));
             return current;
         }
+    }
+
+    /** A token from Zoho's grant, within Zoho's limit of tokens per refresh token; called holding the lock. */
+    private Token newToken() throws CrmException {
+        Instant now = clock.instant();
+        while (!refreshes.isEmpty() && !refreshes.peekFirst().plus(WINDOW).isAfter(now)) {
+            refreshes.removeFirst();
+        }
+        if (refreshes.size() >= REFRESHES_PER_WINDOW) {
+            Duration wait = Duration.between(now, refreshes.peekFirst().plus(WINDOW));
+            throw new CrmUnavailableException("Zoho allows " + REFRESHES_PER_WINDOW + " access tokens per refresh token in "
+                + WINDOW.toMinutes() + " minutes and this connector has asked for them all; the next in " + wait.toSeconds() + " s",
+                Optional.of(wait), null);
+        }
+        refreshes.addLast(now);
+        refreshCount++;
+        return grant.refresh();
     }
 
     /** Zoho answered {@code INVALID_TOKEN} to {@code token}: the next request refreshes, unless another thread already did. */
     synchronized void invalid(Token token) {
         if (current == token) {
             current = null;
+            invalidated = token.stored();
         }
     }
 

@@ -111,6 +111,27 @@ class ZohoTrapsContractTest {
     }
 
     @Test
+    void theServersOfAClusterShouldShareOneAccessTokenAndRefreshItOnceForAll() throws Exception {
+        org.jamescrm.spi.ConnectorState cluster = org.jamescrm.spi.ConnectorState.inMemory(); // the store every server shares
+        ZohoConnector serverA = new ZohoConnector(new ZohoClient(ZohoFixture.configuration(org()), Clock.systemUTC(), cluster), Clock.systemUTC());
+        ZohoConnector serverB = new ZohoConnector(new ZohoClient(ZohoFixture.configuration(org()), Clock.systemUTC(), cluster), Clock.systemUTC());
+
+        serverA.checkConnection();
+        serverB.checkConnection();
+        assertThat(org().tokensIssued()).as("B takes the token A got").isEqualTo(1);
+
+        org().expireTokens();
+        serverA.checkConnection();
+        serverB.checkConnection(); // refused once with the old token, then takes the one A got
+        assertThat(org().tokensIssued()).as("one refresh for both servers").isEqualTo(2);
+        assertThat(org().calls().countErrors("INVALID_TOKEN")).isEqualTo(2);
+
+        ZohoConnector alone = connector(); // a server with a store of its own asks for its own
+        alone.checkConnection();
+        assertThat(org().tokensIssued()).isEqualTo(3);
+    }
+
+    @Test
     void anExpiredTokenShouldBeRefreshedOnceAndTheRequestSentAgain() throws Exception {
         ZohoConnector connector = connector();
         connector.checkConnection();
