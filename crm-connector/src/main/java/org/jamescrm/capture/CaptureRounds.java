@@ -146,9 +146,11 @@ public final class CaptureRounds implements AutoCloseable {
             while (!closed) {
                 long wait = 0;
                 if (!waiting.isEmpty()) {
-                    int arriving = likelyToCome();
-                    // on a cluster sharing the CRM's budget, a round waits as one server's would for as many captures
-                    long longest = (long) (roundWait.toNanos() * service.roundWaitShare(arriving, roundWait));
+                    int atPace = comingAtPace();
+                    int arriving = Math.max(waiting.size(), atPace);
+                    // on a cluster sharing the CRM's budget, a round waits as one server's would for as many captures;
+                    // by the pace alone: the captures a long wait gathered are no faster pace
+                    long longest = (long) (roundWait.toNanos() * service.roundWaitShare(atPace, roundWait));
                     long left = longest - (System.nanoTime() - waiting.peekFirst().handedOverAt());
                     if (waiting.size() >= maxRoundSize || left <= 0) {
                         break;
@@ -181,19 +183,19 @@ public final class CaptureRounds implements AutoCloseable {
     }
 
     /**
-     * How many captures are likely to be handed over within the next {@code roundWait}: as many as
-     * within the last, at the pace they came (over one second at least: a first capture is no
-     * burst); called holding the lock.
+     * How many captures are likely to be handed over within the next {@code roundWait} at the pace
+     * of those handed over within the last (over one second at least: a first capture is no burst);
+     * called holding the lock. The captures waiting are at least as many likely to be in the round.
      */
-    private int likelyToCome() {
+    private int comingAtPace() {
         long now = System.nanoTime();
         long window = roundWait.toNanos();
         forgetHandOversBefore(now - window);
         if (handedOver.isEmpty()) {
-            return waiting.size();
+            return 0;
         }
         long span = Math.max(now - handedOver.peekFirst(), Math.min(window, TimeUnit.SECONDS.toNanos(1)));
-        return (int) Math.max(waiting.size(), Math.ceil(handedOver.size() * (double) window / Math.max(1, span)));
+        return (int) Math.ceil(handedOver.size() * (double) window / Math.max(1, span));
     }
 
     /** Keeps the hand-overs of the last {@code roundWait} only; called holding the lock. */

@@ -209,7 +209,7 @@ public final class CaptureService {
 
     /**
      * How many times {@code roundWait} a round of this server may wait for company, given the
-     * {@code arriving} captures it expects within {@code roundWait}: 1 on one server. When the servers
+     * {@code arriving} captures it expects within {@code roundWait} at the pace they come: 1 on one server. When the servers
      * of a cluster share the CRM's request budget, each sees only its part of the mail, and its rounds
      * would hold only that part of what one server's hold, spending more requests per mail on the same
      * budget; so a server waits as much longer as the cluster's pace is greater than its own (two
