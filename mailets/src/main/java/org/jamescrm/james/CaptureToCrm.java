@@ -207,7 +207,7 @@ public class CaptureToCrm extends GenericMailet {
     private Optional<Mail> largeMailCopy(Mail mail, Classification classification) throws MessagingException {
         long attachmentLimit = classification.attachmentBytesKept(classifier.settings());
         try {
-            return largeMailCopies.copyFor(mail, attachmentLimit, summarizer.captureKey(mail));
+            return largeMailCopies.copyFor(mail, attachmentLimit, summarizer::captureKey);
         } catch (IOException | MessagingException | RuntimeException e) {
             // the capture reads the mail itself then, as it does every small one: nothing is lost
             LOGGER.info("Capturing {} whole: no copy without its large attachments can be made ({})", mail.getName(), e.toString());

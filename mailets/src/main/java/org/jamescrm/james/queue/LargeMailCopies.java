@@ -46,11 +46,11 @@ public final class LargeMailCopies {
      *
      * @param mail            the mail, with its capture attributes
      * @param attachmentLimit the most bytes of an attachment the capture stores for it
-     * @param captureKey      the mail's capture key
+     * @param captureKey      the mail's capture key, asked for only when a copy is made
      * @throws MessagingException when the mail cannot be read
      * @throws IOException        when the mail cannot be read, or its structure not followed
      */
-    public Optional<Mail> copyFor(Mail mail, long attachmentLimit, String captureKey) throws MessagingException, IOException {
+    public Optional<Mail> copyFor(Mail mail, long attachmentLimit, CaptureKey captureKey) throws MessagingException, IOException {
         long size = Math.max(mail.getMessageSize(), mail.getMessage().getSize());
         if (size <= Math.max(LARGE_BYTES, attachmentLimit)) {
             return Optional.empty();
@@ -71,10 +71,16 @@ public final class LargeMailCopies {
             try (InputStream in = read(whole)) {
                 omitted.writeWithout(in, copy);
             }
-            return Optional.of(copyOf(mail, new MimeMessage(session, new SharedByteArrayInputStream(copy.toByteArray())), captureKey));
+            return Optional.of(copyOf(mail, new MimeMessage(session, new SharedByteArrayInputStream(copy.toByteArray())), captureKey.of(mail)));
         } finally {
             Files.deleteIfExists(whole);
         }
+    }
+
+    /** The capture key of a mail (a digest of its body when it has no Message-ID: not computed for nothing). */
+    @FunctionalInterface
+    public interface CaptureKey {
+        String of(Mail mail) throws MessagingException;
     }
 
     private static InputStream read(Path file) throws IOException {
