@@ -76,28 +76,42 @@ public final class MessageParser {
      * @throws IOException when reading the stream fails
      */
     public MessageFacts parse(InputStream raw, long attachmentLimit) throws IOException {
-        return parse(raw, attachmentLimit, Optional.empty());
+        return parse(raw, new ParseScope(attachmentLimit, true));
     }
 
     /**
-     * Parses the copy of a message that {@link OmittedParts#writeWithout} wrote: as {@link #parse(InputStream, long)},
+     * Parses a whole message as {@link #parse(InputStream, long)} does, doing no more than
+     * {@code scope} asks: without HTML in scope, the HTML body is not sanitized (nor returned) unless
+     * it is all the message has for its text.
+     *
+     * @param raw   the message, headers and body, as received
+     * @param scope what of the message is wanted
+     * @throws IOException when reading the stream fails
+     */
+    public MessageFacts parse(InputStream raw, ParseScope scope) throws IOException {
+        return parse(raw, scope, Optional.empty());
+    }
+
+    /**
+     * Parses the copy of a message that {@link OmittedParts#writeWithout} wrote: as {@link #parse(InputStream, ParseScope)},
      * and each part it left out is an attachment of the size it marked, without content. The mark is
      * trusted only here: in a message as received it is dropped with the rest of the sender's fields.
      * The capture key is the message's, computed before it was copied (the copy's body is not the
      * message's, and a key digested from it would differ).
      *
-     * @param copy            the copy, headers and body
-     * @param attachmentLimit the most bytes of an attachment's decoded content kept
-     * @param captureKey      the capture key of the message copied
+     * @param copy       the copy, headers and body
+     * @param scope      what of the message is wanted
+     * @param captureKey the capture key of the message copied
      * @throws IOException when reading the stream fails
      */
-    public MessageFacts parseCopy(InputStream copy, long attachmentLimit, String captureKey) throws IOException {
-        return parse(copy, attachmentLimit, Optional.of(captureKey));
+    public MessageFacts parseCopy(InputStream copy, ParseScope scope, String captureKey) throws IOException {
+        return parse(copy, scope, Optional.of(captureKey));
     }
 
     /** @param copyKey the capture key of the message a copy was made of; empty for a message as received */
-    private MessageFacts parse(InputStream raw, long attachmentLimit, Optional<String> copyKey) throws IOException {
+    private MessageFacts parse(InputStream raw, ParseScope scope, Optional<String> copyKey) throws IOException {
         boolean copy = copyKey.isPresent();
+        long attachmentLimit = scope.attachmentLimit();
         InputStream in = raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream ? raw : new BufferedInputStream(raw);
         byte[] headerBlock = headerBlock(in);
         Header header = header(headerBlock);
@@ -132,8 +146,11 @@ public final class MessageParser {
             Optional<String> messageId = CaptureKeys.messageId(rawField(message, "Message-ID"));
             Optional<MailParty> from = addresses(message, "From").stream().findFirst();
             String subject = headers.first("Subject").orElse("");
-            Optional<String> html = parts.html.map(SafeHtml::sanitize);
-            String text = parts.text.length() > 0 ? parts.text.toString() : html.map(MessageParser::htmlToText).orElse("");
+            boolean textPart = parts.text.length() > 0;
+            // the HTML is sanitized when it is wanted, or when it is all the message has for its text
+            Optional<String> sanitized = scope.html() || !textPart ? parts.html.map(SafeHtml::sanitize) : Optional.empty();
+            Optional<String> html = scope.html() ? sanitized : Optional.empty();
+            String text = textPart ? parts.text.toString() : sanitized.map(MessageParser::htmlToText).orElse("");
             return new MessageFacts(
                 copyKey.orElseGet(() -> digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest)),
                 messageId,

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamescrm.mime.ParseScope;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.BodyMode;
 import org.jamescrm.settings.CaptureSettings;
@@ -94,17 +95,17 @@ public record Classification(
     }
 
     /**
-     * The most bytes of an attachment the capture of this mail stores: the mailbox's
-     * {@code attachmentLimit} with the {@code full} body mode, none with the others (capture-rules,
-     * body). A manual forward keeps all: the message attached to it is parsed again and saved by its
-     * own mailbox's settings.
+     * What of this mail its capture stores, as the parser is to read it: with the mailbox's
+     * {@code full} body mode its {@code attachmentLimit} and the HTML body; with the others no
+     * attachment content and no HTML (capture-rules, body). A manual forward keeps all: the message
+     * attached to it is parsed again and saved by its own mailbox's settings.
      */
-    public long attachmentBytesKept(CaptureSettings settings) {
+    public ParseScope parseScope(CaptureSettings settings) {
         if (direction == Direction.MANUAL_FORWARD || mailbox.isEmpty()) {
-            return Long.MAX_VALUE;
+            return ParseScope.ALL;
         }
         MailboxSettings kept = settings.forMailbox(mailbox.get());
         kept = manualSave ? kept.forManualSave() : kept;
-        return kept.body() == BodyMode.FULL ? kept.attachmentLimitBytes() : 0;
+        return kept.body() == BodyMode.FULL ? new ParseScope(kept.attachmentLimitBytes(), true) : new ParseScope(0, false);
     }
 }

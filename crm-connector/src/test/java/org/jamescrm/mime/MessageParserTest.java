@@ -90,4 +90,25 @@ class MessageParserTest {
         assertThat(CaptureKeys.messageId("   ")).isEmpty();
         assertThat(CaptureKeys.messageId(null)).isEmpty();
     }
+
+    @Test
+    void withoutHtmlInScopeTheHtmlBodyShouldBeNeitherKeptNorNeededForTheText() throws IOException {
+        String both = "From: carol@client.example\r\nMessage-ID: <both@client.example>\r\n"
+            + "Content-Type: multipart/alternative; boundary=a\r\n\r\n"
+            + "--a\r\nContent-Type: text/plain\r\n\r\nPlain words.\r\n"
+            + "--a\r\nContent-Type: text/html\r\n\r\n<p>Rich <b>words</b>.</p><script>x()</script>\r\n--a--\r\n";
+        String htmlOnly = "From: carol@client.example\r\nMessage-ID: <html@client.example>\r\nContent-Type: text/html\r\n\r\n"
+            + "<p>Only rich <b>words</b>.</p><script>x()</script>\r\n";
+
+        MessageFacts textMode = new MessageParser().parse(new ByteArrayInputStream(both.getBytes(StandardCharsets.US_ASCII)),
+            new ParseScope(0, false));
+        MessageFacts htmlOnlyTextMode = new MessageParser().parse(new ByteArrayInputStream(htmlOnly.getBytes(StandardCharsets.US_ASCII)),
+            new ParseScope(0, false));
+
+        assertThat(textMode.htmlBody()).isEmpty();
+        assertThat(textMode.textBody()).isEqualTo("Plain words.");
+        assertThat(parse(both).htmlBody()).hasValueSatisfying(html -> assertThat(html).contains("<b>words</b>").doesNotContain("script"));
+        assertThat(htmlOnlyTextMode.htmlBody()).isEmpty();
+        assertThat(htmlOnlyTextMode.textBody()).isEqualTo("Only rich words.").isEqualTo(parse(htmlOnly).textBody());
+    }
 }

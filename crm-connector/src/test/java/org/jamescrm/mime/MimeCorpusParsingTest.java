@@ -157,6 +157,24 @@ class MimeCorpusParsingTest {
         facts.htmlBody().ifPresent(HtmlSanitizingTest::assertSafe);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void aParseWithoutHtmlShouldGiveTheSameFactsButTheHtml(Path message) throws IOException {
+        MessageFacts full = parse(message);
+        MessageFacts withoutHtml;
+        try (InputStream in = Files.newInputStream(message)) {
+            withoutHtml = new MessageParser().parse(in, new ParseScope(Long.MAX_VALUE, false));
+        }
+
+        assertThat(withoutHtml.htmlBody()).isEmpty();
+        assertThat(withoutHtml.textBody()).isEqualTo(full.textBody());
+        assertThat(withoutHtml.captureKey()).isEqualTo(full.captureKey());
+        assertThat(withoutHtml.headers()).isEqualTo(full.headers());
+        assertThat(withoutHtml.attachments()).extracting(AttachmentInfo::fileName, AttachmentInfo::size)
+            .containsExactlyElementsOf(full.attachments().stream()
+                .map(attachment -> org.assertj.core.groups.Tuple.tuple(attachment.fileName(), attachment.size())).toList());
+    }
+
     @Test
     void theExpectationsShouldNameOnlyCorpusFiles() throws IOException {
         Set<String> files;

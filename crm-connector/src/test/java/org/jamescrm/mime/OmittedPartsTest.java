@@ -49,7 +49,7 @@ class OmittedPartsTest {
         OmittedParts omitted = OmittedParts.find(new ByteArrayInputStream(raw), limit);
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         omitted.writeWithout(new ByteArrayInputStream(raw), copy);
-        MessageFacts copied = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), limit, whole.captureKey());
+        MessageFacts copied = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), new ParseScope(limit, true), whole.captureKey());
 
         assertThat(copied.messageId()).isEqualTo(whole.messageId());
         assertThat(copied.from()).isEqualTo(whole.from());
@@ -78,7 +78,7 @@ class OmittedPartsTest {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         omitted.writeWithout(message(30 * MB), copy);
 
-        MessageFacts facts = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), 24 * MB, "<big@client.example>");
+        MessageFacts facts = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), new ParseScope(24 * MB, true), "<big@client.example>");
 
         assertThat(omitted.count()).isEqualTo(1);
         assertThat(omitted.bytes()).isEqualTo(30L * MB);
@@ -130,7 +130,7 @@ class OmittedPartsTest {
         OmittedParts omitted = OmittedParts.find(new ByteArrayInputStream(raw), 100);
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         omitted.writeWithout(new ByteArrayInputStream(raw), copy);
-        MessageFacts facts = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), 100, "<pdf@client.example>");
+        MessageFacts facts = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), new ParseScope(100, true), "<pdf@client.example>");
 
         assertThat(facts.attachments()).singleElement().satisfies(attachment -> {
             assertThat(attachment.fileName()).isEqualTo("scan.pdf");
@@ -151,7 +151,7 @@ class OmittedPartsTest {
         MessageFacts received = parser.parse(new ByteArrayInputStream(raw), MB);
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         OmittedParts.find(new ByteArrayInputStream(raw), MB).writeWithout(new ByteArrayInputStream(raw), copy);
-        MessageFacts copied = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), MB, received.captureKey());
+        MessageFacts copied = parser.parseCopy(new ByteArrayInputStream(copy.toByteArray()), new ParseScope(MB, true), received.captureKey());
 
         for (MessageFacts facts : List.of(received, copied)) {
             assertThat(facts.attachments()).singleElement().satisfies(attachment -> {

@@ -205,7 +205,7 @@ public class CaptureToCrm extends GenericMailet {
     }
 
     private Optional<Mail> largeMailCopy(Mail mail, Classification classification) throws MessagingException {
-        long attachmentLimit = classification.attachmentBytesKept(classifier.settings());
+        long attachmentLimit = classification.parseScope(classifier.settings()).attachmentLimit();
         try {
             return largeMailCopies.copyFor(mail, attachmentLimit, summarizer::captureKey);
         } catch (IOException | MessagingException | RuntimeException e) {

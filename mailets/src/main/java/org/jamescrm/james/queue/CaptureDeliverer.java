@@ -23,6 +23,7 @@ import org.jamescrm.capture.FollowUp;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.rules.Direction;
 import org.jamescrm.mime.MessageParser;
+import org.jamescrm.mime.ParseScope;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.spi.CrmException;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * the next capture round. Never fails: every failure becomes an outcome the consumer acts on.
  *
  * <p>The message streams from the mail into the parser, read once: a small one through one buffer,
- * a large one through a temporary file, never as several copies in the heap; the parser keeps no
- * attachment over the mailbox's limit.
+ * a large one through a temporary file, never as several copies in the heap; the parser does what
+ * the mailbox's settings store and no more (no attachment over the limit, no HTML for the
+ * {@code text} and {@code headers} body modes).
  */
 public class CaptureDeliverer {
     private static final Logger LOGGER = LoggerFactory.getLogger(CaptureDeliverer.class);
@@ -64,11 +66,11 @@ public class CaptureDeliverer {
         try {
             Classification classification = CaptureAttributes.classification(mail);
             MessageFacts facts;
-            long attachmentLimit = classification.attachmentBytesKept(manualSaves.settings());
+            ParseScope scope = classification.parseScope(manualSaves.settings());
             Optional<String> copyOf = CaptureAttributes.copyOf(mail);
             try (InputStream content = content(mail)) {
                 // a large mail's copy left out what the capture does not store (LargeMailCopies): listed, not read
-                facts = copyOf.isPresent() ? parser.parseCopy(content, attachmentLimit, copyOf.get()) : parser.parse(content, attachmentLimit);
+                facts = copyOf.isPresent() ? parser.parseCopy(content, scope, copyOf.get()) : parser.parse(content, scope);
             }
             // the raw message, read again only if a connector imports it whole (EspoCRM's importEml): the
             // capture service offers it only when the activity keeps all of it, within the mailbox's limits
