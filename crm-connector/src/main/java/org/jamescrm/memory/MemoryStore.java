@@ -51,6 +51,10 @@ final class MemoryStore {
     final Map<String, List<String>> activitiesByMessageId = new HashMap<>();
     private final long contentLimit;
     private long contentBytes;
+    /** Activities whose attachments' contents are still held, oldest first. */
+    private final java.util.ArrayDeque<String> holdingAttachments = new java.util.ArrayDeque<>();
+    /** Activities whose bodies are still held, oldest first. */
+    private final java.util.ArrayDeque<String> holdingBodies = new java.util.ArrayDeque<>();
     private long nextId = 1;
     private long nextCaseNumber = 1;
 
@@ -66,6 +70,9 @@ final class MemoryStore {
     /**
      * Stores an activity, then drops the oldest contents until the store is within its limit: the
      * attachments' contents first, then bodies; every record is kept and marked. Called under the lock.
+     * The activities still holding attachments, and those still holding a body, wait in creation order:
+     * dropping takes the oldest at once, never walking every activity (once the store reached its
+     * limit, a walk per captured mail made each capture cost more than the last).
      */
     void addActivity(Activity activity) {
         activities.put(activity.id(), activity);
@@ -73,21 +80,20 @@ final class MemoryStore {
         activity.email().messageId().ifPresent(messageId ->
             activitiesByMessageId.computeIfAbsent(messageId, id -> new ArrayList<>()).add(activity.id()));
         contentBytes += activity.contentBytes();
-        if (contentBytes <= contentLimit) {
-            return;
+        if (activity.holdsAttachments()) {
+            holdingAttachments.addLast(activity.id());
         }
-        for (Activity oldest : List.copyOf(activities.values())) {
-            if (contentBytes <= contentLimit) {
-                return;
-            }
+        if (!activity.email().textBody().equals(MemoryRecords.DROPPED_BODY)) {
+            holdingBodies.addLast(activity.id());
+        }
+        while (contentBytes > contentLimit && !holdingAttachments.isEmpty()) {
+            Activity oldest = activities.get(holdingAttachments.pollFirst());
             if (oldest.holdsAttachments()) {
                 replace(oldest, oldest.withoutAttachments());
             }
         }
-        for (Activity oldest : List.copyOf(activities.values())) {
-            if (contentBytes <= contentLimit) {
-                return;
-            }
+        while (contentBytes > contentLimit && !holdingBodies.isEmpty()) {
+            Activity oldest = activities.get(holdingBodies.pollFirst());
             if (!oldest.email().textBody().equals(MemoryRecords.DROPPED_BODY)) {
                 replace(oldest, oldest.withoutContent());
             }
