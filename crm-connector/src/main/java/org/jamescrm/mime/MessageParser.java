@@ -12,6 +12,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -158,7 +159,7 @@ public final class MessageParser {
                 addresses(message, "To"),
                 addresses(message, "Cc"),
                 subject,
-                Optional.ofNullable(safely(message::getDate)).map(Date::toInstant),
+                sentAt(message),
                 ids(headers.first("In-Reply-To")),
                 ids(headers.first("References")),
                 headers,
@@ -223,6 +224,25 @@ public final class MessageParser {
             }
         }
         return headers.build();
+    }
+
+    /**
+     * The Date field as an instant: the RFC 5322 form that nearly every mailer writes is read with
+     * java.time's RFC 1123 parser; anything else (comments, obsolete zones, two-digit years) with
+     * mime4j's lenient parser, which tries pattern after pattern and cost more than the rest of the
+     * header together.
+     */
+    static Optional<Instant> sentAt(Message message) {
+        String date = rawField(message, "Date");
+        if (date != null) {
+            try {
+                return Optional.of(java.time.ZonedDateTime.parse(CleanText.line(date).strip(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
+            } catch (java.time.format.DateTimeParseException e) {
+                // not the common form: mime4j's lenient parser below
+            }
+        }
+        return Optional.ofNullable(safely(message::getDate)).map(Date::toInstant);
     }
 
     /** The raw (undecoded, unfolded) value of the first field named {@code name}; null when absent. */

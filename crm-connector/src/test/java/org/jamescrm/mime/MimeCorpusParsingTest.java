@@ -175,6 +175,43 @@ class MimeCorpusParsingTest {
                 .map(attachment -> org.assertj.core.groups.Tuple.tuple(attachment.fileName(), attachment.size())).toList());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void theSentTimeShouldBeWhatMime4jsLenientDateParserReads(Path message) throws IOException {
+        org.apache.james.mime4j.dom.Message parsed;
+        try (InputStream in = Files.newInputStream(message)) {
+            org.apache.james.mime4j.message.DefaultMessageBuilder builder = new org.apache.james.mime4j.message.DefaultMessageBuilder();
+            builder.setMimeEntityConfig(org.apache.james.mime4j.stream.MimeConfig.PERMISSIVE);
+            builder.setDecodeMonitor(org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
+            parsed = builder.parseMessage(in);
+        } catch (RuntimeException | org.apache.james.mime4j.MimeIOException e) {
+            return; // a message mime4j cannot parse has no sent time either
+        }
+        java.util.Optional<java.time.Instant> lenient;
+        try {
+            lenient = java.util.Optional.ofNullable(parsed.getDate()).map(java.util.Date::toInstant);
+        } catch (RuntimeException e) {
+            lenient = java.util.Optional.empty();
+        }
+
+        assertThat(parse(message).sentAt()).isEqualTo(lenient);
+    }
+
+    @Test
+    void theCommonDateFormsShouldBeReadAsMime4jReadsThem() throws IOException {
+        for (String date : List.of("Sun, 22 Nov 2026 10:15:00 +0000", "Mon, 2 Mar 2026 08:05:09 -0500", "22 Nov 2026 10:15:00 +0100",
+            "Sun, 22 Nov 2026 10:15:00 GMT", "Sun, 22 Nov 2026 10:15:00 +0000 (UTC)", "Sun, 22 Nov 26 10:15:00 EST", "garbage")) {
+            String raw = "From: carol@client.example\r\nDate: " + date + "\r\n\r\nBody\r\n";
+            MessageFacts facts = new MessageParser().parse(new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            org.apache.james.mime4j.message.DefaultMessageBuilder builder = new org.apache.james.mime4j.message.DefaultMessageBuilder();
+            builder.setDecodeMonitor(org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
+            java.util.Date lenient = builder.parseMessage(new java.io.ByteArrayInputStream(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .getDate();
+
+            assertThat(facts.sentAt()).as(date).isEqualTo(java.util.Optional.ofNullable(lenient).map(java.util.Date::toInstant));
+        }
+    }
+
     @Test
     void theExpectationsShouldNameOnlyCorpusFiles() throws IOException {
         Set<String> files;
