@@ -217,7 +217,7 @@ public final class CaptureService {
      * this server's pace for the others.
      */
     public double roundWaitShare(int arriving, java.time.Duration roundWait) {
-        double seconds = Math.max(roundWait.toMillis(), 1) / 1000.0;
+        double seconds = seconds(roundWait);
         double mine = Math.max(arriving, 1) / seconds;
         arrivals.publish(mine);
         double others = arrivals.others();
@@ -225,6 +225,11 @@ public final class CaptureService {
             return 1;
         }
         return Math.max(1, Math.min(1 + arrivals.otherServers(), (mine + others) / mine));
+    }
+
+    /** A round wait in seconds, a millisecond at least: paces are captures a second. */
+    private static double seconds(java.time.Duration roundWait) {
+        return Math.max(roundWait.toMillis(), 1) / 1000.0;
     }
 
     /**
@@ -235,8 +240,7 @@ public final class CaptureService {
     public java.time.Duration budgetWait(int captures, int arriving, java.time.Duration roundWait) {
         try {
             // the other servers of a cluster spend the same budget: the captures likely to come are theirs too
-            double seconds = Math.max(roundWait.toMillis(), 1) / 1000.0;
-            int everywhere = arriving + (int) Math.ceil(arrivals.others() * seconds);
+            int everywhere = arriving + (int) Math.ceil(arrivals.others() * seconds(roundWait));
             java.time.Duration wait = connector.budgetWait(captures, everywhere, roundWait);
             return wait == null || wait.isNegative() ? java.time.Duration.ZERO : wait;
         } catch (RuntimeException e) {

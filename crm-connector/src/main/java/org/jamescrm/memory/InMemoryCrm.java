@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 import org.jamescrm.memory.MemoryRecords.Activity;
 import org.jamescrm.memory.MemoryRecords.Company;
@@ -151,12 +150,6 @@ public final class InMemoryCrm implements CrmConnector, OneByOneCrm, ConnectorVi
     /** Ids are numbers counted up: a shorter one, or a smaller one of the same length, came first. */
     private static int creationOrder(String one, String other) {
         return one.length() != other.length() ? Integer.compare(one.length(), other.length()) : one.compareTo(other);
-    }
-
-    private static <T> Set<String> ids(List<T> items, Function<T, String> id) {
-        Set<String> ids = new LinkedHashSet<>();
-        items.forEach(item -> ids.add(id.apply(item)));
-        return ids;
     }
 
     @Override

@@ -65,17 +65,21 @@ final class RecordTable<T> {
 
     /** The records whose {@code index} key is {@code value}, in the order they got it. */
     List<T> where(String index, Object value) {
-        Map<Object, Set<String>> byKey = indexes.get(index);
-        if (byKey == null) {
-            throw new IllegalArgumentException("no index " + index);
-        }
         List<T> found = new ArrayList<>();
-        byKey.getOrDefault(value, Set.of()).forEach(id -> found.add(records.get(id)));
+        ids(index, value).forEach(id -> found.add(records.get(id)));
         return found;
     }
 
     /** The first record whose {@code index} key is {@code value}. */
     Optional<T> first(String index, Object value) {
-        return where(index, value).stream().findFirst();
+        return ids(index, value).stream().findFirst().map(records::get);
+    }
+
+    private Set<String> ids(String index, Object value) {
+        Map<Object, Set<String>> byKey = indexes.get(index);
+        if (byKey == null) {
+            throw new IllegalArgumentException("no index " + index);
+        }
+        return byKey.getOrDefault(value, Set.of());
     }
 }

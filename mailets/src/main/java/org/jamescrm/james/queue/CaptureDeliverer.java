@@ -125,8 +125,7 @@ public class CaptureDeliverer {
     }
 
     private static InputStream content(Mail mail) throws MessagingException, IOException {
-        // the mail's size and its content's, whichever is known: a mail may not know its own size
-        long size = Math.max(mail.getMessageSize(), mail.getMessage().getSize());
+        long size = LargeMailCopies.sizeOf(mail);
         if (size <= SPILL_BYTES) {
             Buffer buffer = new Buffer((int) (size + size / 8 + 1024)); // room for what the size leaves out, so it seldom grows
             mail.getMessage().writeTo(buffer);

@@ -51,8 +51,7 @@ public final class LargeMailCopies {
      * @throws IOException        when the mail cannot be read, or its structure not followed
      */
     public Optional<Mail> copyFor(Mail mail, long attachmentLimit, CaptureKey captureKey) throws MessagingException, IOException {
-        long size = Math.max(mail.getMessageSize(), mail.getMessage().getSize());
-        if (size <= Math.max(LARGE_BYTES, attachmentLimit)) {
+        if (sizeOf(mail) <= Math.max(LARGE_BYTES, attachmentLimit)) {
             return Optional.empty();
         }
         Path whole = Files.createTempFile("crm-capture-large-", ".eml");
@@ -75,6 +74,11 @@ public final class LargeMailCopies {
         } finally {
             Files.deleteIfExists(whole);
         }
+    }
+
+    /** The mail's size or its content's, whichever is known: a mail may not know its own size. */
+    static long sizeOf(Mail mail) throws MessagingException {
+        return Math.max(mail.getMessageSize(), mail.getMessage().getSize());
     }
 
     /** The capture key of a mail (a digest of its body when it has no Message-ID: not computed for nothing). */
