@@ -67,6 +67,9 @@ public final class CleanText {
     private static boolean isClean(String text, boolean multiline) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                continue; // printable ASCII, most of any text: one test instead of five
+            }
             boolean allowedBreak = multiline && (c == '\r' || c == '\n' || c == '\t');
             if (!allowedBreak && (c == '\t' || isLineBreak(c) || isDropped(c))) {
                 return false;

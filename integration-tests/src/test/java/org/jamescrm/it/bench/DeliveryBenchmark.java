@@ -25,22 +25,23 @@ import org.apache.commons.net.smtp.SMTPReply;
  * per run, with the product's configuration, or the same without the {@code CaptureToCrm} mailet;
  * runs alternate in pairs. Each run warms up, then SMTP clients send client mail to a mailbox and
  * the run is timed until IMAP shows every mail; James's CPU time over the run is read from the
- * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail]}; with
- * {@code -Dbench.jfr=DIR} the capture runs record a JFR profile into DIR, and
+ * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail] [warm-up mails]}; with
+ * {@code -Dbench.jfr=DIR} every run records a JFR profile into DIR, and
  * {@code -Dbench.installation=DIR} measures another build's layout.
  */
 public final class DeliveryBenchmark {
     private static final Duration INBOX_LIMIT = Duration.ofMinutes(10);
-    private static final int WARM_UP = 300;
 
     private final int mails;
     private final int clients;
     private final String body;
+    private final int warmUp;
 
-    private DeliveryBenchmark(int mails, int clients, int kilobytes) {
+    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp) {
         this.mails = mails;
         this.clients = clients;
         this.body = body(kilobytes);
+        this.warmUp = warmUp;
     }
 
     public static void main(String[] args) throws Exception {
@@ -48,11 +49,13 @@ public final class DeliveryBenchmark {
         int mails = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int kilobytes = args.length > 3 ? Integer.parseInt(args[3]) : 21;
-        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes);
-        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients, fresh James per run, %s%n%n", mails, kilobytes,
-            clients, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
-        System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without |");
-        System.out.println("|---|---|---|---|---|---|");
+        int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 300;
+        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp);
+        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients after %d to warm up, fresh James per run, %s%n%n",
+            mails, kilobytes, clients, warmUp, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
+        System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
+            + "| JIT ms/mail with | without | GC ms/mail with | without |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuDeltas = new ArrayList<>();
         for (int pair = 1; pair <= pairs; pair++) {
@@ -68,44 +71,54 @@ public final class DeliveryBenchmark {
             double ratio = with.perSecond() / without.perSecond();
             ratios.add(ratio);
             cpuDeltas.add(with.cpuMillisPerMail() - without.cpuMillisPerMail());
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.3f | %.3f |%n", pair, with.perSecond(), without.perSecond(), ratio,
-                with.cpuMillisPerMail(), without.cpuMillisPerMail());
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", pair, with.perSecond(),
+                without.perSecond(), ratio, with.cpuMillisPerMail(), without.cpuMillisPerMail(), with.jitMillisPerMail(),
+                without.jitMillisPerMail(), with.gcMillisPerMail(), without.gcMillisPerMail());
         }
         System.out.printf(Locale.ROOT, "%nmedian ratio with / without: %.3f; median CPU difference: %.3f ms per mail%n", median(ratios),
             median(cpuDeltas));
     }
 
-    private record Run(double perSecond, double cpuMillisPerMail) {
+    /**
+     * One run's figures over its timed part: mails a second, and per mail James's CPU time, the time
+     * its JIT compilers spent (a fresh JVM still compiles long after its warm-up; a server that runs
+     * for days has long stopped) and its garbage collections' time, the last two as {@code jstat} reads them.
+     */
+    private record Run(double perSecond, double cpuMillisPerMail, double jitMillisPerMail, double gcMillisPerMail) {
     }
 
     private Run run(boolean capture, int pair) throws Exception {
         List<String> options = new ArrayList<>();
         String jfr = System.getProperty("bench.jfr");
-        if (capture && jfr != null) {
+        if (jfr != null) {
             Files.createDirectories(Path.of(jfr));
-            options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath().resolve("capture-" + pair + ".jfr"));
+            String name = (capture ? "capture-" : "without-") + pair + ".jfr";
+            options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath().resolve(name));
         }
         Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", JamesProcess::withoutCapture);
         try (JamesProcess james = JamesProcess.start("delivery", edits, options)) {
             for (String user : List.of("alice@company.example", "bob@company.example")) {
                 james.addUser(user);
             }
-            send(james.smtp, WARM_UP, "warm-" + pair);
-            james.awaitInbox("alice@company.example", WARM_UP, INBOX_LIMIT);
+            // the warm-up goes to another mailbox: the timed part starts on an empty one, whatever the warm-up's size
+            send(james.smtp, warmUp, "warm-" + pair, "bob@company.example");
+            james.awaitInbox("bob@company.example", warmUp, INBOX_LIMIT);
             Thread.sleep(1000);
             Duration cpuBefore = cpu(james.process());
+            JvmTimes timesBefore = JvmTimes.of(james.process());
             long start = System.nanoTime();
-            send(james.smtp, mails, "run-" + pair);
-            james.awaitInbox("alice@company.example", WARM_UP + mails, INBOX_LIMIT);
+            send(james.smtp, mails, "run-" + pair, "alice@company.example");
+            james.awaitInbox("alice@company.example", mails, INBOX_LIMIT);
             double seconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep(1000); // the captures that follow delivery
             Duration cpu = cpu(james.process()).minus(cpuBefore);
-            return new Run(mails / seconds, cpu.toNanos() / 1e6 / mails);
+            JvmTimes times = JvmTimes.of(james.process()).minus(timesBefore);
+            return new Run(mails / seconds, cpu.toNanos() / 1e6 / mails, times.jitMillis() / mails, times.gcMillis() / mails);
         }
     }
 
-    /** Sends {@code count} client mails to Alice from {@link #clients} connections, each sending its share in turn. */
-    private void send(int port, int count, String run) throws Exception {
+    /** Sends {@code count} client mails to {@code recipient} from {@link #clients} connections, each sending its share in turn. */
+    private void send(int port, int count, String run, String recipient) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicInteger next = new AtomicInteger();
         try {
@@ -121,12 +134,12 @@ public final class DeliveryBenchmark {
                             // a client of its own per mail: the capture's flood guard parks many mails of one client
                             String sender = run + "-client" + n + "@client" + (n % 50) + ".example";
                             check(smtp, smtp.setSender(sender), "MAIL FROM");
-                            check(smtp, smtp.addRecipient("alice@company.example"), "RCPT TO");
+                            check(smtp, smtp.addRecipient(recipient), "RCPT TO");
                             try (Writer data = smtp.sendMessageData()) {
                                 if (data == null) {
                                     throw new IOException("DATA refused: " + smtp.getReplyString());
                                 }
-                                data.write(message(sender, "<" + run + "-" + n + "@client.example>", n));
+                                data.write(message(sender, recipient, "<" + run + "-" + n + "@client.example>", n));
                             }
                             check(smtp, smtp.completePendingCommand(), "end of DATA");
                         }
@@ -151,8 +164,8 @@ public final class DeliveryBenchmark {
         }
     }
 
-    private String message(String sender, String messageId, int n) {
-        return "From: Client " + n + " <" + sender + ">\r\nTo: Alice Adams <alice@company.example>\r\nSubject: Order " + n
+    private String message(String sender, String recipient, String messageId, int n) {
+        return "From: Client " + n + " <" + sender + ">\r\nTo: <" + recipient + ">\r\nSubject: Order " + n
             + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\n"
             + "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n" + body;
     }
@@ -171,6 +184,40 @@ public final class DeliveryBenchmark {
         html.append("</body></html>\r\n");
         return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
             + html + "--alt--\r\n";
+    }
+
+    /** The JIT compilers' and the garbage collector's time of a JVM so far, in milliseconds, from {@code jstat}. */
+    private record JvmTimes(double jitMillis, double gcMillis) {
+        static JvmTimes of(Process process) throws IOException, InterruptedException {
+            List<String> compiler = jstat("-compiler", process);
+            List<String> gc = jstat("-gcutil", process);
+            // -compiler: Compiled Failed Invalid Time ...; -gcutil: ... GCT (seconds)
+            return new JvmTimes(Double.parseDouble(column(compiler, "Time")) * 1000, Double.parseDouble(column(gc, "GCT")) * 1000);
+        }
+
+        JvmTimes minus(JvmTimes before) {
+            return new JvmTimes(jitMillis - before.jitMillis, gcMillis - before.gcMillis);
+        }
+
+        private static List<String> jstat(String option, Process process) throws IOException, InterruptedException {
+            Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+            Process run = new ProcessBuilder(jstat.toString(), option, Long.toString(process.pid())).redirectErrorStream(true).start();
+            List<String> lines = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            if (run.waitFor() != 0 || lines.size() < 2) {
+                throw new IOException("jstat " + option + " answered: " + String.join(" / ", lines));
+            }
+            return lines;
+        }
+
+        private static String column(List<String> lines, String name) throws IOException {
+            List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+            List<String> values = List.of(lines.get(1).trim().split("\\s+"));
+            int index = names.indexOf(name);
+            if (index < 0 || index >= values.size()) {
+                throw new IOException("jstat has no column " + name + ": " + lines);
+            }
+            return values.get(index);
+        }
     }
 
     private static Duration cpu(Process process) {
