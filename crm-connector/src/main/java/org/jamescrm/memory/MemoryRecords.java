@@ -92,6 +92,11 @@ public final class MemoryRecords {
             return email.attachments().stream().anyMatch(attachment -> attachment.content().length > 0);
         }
 
+        /** Whether its body is still held, not yet dropped for the content limit. */
+        boolean holdsBody() {
+            return !email.textBody().equals(DROPPED_BODY);
+        }
+
         /** The same activity, its attachments listed by name and size only. */
         Activity withoutAttachments() {
             NewEmailActivity e = email;

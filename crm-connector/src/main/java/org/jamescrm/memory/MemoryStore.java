@@ -83,7 +83,7 @@ final class MemoryStore {
         if (activity.holdsAttachments()) {
             holdingAttachments.addLast(activity.id());
         }
-        if (!activity.email().textBody().equals(MemoryRecords.DROPPED_BODY)) {
+        if (activity.holdsBody()) {
             holdingBodies.addLast(activity.id());
         }
         while (contentBytes > contentLimit && !holdingAttachments.isEmpty()) {
@@ -94,7 +94,7 @@ final class MemoryStore {
         }
         while (contentBytes > contentLimit && !holdingBodies.isEmpty()) {
             Activity oldest = activities.get(holdingBodies.pollFirst());
-            if (!oldest.email().textBody().equals(MemoryRecords.DROPPED_BODY)) {
+            if (oldest.holdsBody()) {
                 replace(oldest, oldest.withoutContent());
             }
         }
