@@ -41,6 +41,7 @@ import org.jamescrm.model.MessageHeaders;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.TextNode;
+import org.jamescrm.model.ParseScope;
 import org.jamescrm.model.SafeHtml;
 
 /**

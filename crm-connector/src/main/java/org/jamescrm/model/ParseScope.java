@@ -1,4 +1,4 @@
-package org.jamescrm.mime;
+package org.jamescrm.model;
 
 /**
  * What of a message the capture stores, so that the parser does no more work than that: the content

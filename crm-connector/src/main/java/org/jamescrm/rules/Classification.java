@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import org.jamescrm.mime.ParseScope;
+import org.jamescrm.model.ParseScope;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.settings.BodyMode;
 import org.jamescrm.settings.CaptureSettings;

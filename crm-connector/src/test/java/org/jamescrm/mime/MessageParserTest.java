@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.model.ParseScope;
 import org.junit.jupiter.api.Test;
 
 /** What the parser makes of a message: decoded, in UTC, with its thread and its parts. */

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.model.ParseScope;
 import org.jamescrm.testing.MimeCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

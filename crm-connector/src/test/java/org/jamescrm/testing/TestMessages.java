@@ -23,4 +23,31 @@ public final class TestMessages {
             + "\r\n"
             + body + "\r\n";
     }
+
+    /**
+     * The benchmarks' client mail: order {@code n} from {@code sender}, dated Sat, 05 Dec 2026
+     * 10:00:00 +0000, with {@code body} (a multipart/alternative body with the boundary {@code alt},
+     * as {@link #orderBody} writes it).
+     */
+    public static String order(String sender, String recipient, String messageId, int n, String body) {
+        return "From: Client " + n + " <" + sender + ">\r\nTo: <" + recipient + ">\r\nSubject: Order " + n
+            + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n" + body;
+    }
+
+    /** The body of {@link #order}: a text and an HTML part, together about {@code kilobytes} KB. */
+    public static String orderBody(int kilobytes) {
+        StringBuilder text = new StringBuilder();
+        String line = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
+        while (text.length() < kilobytes * 1024 / 2) {
+            text.append(line);
+        }
+        StringBuilder html = new StringBuilder("<html><body>");
+        while (html.length() < kilobytes * 1024 / 2) {
+            html.append("<p>").append(line.strip()).append("</p>\r\n");
+        }
+        html.append("</body></html>\r\n");
+        return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
+            + html + "--alt--\r\n";
+    }
 }

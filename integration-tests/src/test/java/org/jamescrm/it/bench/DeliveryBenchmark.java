@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
+import org.jamescrm.testing.TestMessages;
 
 /**
  * The delivery benchmark of docs/BENCHMARKS.md: what the capture costs the mail server. A fresh
@@ -40,7 +41,7 @@ public final class DeliveryBenchmark {
     private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp) {
         this.mails = mails;
         this.clients = clients;
-        this.body = body(kilobytes);
+        this.body = TestMessages.orderBody(kilobytes);
         this.warmUp = warmUp;
     }
 
@@ -139,7 +140,7 @@ public final class DeliveryBenchmark {
                                 if (data == null) {
                                     throw new IOException("DATA refused: " + smtp.getReplyString());
                                 }
-                                data.write(message(sender, recipient, "<" + run + "-" + n + "@client.example>", n));
+                                data.write(TestMessages.order(sender, recipient, "<" + run + "-" + n + "@client.example>", n, body));
                             }
                             check(smtp, smtp.completePendingCommand(), "end of DATA");
                         }
@@ -162,28 +163,6 @@ public final class DeliveryBenchmark {
         if (!ok || !SMTPReply.isPositiveCompletion(smtp.getReplyCode())) {
             throw new IOException(step + " refused: " + smtp.getReplyString());
         }
-    }
-
-    private String message(String sender, String recipient, String messageId, int n) {
-        return "From: Client " + n + " <" + sender + ">\r\nTo: <" + recipient + ">\r\nSubject: Order " + n
-            + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\n"
-            + "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n" + body;
-    }
-
-    /** A text and an HTML part, together about {@code kilobytes} KB. */
-    private static String body(int kilobytes) {
-        StringBuilder text = new StringBuilder();
-        String line = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
-        while (text.length() < kilobytes * 1024 / 2) {
-            text.append(line);
-        }
-        StringBuilder html = new StringBuilder("<html><body>");
-        while (html.length() < kilobytes * 1024 / 2) {
-            html.append("<p>").append(line.strip()).append("</p>\r\n");
-        }
-        html.append("</body></html>\r\n");
-        return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
-            + html + "--alt--\r\n";
     }
 
     /** The JIT compilers' and the garbage collector's time of a JVM so far, in milliseconds, from {@code jstat}. */

@@ -23,7 +23,7 @@ import org.jamescrm.capture.FollowUp;
 import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.rules.Direction;
 import org.jamescrm.mime.MessageParser;
-import org.jamescrm.mime.ParseScope;
+import org.jamescrm.model.ParseScope;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.rules.Classification;
 import org.jamescrm.spi.CrmException;

@@ -22,6 +22,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.jamescrm.capture.CaptureRounds;
 import org.jamescrm.capture.CaptureService;
 import org.jamescrm.capture.MissingCrmUsers;
+import org.jamescrm.capture.ScrubbedConnector;
 import org.jamescrm.decisions.DecisionLog;
 import org.jamescrm.decisions.FileDecisionStore;
 import org.jamescrm.decisions.JsonViews;
@@ -32,15 +33,14 @@ import org.jamescrm.james.queue.CaptureDeliverer;
 import org.jamescrm.james.queue.CaptureOutcome;
 import org.jamescrm.james.queue.ManualSaves;
 import org.jamescrm.james.settings.CaptureSettingsSource;
-import org.jamescrm.memory.InMemoryCrm;
-import org.jamescrm.memory.MemorySettings;
-import org.jamescrm.memory.MemoryUser;
 import org.jamescrm.mime.MessageParser;
-import org.jamescrm.mime.ParseScope;
-import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.ParseScope;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.settings.CaptureSettings;
+import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.spi.ConnectorProviders;
+import org.jamescrm.spi.CrmConnector;
+import org.jamescrm.testing.TestMessages;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,7 +81,7 @@ public class CaptureQueueBenchmark {
     /** The capture queue's parts over the in-memory CRM, and the next mail, made before each call (not measured). */
     @State(Scope.Benchmark)
     public static class Capture {
-        private final String body = body(21);
+        private final String body = TestMessages.orderBody(21);
         private Path folder;
         private MailClassifier classifier;
         private MailetContext context;
@@ -105,8 +105,8 @@ public class CaptureQueueBenchmark {
             context = (MailetContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MailetContext.class},
                 (proxy, method, arguments) -> method.getName().equals("isLocalServer") ? local.equals(arguments[0]) : null);
             JsonViews json = new JsonViews();
-            InMemoryCrm crm = new InMemoryCrm(Clock.systemUTC(), List.of(
-                new MemoryUser(EmailAddress.of("alice@company.example"), "Alice Adams"), new MemoryUser(EmailAddress.of("bob@company.example"), "Bob Brown")), MemorySettings.DEFAULT_CONTENT_LIMIT);
+            // the CRM the settings select, opened as the product opens every CRM
+            CrmConnector crm = ScrubbedConnector.open(settings.connector(), new ConnectorContext(Clock.systemUTC()));
             DecisionLog decisions = new DecisionLog(10_000, json, new FileDecisionStore(folder.resolve("decisions.jsonl"), 10_000, json));
             CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
             rounds = new CaptureRounds(service, 300, Duration.ofSeconds(3), runnable -> {
@@ -153,32 +153,15 @@ public class CaptureQueueBenchmark {
     public static class Parse {
         final MessageParser parser = new MessageParser();
         final ParseScope scope = new ParseScope(24L << 20, true);
-        final byte[] message = message(0, body(21)).getBytes(StandardCharsets.US_ASCII);
+        final byte[] message = message(0, TestMessages.orderBody(21)).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** A client of its own per mail, as in the delivery benchmark: each makes a lead and an activity. */
     private static String sender(int n) {
         return "client" + n + "@client" + (n % 50) + ".example";
     }
 
     private static String message(int n, String body) {
-        return "From: Client " + n + " <" + sender(n) + ">\r\nTo: Alice Adams <alice@company.example>\r\nSubject: Order " + n
-            + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: <bench-" + n + "@client.example>\r\nMIME-Version: 1.0\r\n"
-            + "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n" + body;
-    }
-
-    /** The delivery benchmark's body: a text and an HTML part, together about {@code kilobytes} KB. */
-    private static String body(int kilobytes) {
-        StringBuilder text = new StringBuilder();
-        String line = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
-        while (text.length() < kilobytes * 1024 / 2) {
-            text.append(line);
-        }
-        StringBuilder html = new StringBuilder("<html><body>");
-        while (html.length() < kilobytes * 1024 / 2) {
-            html.append("<p>").append(line.strip()).append("</p>\r\n");
-        }
-        html.append("</body></html>\r\n");
-        return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
-            + html + "--alt--\r\n";
+        return TestMessages.order(sender(n), "alice@company.example", "<bench-" + n + "@client.example>", n, body);
     }
 }
