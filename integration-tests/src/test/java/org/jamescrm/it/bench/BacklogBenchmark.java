@@ -27,6 +27,9 @@ import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
 /**
  * The backlog run of docs/RELIABILITY.md: does James's heap stay bounded while captures pile up?
  * A James of the product's layout in its own JVM with {@code -Xmx512m} (BACKLOG_HEAP to change) and
@@ -39,6 +42,9 @@ import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
  * a collection, from the GC log), full collections and evacuation failures, the capture queue's
  * depth, and the drain time. Run by {@code bin/benchmark backlog [captures] [attachment MB] [big mail MB]};
  * with {@code BACKLOG_CAPTURE=false} the same James runs without the capture mailet, for comparison.
+ * With {@code BACKLOG_DIRECTION=outbound} Alice sends the same mails to the clients instead, through
+ * RemoteDelivery's smarthost (a mail server in this JVM): James's memory server then keeps none of
+ * them in its in-heap mailboxes, and what the heap holds is James's queues and the capture's.
  */
 public final class BacklogBenchmark {
     private static final String ALICE = "alice@company.example";
@@ -55,6 +61,13 @@ public final class BacklogBenchmark {
         String heap = System.getenv().getOrDefault("BACKLOG_HEAP", "512m");
         // BACKLOG_CAPTURE=false runs the same James without the capture mailet: what the mail server alone costs
         boolean capture = !"false".equals(System.getenv("BACKLOG_CAPTURE"));
+        // outbound: the mails leave for a smarthost, so that the memory server's in-heap mailbox holds none of them
+        boolean outbound = "outbound".equals(System.getenv("BACKLOG_DIRECTION"));
+        Direction direction = outbound ? Direction.OUTBOUND : Direction.INBOUND;
+        GreenMail smarthost = new GreenMail(new ServerSetup(JamesProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        if (outbound) {
+            smarthost.start();
+        }
         try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(1000, 100).start()) {
             portal.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
             portal.faults().everyMatching(request -> true, Bitrix24Emulator.Fault.response(502, "text/html",
@@ -69,21 +82,28 @@ public final class BacklogBenchmark {
                       </bitrix24>
                     </crmcapture>
                     """.formatted(portal.portalUrl(), portal.webhookUserId(), portal.webhookCode()),
-                "mailetcontainer.xml", xml -> capture
-                    ? xml.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
-                        .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>")
-                    : JamesProcess.withoutCapture(xml));
+                "mailetcontainer.xml", xml -> {
+                    String configured = outbound ? JamesProcess.withSmarthost(xml, smarthost.getSmtp().getPort()) : xml;
+                    return capture
+                        ? configured.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
+                            .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>")
+                        : JamesProcess.withoutCapture(configured);
+                });
             try (JamesProcess james = JamesProcess.start("backlog", edits,
                 List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"))) {
                 james.addUser(ALICE);
                 QueueDepth depth = new QueueDepth(james.webAdmin);
                 depth.start();
                 long start = System.nanoTime();
-                send(james.smtp, captures);
+                send(james.smtp, captures, direction);
                 double sendSeconds = (System.nanoTime() - start) / 1e9;
-                sendLarge(james.smtp, List.of("<attachment-1@client.example>"), attachment);
-                sendLarge(james.smtp, List.of("<big-1@client.example>", "<big-2@client.example>"), bigMail);
-                james.awaitInbox(ALICE, captures + 3, Duration.ofMinutes(30));
+                sendLarge(james.smtp, List.of("<attachment-1@client.example>"), attachment, direction);
+                sendLarge(james.smtp, List.of("<big-1@client.example>", "<big-2@client.example>"), bigMail, direction);
+                if (outbound) {
+                    awaitSent(smarthost, james, captures + 3, Duration.ofMinutes(30));
+                } else {
+                    james.awaitInbox(ALICE, captures + 3, Duration.ofMinutes(30));
+                }
                 double deliveredSeconds = (System.nanoTime() - start) / 1e9;
                 Thread.sleep(60_000); // the backlog waits, retried every 30 s
                 portal.faults().clear();
@@ -107,15 +127,48 @@ public final class BacklogBenchmark {
                 Files.createDirectories(kept.getParent());
                 Files.write(kept, gc);
                 report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, drainSeconds, captured, alive,
-                    log.contains("OutOfMemoryError"), gc, depth.max.get(), kept);
+                    log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction);
             }
+        } finally {
+            smarthost.stop();
         }
         System.exit(0);
     }
 
+    /** Which way the mails go: from the clients to Alice's mailbox, or from Alice to the clients through the smarthost. */
+    private enum Direction {
+        INBOUND, OUTBOUND;
+
+        String sender(String client) {
+            return this == INBOUND ? client : ALICE;
+        }
+
+        String recipient(String client) {
+            return this == INBOUND ? ALICE : client;
+        }
+
+        String arrived() {
+            return this == INBOUND ? "all in the mailbox" : "all received by the smarthost";
+        }
+    }
+
+    /** Waits until the smarthost has received {@code count} mails from James. */
+    private static void awaitSent(GreenMail smarthost, JamesProcess james, int count, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (smarthost.getReceivedMessages().length < count) {
+            if (!james.process().isAlive()) {
+                throw new IllegalStateException("James stopped; see " + james.file("james.log"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the smarthost did not receive " + count + " mails within " + limit);
+            }
+            Thread.sleep(500);
+        }
+    }
+
     private static void report(int captures, int attachment, int bigMail, String heap, double sendSeconds, double deliveredSeconds,
                                double drainSeconds, int captured, boolean alive, boolean outOfMemory, List<String> gc, int maxDepth,
-                               Path kept) {
+                               Path kept, Direction direction) {
         long peakBefore = 0;
         long peakAfter = 0;
         int collections = 0;
@@ -136,19 +189,20 @@ public final class BacklogBenchmark {
         long evacuationFailures = gc.stream().filter(line -> line.contains("Evacuation Failure") || line.contains("To-space exhausted")).count();
         System.out.printf(Locale.ROOT, """
 
-            Backlog: %d client mails + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s
-            sent in %.1f s, all in the mailbox after %.1f s; %d captures in the capture queue at most
+            Backlog: %d client mails (%s) + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s
+            sent in %.1f s, %s after %.1f s; %d captures in the capture queue at most
             portal back: %d of %d captured after %.1f s
             James alive at the end: %s; OutOfMemoryError in its log: %s
             collections: %d, full collections: %d, evacuation failures: %d
             peak heap before a collection: %d MB; largest heap left after a collection (evacuation failures aside): %d MB
             GC log kept in %s
-            """, captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds,
+            """, captures, direction.name().toLowerCase(Locale.ROOT), attachment, bigMail, heap, sendSeconds,
+            direction.arrived(), deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds,
             alive, outOfMemory, collections, full, evacuationFailures, peakBefore, peakAfter, kept.toAbsolutePath());
     }
 
     /** Sends {@code count} small client mails from 8 SMTP connections, each from a client of its own. */
-    private static void send(int port, int count) throws Exception {
+    private static void send(int port, int count, Direction direction) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicInteger next = new AtomicInteger();
         try {
@@ -159,10 +213,12 @@ public final class BacklogBenchmark {
                     try {
                         int n;
                         while ((n = next.getAndIncrement()) < count) {
-                            String sender = "client" + n + "@client" + (n % 100) + ".example";
+                            String client = "client" + n + "@client" + (n % 100) + ".example";
+                            String sender = direction.sender(client);
+                            String recipient = direction.recipient(client);
                             int mail = n;
-                            transfer(smtp, sender, data -> data.write("From: Client " + mail + " <" + sender + ">\r\nTo: Alice Adams <" + ALICE
-                                + ">\r\nSubject: Order " + mail + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: <backlog-" + mail
+                            transfer(smtp, sender, recipient, data -> data.write("From: " + sender + "\r\nTo: " + recipient
+                                + "\r\nSubject: Order " + mail + "\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: <backlog-" + mail
                                 + "@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
                                 + "We would like to order " + mail + " chairs, delivered before the end of the month.\r\n"));
                         }
@@ -182,7 +238,7 @@ public final class BacklogBenchmark {
     }
 
     /** Sends one mail per Message-ID at the same time, each with an attachment of {@code megabytes}, written as it goes. */
-    private static void sendLarge(int port, List<String> messageIds, int megabytes) throws Exception {
+    private static void sendLarge(int port, List<String> messageIds, int megabytes, Direction direction) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(messageIds.size());
         try {
             List<Future<?>> senders = new ArrayList<>();
@@ -190,7 +246,9 @@ public final class BacklogBenchmark {
                 senders.add(pool.submit(() -> {
                     SMTPClient smtp = connect(port);
                     try {
-                        transfer(smtp, "carol@client.example", data -> writeLarge(data, messageId, megabytes));
+                        String sender = direction.sender("carol@client.example");
+                        String recipient = direction.recipient("carol@client.example");
+                        transfer(smtp, sender, recipient, data -> writeLarge(data, sender, recipient, messageId, megabytes));
                         smtp.logout();
                     } finally {
                         smtp.disconnect();
@@ -206,8 +264,8 @@ public final class BacklogBenchmark {
         }
     }
 
-    private static void writeLarge(Writer data, String messageId, int megabytes) throws IOException {
-        data.write("From: Carol <carol@client.example>\r\nTo: " + ALICE + "\r\nSubject: The plans\r\n"
+    private static void writeLarge(Writer data, String sender, String recipient, String messageId, int megabytes) throws IOException {
+        data.write("From: " + sender + "\r\nTo: " + recipient + "\r\nSubject: The plans\r\n"
             + "Date: Sat, 05 Dec 2026 10:00:00 +0000\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\n"
             + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe plans.\r\n"
             + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
@@ -232,9 +290,9 @@ public final class BacklogBenchmark {
         return smtp;
     }
 
-    private static void transfer(SMTPClient smtp, String sender, Body body) throws IOException {
+    private static void transfer(SMTPClient smtp, String sender, String recipient, Body body) throws IOException {
         check(smtp, smtp.setSender(sender), "MAIL FROM");
-        check(smtp, smtp.addRecipient(ALICE), "RCPT TO");
+        check(smtp, smtp.addRecipient(recipient), "RCPT TO");
         try (Writer data = smtp.sendMessageData()) {
             if (data == null) {
                 throw new IOException("DATA refused: " + smtp.getReplyString());

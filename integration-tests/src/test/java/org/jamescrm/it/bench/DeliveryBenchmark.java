@@ -28,6 +28,7 @@ import org.jamescrm.testing.TestMessages;
  * the run is timed until IMAP shows every mail; James's CPU time over the run is read from the
  * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail] [warm-up mails]}; with
  * {@code -Dbench.jfr=DIR} every run records a JFR profile into DIR, and
+ * {@code -Dbench.jvm="OPTIONS"} adds JVM options to every James (a compilation log, other collectors), and
  * {@code -Dbench.installation=DIR} measures another build's layout.
  */
 public final class DeliveryBenchmark {
@@ -95,6 +96,10 @@ public final class DeliveryBenchmark {
             Files.createDirectories(Path.of(jfr));
             String name = (capture ? "capture-" : "without-") + pair + ".jfr";
             options.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath().resolve(name));
+        }
+        String jvm = System.getProperty("bench.jvm", "").strip();
+        if (!jvm.isEmpty()) {
+            options.addAll(List.of(jvm.split("\\s+")));
         }
         Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", JamesProcess::withoutCapture);
         try (JamesProcess james = JamesProcess.start("delivery", edits, options)) {

@@ -43,6 +43,15 @@ final class JamesProcess implements AutoCloseable {
         this.webAdmin = webAdmin;
     }
 
+    /** The configuration with RemoteDelivery sending every outgoing mail to a smarthost on loopback at {@code port}. */
+    static String withSmarthost(String xml, int port) {
+        String target = "<bounceProcessor>bounces</bounceProcessor>";
+        if (!xml.contains(target)) {
+            throw new IllegalStateException("no RemoteDelivery bounceProcessor in mailetcontainer.xml");
+        }
+        return xml.replace(target, target + "\n        <gateway>127.0.0.1</gateway>\n        <gatewayPort>" + port + "</gatewayPort>");
+    }
+
     /** The product's mailetcontainer.xml without the CaptureToCrm mailet: the same James, capturing nothing. */
     static String withoutCapture(String xml) {
         java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
@@ -181,7 +190,7 @@ final class JamesProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
