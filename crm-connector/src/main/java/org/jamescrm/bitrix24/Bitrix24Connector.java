@@ -327,7 +327,7 @@ public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
      * captures (creations, then the activities with their completions). It starts at once when the
      * client's bucket drains those requests by the end of {@code roundWait} anyway (what drains from
      * an empty bucket is budget lost), or when the bucket can pay for it and for a round of its own
-     * for each capture likely to come within {@code roundWait} ({@code arriving}), a quarter of the
+     * for each capture likely to come within {@code roundWait} ({@code arriving}), a tenth of the
      * burst kept in reserve: then the server is quiet or moderately busy and nothing is worth
      * waiting for. Otherwise waiting saves: the burst those requests would spend is what the bigger
      * rounds of a busy server need.
@@ -350,7 +350,10 @@ public final class Bitrix24Connector implements CrmConnector, OneByOneCrm {
         return one.compareTo(other) <= 0 ? one : other;
     }
 
-    /** What a round of one capture usually costs: two lookups and one write. */
+    /**
+     * What a round of one capture costs at most: the lookup by address, the known client's details,
+     * one request of writes (a new client's round has no details: two requests).
+     */
     static final int LONE_CAPTURE_REQUESTS = 3;
 
     /** The most requests a round of {@code captures} makes (lookups, then write steps). */

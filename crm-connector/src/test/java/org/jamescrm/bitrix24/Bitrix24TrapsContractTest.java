@@ -143,6 +143,69 @@ class Bitrix24TrapsContractTest {
     }
 
     @Test
+    void aLoneNewClientsMailShouldBeWrittenInOneRequestWithItsActivityOnTheLeadItCreates() throws Exception {
+        String key = "<lone@lead.example>";
+        WritePlan plan = new WritePlan(key, List.of(new NewLead("Inquiry", "Lone", EmailAddress.of("lone@lead.example"), "EMAIL",
+            Optional.empty(), false, key)), activity(key, List.of(), ActivityDirection.INCOMING, Optional.empty(), List.of()));
+        Bitrix24Connector connector = connector();
+        connector.checkConnection(); // as the server does at start: it learns the portal's CRM mode
+        long before = b24.emulator().requestCount();
+
+        WriteResult.Written written = (WriteResult.Written) connector.write(List.of(plan)).get(0);
+
+        assertThat(b24.emulator().requestCount() - before).as("the lead and its activity in one request").isEqualTo(1);
+        assertThat(written.created()).singleElement().satisfies(item -> assertThat(item.type()).isEqualTo(ItemType.LEAD));
+        assertThat(b24.emulator().leadsWithOrigin(key)).singleElement()
+            .satisfies(lead -> assertThat(String.valueOf(lead.get("ID"))).isEqualTo(written.created().get(0).id()));
+        Map<String, Object> activity = b24.emulator().activity(Long.parseLong(written.activityId()));
+        assertThat(String.valueOf(activity.get("OWNER_TYPE_ID"))).isEqualTo("1");
+        assertThat(String.valueOf(activity.get("OWNER_ID"))).isEqualTo(written.created().get(0).id());
+    }
+
+    @Test
+    void aLoneOutgoingMailToANewClientShouldCreateTheContactItsDealAndTheCompletedActivityInOneRequest() throws Exception {
+        String key = "<lone-out@company.example>";
+        WritePlan plan = new WritePlan(key, List.of(
+            new org.jamescrm.spi.NewContact("Carol", EmailAddress.of("carol@client.example"), Optional.empty(), key),
+            new org.jamescrm.spi.NewDeal("Quote", Optional.empty(), Optional.empty(), Optional.empty(), false, key)),
+            activity(key, List.of(), ActivityDirection.OUTGOING, Optional.empty(), List.of()));
+        Bitrix24Connector connector = connector();
+        connector.checkConnection();
+        long before = b24.emulator().requestCount();
+
+        WriteResult.Written written = (WriteResult.Written) connector.write(List.of(plan)).get(0);
+
+        assertThat(b24.emulator().requestCount() - before).as("contact, deal, activity and its completion in one request").isEqualTo(1);
+        assertThat(written.created()).extracting(ItemRef::type).containsExactly(ItemType.CONTACT, ItemType.DEAL);
+        String contactId = written.created().get(0).id();
+        String dealId = written.created().get(1).id();
+        assertThat(b24.emulator().deals()).singleElement().satisfies(deal -> {
+            assertThat(String.valueOf(deal.get("ID"))).isEqualTo(dealId);
+            assertThat(String.valueOf(deal.get("CONTACT_ID"))).isEqualTo(contactId);
+        });
+        Map<String, Object> activity = b24.emulator().activity(Long.parseLong(written.activityId()));
+        assertThat(activity).containsEntry("COMPLETED", "Y");
+        assertThat(String.valueOf(activity.get("OWNER_ID"))).isIn(contactId, dealId);
+        assertThat(String.valueOf(activity.get("COMMUNICATIONS"))).contains("ENTITY_ID=" + contactId).doesNotContain("$result");
+    }
+
+    @Test
+    void aLoneMailWhoseCreationIsRefusedShouldFailWithThePortalsReasonAndLeaveNoActivity() throws Exception {
+        String key = "<refused@lead.example>";
+        WritePlan plan = new WritePlan(key, List.of(new NewLead("Inquiry", "Refused", EmailAddress.of("refused@lead.example"), "EMAIL",
+            Optional.of("999"), false, key)), activity(key, List.of(), ActivityDirection.INCOMING, Optional.empty(), List.of()));
+        Bitrix24Connector connector = connector();
+        connector.checkConnection();
+
+        WriteResult result = connector.write(List.of(plan)).get(0);
+
+        assertThat(result).isInstanceOfSatisfying(WriteResult.Failed.class,
+            failed -> assertThat(failed.cause()).hasMessageContaining("ASSIGNED_BY_ID"));
+        assertThat(b24.emulator().activities()).as("the request halted at the refused lead").isEmpty();
+        assertThat(b24.emulator().leadsWithOrigin(key)).isEmpty();
+    }
+
+    @Test
     void onAPortalWithoutLeadsNewClientsMailShouldJoinTheDealsMadeFromTheirLeadsInAFewRequests() throws Exception {
         Bitrix24Emulator portal = Bitrix24Emulator.builder().crmMode("simple").start();
         try (portal) {
