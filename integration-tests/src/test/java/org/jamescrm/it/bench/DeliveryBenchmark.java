@@ -56,8 +56,8 @@ public final class DeliveryBenchmark {
         System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients after %d to warm up, fresh James per run, %s%n%n",
             mails, kilobytes, clients, warmUp, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
-            + "| JIT ms/mail with | without | GC ms/mail with | without |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuDeltas = new ArrayList<>();
         for (int pair = 1; pair <= pairs; pair++) {
@@ -73,9 +73,10 @@ public final class DeliveryBenchmark {
             double ratio = with.perSecond() / without.perSecond();
             ratios.add(ratio);
             cpuDeltas.add(with.cpuMillisPerMail() - without.cpuMillisPerMail());
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", pair, with.perSecond(),
-                without.perSecond(), ratio, with.cpuMillisPerMail(), without.cpuMillisPerMail(), with.jitMillisPerMail(),
-                without.jitMillisPerMail(), with.gcMillisPerMail(), without.gcMillisPerMail());
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", pair,
+                with.perSecond(), without.perSecond(), ratio, with.cpuMillisPerMail(), without.cpuMillisPerMail(), with.jitMillisPerMail(),
+                without.jitMillisPerMail(), with.gcMillisPerMail(), without.gcMillisPerMail(), with.threads().captureMillis() / mails,
+                with.threads().jamesMillis() / mails, without.threads().jamesMillis() / mails);
         }
         System.out.printf(Locale.ROOT, "%nmedian ratio with / without: %.3f; median CPU difference: %.3f ms per mail%n", median(ratios),
             median(cpuDeltas));
@@ -86,7 +87,7 @@ public final class DeliveryBenchmark {
      * its JIT compilers spent (a fresh JVM still compiles long after its warm-up; a server that runs
      * for days has long stopped) and its garbage collections' time, the last two as {@code jstat} reads them.
      */
-    private record Run(double perSecond, double cpuMillisPerMail, double jitMillisPerMail, double gcMillisPerMail) {
+    private record Run(double perSecond, double cpuMillisPerMail, double jitMillisPerMail, double gcMillisPerMail, ThreadTimes threads) {
     }
 
     private Run run(boolean capture, int pair) throws Exception {
@@ -112,6 +113,7 @@ public final class DeliveryBenchmark {
             Thread.sleep(1000);
             Duration cpuBefore = cpu(james.process());
             JvmTimes timesBefore = JvmTimes.of(james.process());
+            ThreadTimes threadsBefore = ThreadTimes.of(james.process());
             long start = System.nanoTime();
             send(james.smtp, mails, "run-" + pair, "alice@company.example");
             james.awaitInbox("alice@company.example", mails, INBOX_LIMIT);
@@ -119,7 +121,8 @@ public final class DeliveryBenchmark {
             Thread.sleep(1000); // the captures that follow delivery
             Duration cpu = cpu(james.process()).minus(cpuBefore);
             JvmTimes times = JvmTimes.of(james.process()).minus(timesBefore);
-            return new Run(mails / seconds, cpu.toNanos() / 1e6 / mails, times.jitMillis() / mails, times.gcMillis() / mails);
+            ThreadTimes threads = ThreadTimes.of(james.process()).minus(threadsBefore);
+            return new Run(mails / seconds, cpu.toNanos() / 1e6 / mails, times.jitMillis() / mails, times.gcMillis() / mails, threads);
         }
     }
 
@@ -171,6 +174,55 @@ public final class DeliveryBenchmark {
     }
 
     /** The JIT compilers' and the garbage collector's time of a JVM so far, in milliseconds, from {@code jstat}. */
+    /**
+     * The CPU time of James's threads by what they do, from Linux's per-thread counters: the capture's
+     * own threads (named {@code crm-capture-...}: the capture queue's consumers and dequeuer, the
+     * rounds), the JIT compilers, the garbage collector, and all the others (James: SMTP, the spool
+     * and its mailets, the capture mailet's classification and hand-over included, IMAP, the mailbox).
+     * A thread that ended between two readings takes its time with it; the ones counted here live
+     * through a run.
+     */
+    record ThreadTimes(double captureMillis, double jitMillis, double gcMillis, double jamesMillis) {
+        /** A clock tick of the kernel's per-thread counters (USER_HZ, 100 on Linux). */
+        private static final double TICK_MILLIS = 10;
+
+        static ThreadTimes of(Process process) throws IOException {
+            double[] millis = new double[4];
+            try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                for (Path task : tasks) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).strip(); // the thread's name, its first 15 characters
+                        String stat = Files.readString(task.resolve("stat"));
+                        // after "pid (name) ": state, then the fields up to utime (the 14th) and stime (the 15th)
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        millis[kind(name)] += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_MILLIS;
+                    } catch (java.nio.file.NoSuchFileException ended) {
+                        // the thread ended while it was read
+                    }
+                }
+            }
+            return new ThreadTimes(millis[0], millis[1], millis[2], millis[3]);
+        }
+
+        private static int kind(String name) {
+            if (name.startsWith("crm-capture")) {
+                return 0;
+            }
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                return 1;
+            }
+            if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                return 2;
+            }
+            return 3;
+        }
+
+        ThreadTimes minus(ThreadTimes before) {
+            return new ThreadTimes(captureMillis - before.captureMillis, jitMillis - before.jitMillis, gcMillis - before.gcMillis,
+                jamesMillis - before.jamesMillis);
+        }
+    }
+
     private record JvmTimes(double jitMillis, double gcMillis) {
         static JvmTimes of(Process process) throws IOException, InterruptedException {
             List<String> compiler = jstat("-compiler", process);
