@@ -273,28 +273,31 @@ final class Bitrix24PlanWriter {
                 return;
             }
             try {
-                addActivity(step, targets, groups, List.of(created));
+                groups.add(addActivity(step, targets, List.of(created)));
             } catch (CrmException e) {
                 failure = e;
             }
         }
 
-        /** Adds the activity bound to {@code created} and, when it is completed, the update that completes it. */
-        private void addActivity(Map<String, Bitrix24Client.Command> step, Map<String, Target> targets, List<List<String>> groups,
-                                 List<ItemRef> created) throws CrmException {
+        /**
+         * Adds the activity bound to {@code created} and, when it is completed, the update that completes it;
+         * returns their command names, which must share a request.
+         */
+        private List<String> addActivity(Map<String, Bitrix24Client.Command> step, Map<String, Target> targets, List<ItemRef> created)
+            throws CrmException {
             String add = prefix + "a";
             step.put(add, new Bitrix24Client.Command("crm.activity.add",
                 fields.add(fields.activity(Plans.bindCreated(plan.activity(), created)))));
             targets.put(add, new Target(this, Target.ACTIVITY));
+            List<String> group = new ArrayList<>(List.of(add));
             if (plan.activity().completed()) {
                 String complete = prefix + "u";
                 step.put(complete, new Bitrix24Client.Command("crm.activity.update", fields.complete("$result[" + add + "]")));
                 targets.put(complete, new Target(this, Target.COMPLETION));
-                groups.add(List.of(add, complete));
-            } else {
-                groups.add(List.of(add));
+                group.add(complete);
             }
             activitySent = true;
+            return group;
         }
 
         /**
@@ -318,7 +321,7 @@ final class Bitrix24PlanWriter {
                 }
             }
             try {
-                addActivity(step, targets, new ArrayList<>(), references);
+                addActivity(step, targets, references);
             } catch (CrmException e) {
                 failure = e;
                 step.clear();

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,10 +65,10 @@ public final class BacklogBenchmark {
         // outbound: the mails leave for a smarthost, so that the memory server's in-heap mailbox holds none of them
         boolean outbound = "outbound".equals(System.getenv("BACKLOG_DIRECTION"));
         Direction direction = outbound ? Direction.OUTBOUND : Direction.INBOUND;
-        GreenMail smarthost = new GreenMail(new ServerSetup(JamesProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        if (outbound) {
-            smarthost.start();
-        }
+        Optional<GreenMail> smarthost = outbound
+            ? Optional.of(new GreenMail(new ServerSetup(JamesProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)))
+            : Optional.empty();
+        smarthost.ifPresent(GreenMail::start);
         try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(1000, 100).start()) {
             portal.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
             portal.faults().everyMatching(request -> true, Bitrix24Emulator.Fault.response(502, "text/html",
@@ -83,7 +84,7 @@ public final class BacklogBenchmark {
                     </crmcapture>
                     """.formatted(portal.portalUrl(), portal.webhookUserId(), portal.webhookCode()),
                 "mailetcontainer.xml", xml -> {
-                    String configured = outbound ? JamesProcess.withSmarthost(xml, smarthost.getSmtp().getPort()) : xml;
+                    String configured = smarthost.map(server -> JamesProcess.withSmarthost(xml, server.getSmtp().getPort())).orElse(xml);
                     return capture
                         ? configured.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
                             .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>")
@@ -99,8 +100,8 @@ public final class BacklogBenchmark {
                 double sendSeconds = (System.nanoTime() - start) / 1e9;
                 sendLarge(james.smtp, List.of("<attachment-1@client.example>"), attachment, direction);
                 sendLarge(james.smtp, List.of("<big-1@client.example>", "<big-2@client.example>"), bigMail, direction);
-                if (outbound) {
-                    awaitSent(smarthost, james, captures + 3, Duration.ofMinutes(30));
+                if (smarthost.isPresent()) {
+                    awaitSent(smarthost.get(), james, captures + 3, Duration.ofMinutes(30));
                 } else {
                     james.awaitInbox(ALICE, captures + 3, Duration.ofMinutes(30));
                 }
@@ -130,7 +131,7 @@ public final class BacklogBenchmark {
                     log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction);
             }
         } finally {
-            smarthost.stop();
+            smarthost.ifPresent(GreenMail::stop);
         }
         System.exit(0);
     }

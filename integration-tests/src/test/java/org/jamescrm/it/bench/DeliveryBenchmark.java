@@ -173,21 +173,23 @@ public final class DeliveryBenchmark {
         }
     }
 
-    /** The JIT compilers' and the garbage collector's time of a JVM so far, in milliseconds, from {@code jstat}. */
     /**
-     * The CPU time of James's threads by what they do, from Linux's per-thread counters: the capture's
-     * own threads (named {@code crm-capture-...}: the capture queue's consumers and dequeuer, the
-     * rounds), the JIT compilers, the garbage collector, and all the others (James: SMTP, the spool
-     * and its mailets, the capture mailet's classification and hand-over included, IMAP, the mailbox).
-     * A thread that ended between two readings takes its time with it; the ones counted here live
-     * through a run.
+     * The CPU time of James's threads so far, from Linux's per-thread counters: the capture's own
+     * threads (named {@code crm-capture-...}: the capture queue's consumers and dequeuer, the rounds),
+     * and James's (SMTP, the spool and its mailets, the capture mailet's classification and hand-over
+     * included, IMAP, the mailbox). The JIT compilers' and the garbage collector's threads are in
+     * neither: {@link JvmTimes} reads their time. A thread that ended between two readings takes its
+     * time with it; the ones counted here live through a run.
      */
-    record ThreadTimes(double captureMillis, double jitMillis, double gcMillis, double jamesMillis) {
+    record ThreadTimes(double captureMillis, double jamesMillis) {
         /** A clock tick of the kernel's per-thread counters (USER_HZ, 100 on Linux). */
         private static final double TICK_MILLIS = 10;
+        private static final int CAPTURE = 0;
+        private static final int JAMES = 1;
+        private static final int JVM = 2;
 
         static ThreadTimes of(Process process) throws IOException {
-            double[] millis = new double[4];
+            double[] millis = new double[3];
             try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
                 for (Path task : tasks) {
                     try {
@@ -201,28 +203,23 @@ public final class DeliveryBenchmark {
                     }
                 }
             }
-            return new ThreadTimes(millis[0], millis[1], millis[2], millis[3]);
+            return new ThreadTimes(millis[CAPTURE], millis[JAMES]);
         }
 
         private static int kind(String name) {
             if (name.startsWith("crm-capture")) {
-                return 0;
+                return CAPTURE;
             }
-            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                return 1;
-            }
-            if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
-                return 2;
-            }
-            return 3;
+            boolean compiler = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+            return compiler || name.startsWith("GC Thread") || name.startsWith("G1 ") ? JVM : JAMES;
         }
 
         ThreadTimes minus(ThreadTimes before) {
-            return new ThreadTimes(captureMillis - before.captureMillis, jitMillis - before.jitMillis, gcMillis - before.gcMillis,
-                jamesMillis - before.jamesMillis);
+            return new ThreadTimes(captureMillis - before.captureMillis, jamesMillis - before.jamesMillis);
         }
     }
 
+    /** The JIT compilers' and the garbage collector's time of a JVM so far, in milliseconds, from {@code jstat}. */
     private record JvmTimes(double jitMillis, double gcMillis) {
         static JvmTimes of(Process process) throws IOException, InterruptedException {
             List<String> compiler = jstat("-compiler", process);

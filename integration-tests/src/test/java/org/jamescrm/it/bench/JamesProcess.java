@@ -46,10 +46,8 @@ final class JamesProcess implements AutoCloseable {
     /** The configuration with RemoteDelivery sending every outgoing mail to a smarthost on loopback at {@code port}. */
     static String withSmarthost(String xml, int port) {
         String target = "<bounceProcessor>bounces</bounceProcessor>";
-        if (!xml.contains(target)) {
-            throw new IllegalStateException("no RemoteDelivery bounceProcessor in mailetcontainer.xml");
-        }
-        return xml.replace(target, target + "\n        <gateway>127.0.0.1</gateway>\n        <gatewayPort>" + port + "</gatewayPort>");
+        return replace(xml, "mailetcontainer.xml", target,
+            target + "\n        <gateway>127.0.0.1</gateway>\n        <gatewayPort>" + port + "</gatewayPort>");
     }
 
     /** The product's mailetcontainer.xml without the CaptureToCrm mailet: the same James, capturing nothing. */
@@ -108,11 +106,15 @@ final class JamesProcess implements AutoCloseable {
 
     /** Replaces {@code target} in {@code file}, which must contain it. */
     static void edit(Path file, String target, String replacement) throws IOException {
-        String text = Files.readString(file);
+        Files.writeString(file, replace(Files.readString(file), file.toString(), target, replacement));
+    }
+
+    /** Replaces {@code target} in {@code text} of the file {@code name}, which must contain it. */
+    private static String replace(String text, String name, String target, String replacement) {
         if (!text.contains(target)) {
-            throw new IllegalStateException(file + " no longer contains " + target);
+            throw new IllegalStateException(name + " no longer contains " + target);
         }
-        Files.writeString(file, text.replace(target, replacement));
+        return text.replace(target, replacement);
     }
 
     /** A file of James's folder (its log, a GC log written there). */
