@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -397,6 +398,8 @@ public final class CaptureService {
         private final Map<Integer, Pending> pending = new LinkedHashMap<>();
         /** The capture keys this round claimed in the ledger and has not marked captured or released yet. */
         private final Set<String> claimed = new LinkedHashSet<>();
+        /** The activities, by capture key, that an earlier write of the round's captures left though its answer was lost. */
+        private final Map<String, String> landedUnanswered = new HashMap<>();
 
         Round(List<CaptureRequest> requests) {
             this.requests = List.copyOf(requests);
@@ -493,12 +496,7 @@ public final class CaptureService {
                     continue;
                 }
                 Optional<String> existing = found.activity(request.facts().captureKey());
-                if (existing.isPresent()) {
-                    outcomes[index] = decided(capture, CaptureDecision.skip(ReasonCode.DUPLICATE,
-                        "already captured as activity " + existing.get()), List.of(), existing);
-                    continue;
-                }
-                Optional<RoundOutcome> claim = claim(capture);
+                Optional<RoundOutcome> claim = claim(capture, existing);
                 if (claim.isPresent()) {
                     outcomes[index] = claim.get();
                     continue;
@@ -537,9 +535,11 @@ public final class CaptureService {
 
         /**
          * Claims the capture's key in the ledger before anything is written; empty when this round holds
-         * it now, else the outcome: a duplicate another server wrote, or a wait while it writes.
+         * it now, else the outcome: a duplicate (an activity the CRM holds under the key, or one another
+         * server wrote), or a wait while another capture writes. An activity found under a key whose last
+         * write got no answer is that write's: the capture goes on, and is recorded as captured by it.
          */
-        private Optional<RoundOutcome> claim(Pending capture) {
+        private Optional<RoundOutcome> claim(Pending capture, Optional<String> existing) {
             String key = capture.request.facts().captureKey();
             CaptureLedger.Claim claim = ledger.claim(key, connector.name());
             if (claim instanceof CaptureLedger.AlreadyCaptured done) {
@@ -551,6 +551,14 @@ public final class CaptureService {
                     + " since " + busy.since() + "; tried again once that capture ended", Optional.of(LEDGER_WAIT), null)));
             }
             claimed.add(key);
+            if (existing.isPresent()) {
+                if (!(claim instanceof CaptureLedger.Resumed)) {
+                    release(key);
+                    return Optional.of(decided(capture, CaptureDecision.skip(ReasonCode.DUPLICATE,
+                        "already captured as activity " + existing.get()), List.of(), existing));
+                }
+                landedUnanswered.put(key, existing.get());
+            }
             return Optional.empty();
         }
 
@@ -607,7 +615,14 @@ public final class CaptureService {
                 return;
             }
             List<Integer> indexes = List.copyOf(plans.keySet());
-            List<WriteResult> results = written(indexes.stream().map(index -> plans.get(index).plan).toList());
+            List<Integer> writing = indexes.stream().filter(index -> !landedUnanswered.containsKey(plans.get(index).plan.originKey())).toList();
+            List<WriteResult> answers = writing.isEmpty() ? List.of() : written(writing.stream().map(index -> plans.get(index).plan).toList());
+            List<WriteResult> results = new ArrayList<>();
+            for (int index : indexes) {
+                String landed = landedUnanswered.get(plans.get(index).plan.originKey());
+                // what the earlier write created is in the plan's existing items: the lookup found it by the key
+                results.add(landed != null ? new WriteResult.Written(List.of(), landed) : answers.get(writing.indexOf(index)));
+            }
             for (int i = 0; i < indexes.size(); i++) {
                 int index = indexes.get(i);
                 Planned planned = plans.get(index);
@@ -621,16 +636,33 @@ public final class CaptureService {
                     Pending capture = pending.get(index);
                     // a case opened by these writes, or by an interrupted earlier attempt that never got to acknowledge it
                     Optional<String> opened = written.caseNumber().or(() -> openedEarlier(planned, found));
-                    DecisionRecord record = record(capture.request, planned.decision, items, Optional.of(written.activityId()),
-                        capture.drivingSettings(), opened.or(() -> caseNumberOf(planned.decision.bindings(), found)));
+                    DecisionRecord record = record(capture.request, landedEarlier(planned.decision, key), items,
+                        Optional.of(written.activityId()), capture.drivingSettings(),
+                        opened.or(() -> caseNumberOf(planned.decision.bindings(), found)));
                     outcomes[index] = new RoundOutcome.Decided(record);
                     opened.flatMap(number -> acknowledgement(capture, number)).ifPresent(CaptureService.this::acknowledge);
                 } else {
+                    CrmException cause = ((WriteResult.Failed) results.get(i)).cause();
                     planned.reservations.forEach(flood::release);
-                    release(key);
-                    outcomes[index] = new RoundOutcome.Failed(((WriteResult.Failed) results.get(i)).cause());
+                    if (cause instanceof CrmUnavailableException && claimed.remove(key)) {
+                        // no answer, or one that says nothing was refused: the write may have landed all the same
+                        ledger.unanswered(key, connector.name());
+                    } else {
+                        release(key);
+                    }
+                    outcomes[index] = new RoundOutcome.Failed(cause);
                 }
             }
+        }
+
+        /** The decision as recorded: said to be written by an earlier attempt, when that attempt's write landed unanswered. */
+        private CaptureDecision landedEarlier(CaptureDecision decision, String key) {
+            if (!landedUnanswered.containsKey(key)) {
+                return decision;
+            }
+            return new CaptureDecision(decision.reason(), decision.detail() + "; written by an earlier attempt, whose answer"
+                + " never arrived", decision.bindings(), decision.creations(), decision.responsibleId(),
+                decision.label(), decision.tookTurn());
         }
 
         private void reportMissingUsers(CrmLookupResult found) {

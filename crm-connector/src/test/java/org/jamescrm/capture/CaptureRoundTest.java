@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.decisions.DecisionRecord;
 import org.jamescrm.rules.ReasonCode;
 import org.jamescrm.spi.CrmCapabilities;
 import org.jamescrm.spi.CrmConnector;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmLookup;
 import org.jamescrm.spi.CrmLookupResult;
+import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
@@ -115,21 +117,62 @@ class CaptureRoundTest {
         assertThat(harness.crm.activities()).hasSize(2);
     }
 
-    /**
-     * The in-memory CRM, failing the e-mail activities of carol@client.example while asked to: her
-     * plan's new items are written, then the activity fails, as when a CRM goes away mid-capture.
-     */
-    private static final class LeadsThenActivityFailing implements CrmConnector {
-        private final CaptureHarness harness;
-        private volatile boolean failActivities = true;
+    @Test
+    void aWriteThatLandedThoughItsAnswerWasLostShouldBeCapturedByItsRetryAndALaterCopyBeADuplicate() {
+        AnswersLost losing = new AnswersLost(harness);
+        CaptureService service = new CaptureService(losing, () -> harness.settings, harness.decisions, harness.missingUsers,
+            harness.clock);
 
-        LeadsThenActivityFailing(CaptureHarness harness) {
+        List<RoundOutcome> first = service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+
+        assertThat(first.get(0)).as("the connection dropped before the CRM answered").isInstanceOf(RoundOutcome.Failed.class);
+        assertThat(harness.crm.activities()).as("but the write landed").hasSize(1);
+
+        losing.loseAnswers = false;
+        List<RoundOutcome> retry = service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+
+        DecisionRecord record = ((RoundOutcome.Decided) retry.get(0)).record();
+        assertThat(record.captured()).as(record.detail()).isTrue();
+        assertThat(record.activityId()).contains(harness.crm.activities().get(0).id());
+        assertThat(record.detail()).contains("written by an earlier attempt");
+        assertThat(record.items()).containsExactly(new ItemRef(ItemType.LEAD, harness.crm.leads().get(0).id()));
+        assertThat(harness.crm.leads()).hasSize(1);
+        assertThat(harness.crm.activities()).as("nothing written twice").hasSize(1);
+
+        List<RoundOutcome> copy = service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+
+        assertThat(((RoundOutcome.Decided) copy.get(0)).record().reason()).as("the same mail delivered again")
+            .isEqualTo(ReasonCode.DUPLICATE);
+        assertThat(harness.crm.activities()).hasSize(1);
+    }
+
+    @Test
+    void aRefusedWriteShouldLeaveAnActivityFoundLaterToBeADuplicate() {
+        AnswersLost refusing = new AnswersLost(harness);
+        refusing.refuse = true;
+        CaptureService service = new CaptureService(refusing, () -> harness.settings, harness.decisions, harness.missingUsers,
+            harness.clock);
+
+        service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+        refusing.loseAnswers = false;
+        List<RoundOutcome> retry = service.captureRound(List.of(inbound("carol@client.example", "<1@client.example>", "")));
+
+        assertThat(((RoundOutcome.Decided) retry.get(0)).record().reason())
+            .as("a CRM that refused a write says it did not land: what the key finds is another capture's")
+            .isEqualTo(ReasonCode.DUPLICATE);
+    }
+
+    /** The in-memory CRM behind a connector the test breaks in its own way. */
+    private abstract static class Breaking implements CrmConnector {
+        final CaptureHarness harness;
+
+        Breaking(CaptureHarness harness) {
             this.harness = harness;
         }
 
         @Override
         public String name() {
-            return "failing";
+            return "breaking";
         }
 
         @Override
@@ -144,6 +187,42 @@ class CaptureRoundTest {
         @Override
         public CrmLookupResult lookUp(CrmLookup lookup) throws CrmException {
             return harness.crm.connector().lookUp(lookup);
+        }
+    }
+
+    /**
+     * The in-memory CRM writing every plan whole, then, while asked to, answering as a dropped
+     * connection does (unavailable), or as a CRM refusing the request would.
+     */
+    private static final class AnswersLost extends Breaking {
+        private volatile boolean loseAnswers = true;
+        private volatile boolean refuse;
+
+        AnswersLost(CaptureHarness harness) {
+            super(harness);
+        }
+
+        @Override
+        public List<WriteResult> write(List<WritePlan> plans) {
+            List<WriteResult> results = harness.crm.connector().write(plans);
+            if (!loseAnswers) {
+                return results;
+            }
+            CrmException lost = refuse ? new CrmRejectedException("400 for the test")
+                : new CrmUnavailableException("the connection dropped before the answer");
+            return results.stream().map(result -> (WriteResult) new WriteResult.Failed(lost)).toList();
+        }
+    }
+
+    /**
+     * The in-memory CRM, failing the e-mail activities of carol@client.example while asked to: her
+     * plan's new items are written, then the activity fails, as when a CRM goes away mid-capture.
+     */
+    private static final class LeadsThenActivityFailing extends Breaking {
+        private volatile boolean failActivities = true;
+
+        LeadsThenActivityFailing(CaptureHarness harness) {
+            super(harness);
         }
 
         @Override

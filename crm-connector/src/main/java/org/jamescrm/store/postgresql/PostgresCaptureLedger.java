@@ -33,6 +33,11 @@ final class PostgresCaptureLedger implements CaptureLedger {
                     + "VALUES (?, ?, 'claimed', ?, now()) ON CONFLICT DO NOTHING", captureKey, crm, node) == 1) {
                     return new Claimed();
                 }
+                // a key whose last write got no answer: claimed again by whichever server retries its capture
+                if (Jdbc.update(connection, "UPDATE crm_capture.capture_ledger SET state = 'claimed', node = ?, claimed_at = now() "
+                    + "WHERE capture_key = ? AND crm = ? AND state = 'unanswered'", node, captureKey, crm) == 1) {
+                    return new Resumed();
+                }
                 // a claim whose server stopped in the middle of its writes is taken over once it expired
                 if (Jdbc.update(connection, "UPDATE crm_capture.capture_ledger SET node = ?, claimed_at = now() "
                     + "WHERE capture_key = ? AND crm = ? AND state = 'claimed' AND claimed_at < now() - make_interval(secs => ?)",
@@ -81,10 +86,26 @@ final class PostgresCaptureLedger implements CaptureLedger {
         }
     }
 
-    /** Forgets what was captured before {@code age}: a mail delivered again that late is found in the CRM itself. */
+    @Override
+    public void unanswered(String captureKey, String crm) {
+        try {
+            jdbc.call("mark capture key " + captureKey + " unanswered", connection -> Jdbc.update(connection,
+                "UPDATE crm_capture.capture_ledger SET state = 'unanswered', claimed_at = now() "
+                    + "WHERE capture_key = ? AND crm = ? AND state = 'claimed' AND node = ?", captureKey, crm, node));
+        } catch (RuntimeException e) {
+            LOGGER.warn("Cannot mark capture key {} unanswered in the store; its claim expires in {}: {}", captureKey, CLAIM_EXPIRY,
+                e.getMessage());
+        }
+    }
+
+    /**
+     * Forgets what was captured, or written unanswered, before {@code age}: a mail delivered again
+     * that late is found in the CRM itself.
+     */
     void prune(java.time.Duration age) {
         jdbc.call("prune the capture ledger", connection -> Jdbc.update(connection,
-            "DELETE FROM crm_capture.capture_ledger WHERE state = 'captured' AND claimed_at < now() - make_interval(secs => ?)",
+            "DELETE FROM crm_capture.capture_ledger WHERE state IN ('captured', 'unanswered') "
+                + "AND claimed_at < now() - make_interval(secs => ?)",
             (double) age.toSeconds()));
     }
 }

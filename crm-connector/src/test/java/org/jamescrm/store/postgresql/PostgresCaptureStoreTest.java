@@ -120,6 +120,22 @@ class PostgresCaptureStoreTest {
     }
 
     @Test
+    void aKeyWrittenUnansweredOnOneServerShouldBeResumedOnceByWhicheverServerRetriesIt() {
+        nodeA.ledger().claim("<u@client.example>", "bitrix24");
+        nodeA.ledger().unanswered("<u@client.example>", "bitrix24");
+
+        assertThat(nodeB.ledger().claim("<u@client.example>", "bitrix24")).isInstanceOf(CaptureLedger.Resumed.class);
+        assertThat(nodeA.ledger().claim("<u@client.example>", "bitrix24")).as("resumed once: it is claimed now")
+            .isInstanceOfSatisfying(CaptureLedger.Busy.class, busy -> assertThat(busy.node()).isEqualTo(nodeB.node()));
+        nodeB.ledger().release("<u@client.example>", "bitrix24");
+        assertThat(nodeA.ledger().claim("<u@client.example>", "bitrix24")).isInstanceOf(CaptureLedger.Claimed.class);
+
+        nodeA.ledger().unanswered("<v@client.example>", "bitrix24");
+        assertThat(nodeB.ledger().claim("<v@client.example>", "bitrix24")).as("only a claimed key is marked unanswered")
+            .isInstanceOf(CaptureLedger.Claimed.class);
+    }
+
+    @Test
     void aKeyCapturedOnOneServerShouldBeADuplicateOnTheOtherAndAReleasedOneFreeAgain() {
         assertThat(nodeA.ledger().claim("<a@client.example>", "bitrix24")).isInstanceOf(CaptureLedger.Claimed.class);
         assertThat(nodeB.ledger().claim("<a@client.example>", "bitrix24")).isInstanceOfSatisfying(CaptureLedger.Busy.class,
@@ -390,8 +406,8 @@ class PostgresCaptureStoreTest {
                 .isEqualTo(new CaptureLedger.AlreadyCaptured("12", "old-node"));
             assertThat(upgraded.flood().tryReserve(CLIENT, FloodLimit.defaults())).isPresent();
         }
-        assertThat(versions(direct)).containsExactly("1", "2", "3");
-        assertThat(versions(dataSource(database))).as("a first start on an empty database").containsExactly("1", "2", "3");
+        assertThat(versions(direct)).containsExactly("1", "2", "3", "4");
+        assertThat(versions(dataSource(database))).as("a first start on an empty database").containsExactly("1", "2", "3", "4");
     }
 
     /** Waits until the decisions {@code node} was handed are written: they are written in the background. */
