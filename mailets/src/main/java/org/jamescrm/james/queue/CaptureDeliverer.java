@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 
 import jakarta.mail.MessagingException;
 
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 import org.jamescrm.capture.CaptureRequest;
 import org.jamescrm.capture.CaptureRounds;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * Starts one capture attempt for a mail of the capture queue: parses the message and hands it to
  * the next capture round. Never fails: every failure becomes an outcome the consumer acts on.
  *
- * <p>The message streams from the mail into the parser, read once: a small one through one buffer,
- * a large one through a temporary file, never as several copies in the heap; the parser does what
+ * <p>The message streams from the mail into the parser, read once: James's own message straight from
+ * its stored source (its file, for a large mail), a message of another kind through one buffer when
+ * small and a temporary file when large, never as several copies in the heap; the parser does what
  * the mailbox's settings store and no more (no attachment over the limit, no HTML for the
  * {@code text} and {@code headers} body modes).
  */
@@ -125,6 +127,10 @@ public class CaptureDeliverer {
     }
 
     private static InputStream content(Mail mail) throws MessagingException, IOException {
+        if (mail.getMessage() instanceof MimeMessageWrapper wrapper) {
+            // the bytes James stored, as they are: writing the message out would parse its headers again and copy it
+            return wrapper.getMessageInputStream();
+        }
         long size = LargeMailCopies.sizeOf(mail);
         if (size <= SPILL_BYTES) {
             Buffer buffer = new Buffer((int) (size + size / 8 + 1024)); // room for what the size leaves out, so it seldom grows

@@ -76,9 +76,13 @@ public final class LargeMailCopies {
         }
     }
 
-    /** The mail's size or its content's, whichever is known: a mail may not know its own size. */
+    /**
+     * The mail's size, or its content's when it does not know its own. James's mails know it from their
+     * stored source; asking the message its content size instead parses its headers again.
+     */
     static long sizeOf(Mail mail) throws MessagingException {
-        return Math.max(mail.getMessageSize(), mail.getMessage().getSize());
+        long size = mail.getMessageSize();
+        return size > 0 ? size : mail.getMessage().getSize();
     }
 
     /** The capture key of a mail (a digest of its body when it has no Message-ID: not computed for nothing). */
