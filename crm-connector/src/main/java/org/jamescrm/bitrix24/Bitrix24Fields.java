@@ -166,8 +166,8 @@ final class Bitrix24Fields {
             }
         }
         if (email.htmlBody().isPresent()) {
-            // sanitized: the CRM shows this HTML to its users
-            String html = SafeHtml.sanitize(email.htmlBody().get());
+            // sanitized by the parser (the type says so): the CRM shows this HTML to its users
+            String html = email.htmlBody().get().html();
             if (listed.length() > 0) {
                 html += "<p>Attachments not stored:<br>" + SafeHtml.escape(listed.toString()).replace("\n", "<br>") + "</p>";
             }

@@ -10,6 +10,7 @@ import org.jamescrm.memory.MemoryRecords.Contact;
 import org.jamescrm.memory.MemoryRecords.Deal;
 import org.jamescrm.memory.MemoryRecords.Lead;
 import org.jamescrm.model.MailParty;
+import org.jamescrm.model.SafeHtml;
 import org.jamescrm.spi.CrmUser;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.NewEmailActivity;
@@ -134,7 +135,7 @@ final class MemoryJson {
         view.put("receivedAt", email.receivedAt().toString());
         view.put("capturedAt", email.capturedAt().toString());
         view.put("textBody", email.textBody());
-        view.put("htmlBody", email.htmlBody().orElse(null));
+        view.put("htmlBody", email.htmlBody().map(SafeHtml::html).orElse(null));
         view.put("attachments", email.attachments().stream().map(attachment -> {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("fileName", attachment.fileName());

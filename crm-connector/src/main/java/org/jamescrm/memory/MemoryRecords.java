@@ -83,7 +83,7 @@ public final class MemoryRecords {
 
         /** The bytes of content it holds: bodies and attachments. */
         long contentBytes() {
-            return 2L * email.textBody().length() + 2L * email.htmlBody().map(String::length).orElse(0)
+            return 2L * email.textBody().length() + 2L * email.htmlBody().map(html -> html.html().length()).orElse(0)
                 + email.attachments().stream().mapToLong(attachment -> attachment.content().length).sum();
         }
 

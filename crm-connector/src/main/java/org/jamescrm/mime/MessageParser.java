@@ -150,9 +150,9 @@ public final class MessageParser {
             String subject = headers.first("Subject").orElse("");
             boolean textPart = parts.text.length() > 0;
             // the HTML is sanitized when it is wanted, or when it is all the message has for its text
-            Optional<String> sanitized = scope.html() || !textPart ? parts.html.map(SafeHtml::sanitize) : Optional.empty();
-            Optional<String> html = scope.html() ? sanitized : Optional.empty();
-            String text = textPart ? parts.text.toString() : sanitized.map(MessageParser::htmlToText).orElse("");
+            Optional<SafeHtml> sanitized = scope.html() || !textPart ? parts.html.map(SafeHtml::sanitize) : Optional.empty();
+            Optional<SafeHtml> html = scope.html() ? sanitized : Optional.empty();
+            String text = textPart ? parts.text.toString() : sanitized.map(safe -> htmlToText(safe.html())).orElse("");
             return new MessageFacts(
                 copyKey.orElseGet(() -> digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest)),
                 messageId,

@@ -39,7 +39,7 @@ public record MessageFacts(
         List<String> references,
         MessageHeaders headers,
         String textBody,
-        Optional<String> htmlBody,
+        Optional<SafeHtml> htmlBody,
         List<AttachmentInfo> attachments) {
 
     public MessageFacts {
@@ -54,7 +54,7 @@ public record MessageFacts(
         references = List.copyOf(references).stream().map(CleanText::line).toList();
         Objects.requireNonNull(headers, "headers");
         textBody = CleanText.body(Objects.requireNonNull(textBody, "textBody"));
-        htmlBody = Objects.requireNonNull(htmlBody, "htmlBody").map(CleanText::body);
+        Objects.requireNonNull(htmlBody, "htmlBody");
         attachments = List.copyOf(attachments);
     }
 

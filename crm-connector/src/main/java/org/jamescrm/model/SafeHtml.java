@@ -15,19 +15,49 @@ import org.jsoup.safety.Safelist;
  * script, style, frame, object, form, meta or base element, no event handler, no {@code style}
  * attribute (it can carry {@code expression()} and {@code url(javascript:...)}); links only to
  * http, https and mailto, images only from http, https, {@code cid:} (parts of the mail) and
- * {@code data:image/...} other than SVG. The parser applies it, so every connector gets safe HTML;
- * connectors that compose HTML of their own escape their text with {@link #escape}.
+ * {@code data:image/...} other than SVG, and no control character but line breaks and tabs
+ * ({@link CleanText#body}).
+ *
+ * <p>A value of this type is HTML that passed the policy: only {@link #sanitize} makes one. The parser
+ * sanitizes a mail's HTML once, and every connector gets it as this type, so none sanitizes it again
+ * (sanitizing is most of the capture's parse). Connectors that compose HTML of their own escape
+ * their text with {@link #escape}.
  */
 public final class SafeHtml {
     private static final Safelist POLICY = new EmailSafelist();
     private static final Document.OutputSettings OUTPUT = new Document.OutputSettings().prettyPrint(false);
 
-    private SafeHtml() {
+    private final String html;
+
+    private SafeHtml(String html) {
+        this.html = html;
     }
 
-    /** The HTML with only what the policy allows. */
-    public static String sanitize(String html) {
-        return html == null ? "" : Jsoup.clean(html, "", POLICY, OUTPUT);
+    /** The HTML with only what the policy allows; null is empty. */
+    public static SafeHtml sanitize(String html) {
+        // the controls go before jsoup, which would write them back as character references, and after it,
+        // for those it decoded from references in the mail
+        return new SafeHtml(html == null ? "" : CleanText.body(Jsoup.clean(CleanText.body(html), "", POLICY, OUTPUT)));
+    }
+
+    /** The sanitized HTML. */
+    public String html() {
+        return html;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SafeHtml safe && safe.html.equals(html);
+    }
+
+    @Override
+    public int hashCode() {
+        return html.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return html;
     }
 
     /** Plain text escaped to be shown as it is inside HTML. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
+import org.jamescrm.model.SafeHtml;
 import org.jamescrm.settings.MailboxSettings;
 import org.jamescrm.spi.ActivityDirection;
 import org.jamescrm.spi.ItemRef;
@@ -37,7 +38,7 @@ public final class ActivityComposer {
             case FULL, TEXT -> facts.textBody();
             case HEADERS -> "";
         };
-        Optional<String> html = switch (settings.body()) {
+        Optional<SafeHtml> html = switch (settings.body()) {
             case FULL -> facts.htmlBody();
             case TEXT, HEADERS -> Optional.empty();
         };

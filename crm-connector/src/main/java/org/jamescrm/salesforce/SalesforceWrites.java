@@ -333,7 +333,7 @@ final class SalesforceWrites {
             // 3 Sent for outgoing mail, 1 Read when someone already worked on it, 0 New
             .put("Status", outgoing ? "3" : activity.completed() ? "1" : "0")
             .put("MessageDate", activity.sentAt().orElse(activity.receivedAt()).toString());
-        activity.htmlBody().ifPresent(html -> record.put("HtmlBody", cut(SafeHtml.sanitize(html)
+        activity.htmlBody().ifPresent(html -> record.put("HtmlBody", cut(html.html()
             + SafeHtml.escape(notStored(activity, "\n", "\n")).replace("\n", "<br>"), SalesforceFields.LONG_TEXT)));
         activity.messageId().filter(id -> id.length() <= 255).ifPresent(id -> record.put("MessageIdentifier", id));
         what(activity).ifPresent(item -> record.put("RelatedToId", item.id()));

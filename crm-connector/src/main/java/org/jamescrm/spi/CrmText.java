@@ -28,13 +28,13 @@ public final class CrmText {
     public record Body(boolean html, String content) {
     }
 
-    /** The body of {@code activity}: its HTML sanitized by the core's one policy when it has one, else its text. */
+    /** The body of {@code activity}: its HTML (sanitized by the core's one policy) when it has one, else its text. */
     public static Body body(NewEmailActivity activity) {
         List<AttachmentInfo> listed = activity.attachments().stream().filter(attachment -> !attachment.hasContent()).toList();
         String list = listed.stream().map(attachment -> attachment.fileName() + " (" + attachment.size() + " bytes)")
             .collect(Collectors.joining("\n"));
         if (activity.htmlBody().isPresent()) {
-            String html = SafeHtml.sanitize(activity.htmlBody().get());
+            String html = activity.htmlBody().get().html();
             if (!listed.isEmpty()) {
                 html += "<p>Attachments not stored:<br>" + SafeHtml.escape(list).replace("\n", "<br>") + "</p>";
             }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
+import org.jamescrm.model.SafeHtml;
 
 /**
  * A captured e-mail as a CRM e-mail activity.
@@ -18,7 +19,7 @@ import org.jamescrm.model.MailParty;
  * @param to            the To addresses
  * @param cc            the Cc addresses
  * @param textBody      the plain text body; empty in headers-only mode
- * @param htmlBody      the HTML body, already sanitized by the core's one policy ({@link org.jamescrm.model.SafeHtml})
+ * @param htmlBody      the HTML body, sanitized by the core's one policy when the parser made it ({@link SafeHtml})
  * @param attachments   attachments; those over the size limit have no content and are listed only
  * @param bindings      every CRM item the mail belongs to
  * @param responsibleId the responsible of the item it is attached to
@@ -37,7 +38,7 @@ public record NewEmailActivity(
         List<MailParty> to,
         List<MailParty> cc,
         String textBody,
-        Optional<String> htmlBody,
+        Optional<SafeHtml> htmlBody,
         List<AttachmentInfo> attachments,
         List<ItemRef> bindings,
         Optional<String> responsibleId,

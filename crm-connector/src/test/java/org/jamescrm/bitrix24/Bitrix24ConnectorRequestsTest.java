@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
+import org.jamescrm.model.SafeHtml;
 import org.jamescrm.spi.ActivityDirection;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
@@ -61,7 +62,7 @@ class Bitrix24ConnectorRequestsTest {
 
     private static NewEmailActivity outgoing() {
         return new NewEmailActivity(ActivityDirection.OUTGOING, "Re: Quote", MailParty.of("alice@company.example", "Alice"),
-            List.of(MailParty.of("carol@client.example", "Carol")), List.of(), "Hello", Optional.of("<p onclick=\"x()\">Hello</p><script>bad()</script>"),
+            List.of(MailParty.of("carol@client.example", "Carol")), List.of(), "Hello", Optional.of(SafeHtml.sanitize("<p onclick=\"x()\">Hello</p><script>bad()</script>")),
             List.of(), List.of(new ItemRef(ItemType.DEAL, "55"), new ItemRef(ItemType.CONTACT, "77")), Optional.of("7"), true,
             Optional.of(Instant.parse("2026-11-22T07:15:00Z")), Instant.parse("2026-11-22T09:00:00Z"), Instant.parse("2026-11-22T09:00:02Z"),
             Optional.of("<reply@company.example>"), "<reply@company.example>", List.of(EmailAddress.of("carol@client.example")));

@@ -21,6 +21,7 @@ import org.jamescrm.emulator.bitrix24.Bitrix24EmulatorExtension;
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
+import org.jamescrm.model.SafeHtml;
 import org.jamescrm.spi.ActivityDirection;
 import org.jamescrm.spi.ClientRecord;
 import org.jamescrm.spi.CrmLookup;
@@ -63,7 +64,7 @@ class Bitrix24TrapsContractTest {
     private static NewEmailActivity activity(String key, List<ItemRef> bindings, ActivityDirection direction, Optional<String> html,
                                              List<AttachmentInfo> attachments) {
         return new NewEmailActivity(direction, "Quote", MailParty.of("carol@client.example", "Carol"),
-            List.of(MailParty.of(EmailAddress.of("alice@company.example"))), List.of(), "Hello", html, attachments, bindings,
+            List.of(MailParty.of(EmailAddress.of("alice@company.example"))), List.of(), "Hello", html.map(SafeHtml::sanitize), attachments, bindings,
             Optional.empty(), direction == ActivityDirection.OUTGOING, Optional.of(Instant.parse("2026-11-22T07:15:00Z")),
             Instant.parse("2026-11-22T09:00:00Z"), Instant.parse("2026-11-22T09:00:02Z"), Optional.of(key), key,
             List.of(EmailAddress.of("carol@client.example")));

@@ -103,7 +103,7 @@ class HtmlSanitizingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void noScriptHandlerOrDangerousUrlShouldSurviveTheCoreSanitizer(String vector) {
-        assertSafe(SafeHtml.sanitize("<p>before</p>" + vector + "<p>after</p>"));
+        assertSafe(SafeHtml.sanitize("<p>before</p>" + vector + "<p>after</p>").html());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -111,14 +111,14 @@ class HtmlSanitizingTest {
     void theParsedHtmlBodyShouldAlreadyBeSafe(String vector) {
         MessageFacts facts = Messages.message().text("text").html("<html><body><p>Hello</p>" + vector + "</body></html>").parse();
 
-        assertThat(facts.htmlBody()).hasValueSatisfying(HtmlSanitizingTest::assertSafe);
+        assertThat(facts.htmlBody().map(SafeHtml::html)).hasValueSatisfying(HtmlSanitizingTest::assertSafe);
     }
 
     @Test
     void anHtmlOnlyMessageShouldBeSanitizedToo() {
         MessageFacts facts = Messages.message().html("<p onclick=\"steal()\">Hi</p><script>steal()</script>").parse();
 
-        assertThat(facts.htmlBody()).hasValueSatisfying(html -> assertThat(html.strip()).isEqualTo("<p>Hi</p>"));
+        assertThat(facts.htmlBody().map(SafeHtml::html)).hasValueSatisfying(html -> assertThat(html.strip()).isEqualTo("<p>Hi</p>"));
         assertThat(facts.textBody()).isEqualTo("Hi");
     }
 
@@ -129,17 +129,22 @@ class HtmlSanitizingTest {
             + "<p><a href=\"https://shop.example/offer?id=1&amp;x=2\">offer</a> <a href=\"mailto:carol@client.example\">mail</a></p>"
             + "<img src=\"cid:logo@client.example\" alt=\"logo\"><img src=\"data:image/png;base64,iVBORw0KGgo=\"><ul><li>one</li></ul>";
 
-        String clean = SafeHtml.sanitize(html);
+        String clean = SafeHtml.sanitize(html).html();
 
         assertThat(clean).contains("<b>Total</b>", "<font color=\"red\">10 €</font>", "align=\"right\"", "border=\"1\"",
             "href=\"https://shop.example/offer?id=1&amp;x=2\"", "href=\"mailto:carol@client.example\"",
             "src=\"cid:logo@client.example\"", "src=\"data:image/png;base64,iVBORw0KGgo=\"", "<li>one</li>");
-        assertThat(SafeHtml.sanitize(clean)).as("sanitizing is idempotent").isEqualTo(clean);
+        assertThat(SafeHtml.sanitize(clean).html()).as("sanitizing is idempotent").isEqualTo(clean);
+    }
+
+    @Test
+    void controlCharactersShouldNotReachTheCrmAsCharactersOrReferences() {
+        assertThat(SafeHtml.sanitize("<p>x\u0000y\u0007</p><p>\u202etxt.exe</p>").html()).isEqualTo("<p>xy</p><p>txt.exe</p>");
     }
 
     @Test
     void ftpLinksShouldBeDropped() {
-        assertThat(SafeHtml.sanitize("<a href=\"ftp://files.example/x\">x</a>")).doesNotContain("ftp:");
+        assertThat(SafeHtml.sanitize("<a href=\"ftp://files.example/x\">x</a>").html()).doesNotContain("ftp:");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.model.MessageFacts;
 import org.jamescrm.model.ParseScope;
+import org.jamescrm.model.SafeHtml;
 import org.junit.jupiter.api.Test;
 
 /** What the parser makes of a message: decoded, in UTC, with its thread and its parts. */
@@ -53,7 +54,7 @@ class MessageParserTest {
             + "--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@y.example\r\nSubject: inner\r\n\r\ninner body\r\n--m--\r\n");
 
         assertThat(facts.textBody()).startsWith("Grüße");
-        assertThat(facts.htmlBody()).hasValueSatisfying(html -> assertThat(html).contains("<p>Grüße</p>"));
+        assertThat(facts.htmlBody().map(SafeHtml::html)).hasValueSatisfying(html -> assertThat(html).contains("<p>Grüße</p>"));
         assertThat(facts.attachments()).hasSize(2);
         assertThat(facts.attachments().get(0).fileName()).isEqualTo("offer.pdf");
         assertThat(facts.attachments().get(0).contentType()).isEqualTo("application/pdf");
@@ -108,7 +109,7 @@ class MessageParserTest {
 
         assertThat(textMode.htmlBody()).isEmpty();
         assertThat(textMode.textBody()).isEqualTo("Plain words.");
-        assertThat(parse(both).htmlBody()).hasValueSatisfying(html -> assertThat(html).contains("<b>words</b>").doesNotContain("script"));
+        assertThat(parse(both).htmlBody().map(SafeHtml::html)).hasValueSatisfying(html -> assertThat(html).contains("<b>words</b>").doesNotContain("script"));
         assertThat(htmlOnlyTextMode.htmlBody()).isEmpty();
         assertThat(htmlOnlyTextMode.textBody()).isEqualTo("Only rich words.").isEqualTo(parse(htmlOnly).textBody());
     }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.jamescrm.model.AttachmentInfo;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
+import org.jamescrm.model.SafeHtml;
 import org.jamescrm.spi.ActivityDirection;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.NewEmailActivity;
@@ -29,7 +30,7 @@ final class SalesforceMail {
         MailParty carol = MailParty.of(CAROL.value(), "Carol Client");
         MailParty alice = MailParty.of(ALICE.value(), "Alice Adams");
         return new NewEmailActivity(direction, "Quote", outgoing ? alice : carol, List.of(outgoing ? carol : alice), List.of(), text,
-            Optional.of("<p>" + text + "</p><script>alert(1)</script>"), attachments, List.of(bindings), Optional.empty(), outgoing,
+            Optional.of(SafeHtml.sanitize("<p>" + text + "</p><script>alert(1)</script>")), attachments, List.of(bindings), Optional.empty(), outgoing,
             Optional.of(Instant.parse("2026-11-22T07:15:00Z")), Instant.parse("2026-11-22T09:00:00Z"), Instant.parse("2026-11-22T09:00:02Z"),
             Optional.of(key), key, List.of(CAROL));
     }

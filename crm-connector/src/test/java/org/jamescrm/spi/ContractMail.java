@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
+import org.jamescrm.model.SafeHtml;
 
 /** The parties and the mail of the connector contracts: Carol the client writing to Alice the employee. */
 final class ContractMail {
@@ -19,7 +20,7 @@ final class ContractMail {
     static NewEmailActivity activity(ActivityDirection direction, List<ItemRef> bindings, Optional<String> responsible, String key,
                                      boolean completed) {
         return new NewEmailActivity(direction, "Quote", MailParty.of("carol@client.example", "Carol Client"),
-            List.of(MailParty.of(ALICE)), List.of(), "Hello", Optional.of("<p>Hello</p>"), List.of(), bindings, responsible,
+            List.of(MailParty.of(ALICE)), List.of(), "Hello", Optional.of(SafeHtml.sanitize("<p>Hello</p>")), List.of(), bindings, responsible,
             completed, Optional.of(Instant.parse("2026-11-22T07:15:00Z")), Instant.parse("2026-11-22T09:00:00Z"),
             Instant.parse("2026-11-22T09:00:02Z"), Optional.of(key), key, List.of(CAROL));
     }
