@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -615,13 +616,14 @@ public final class CaptureService {
                 return;
             }
             List<Integer> indexes = List.copyOf(plans.keySet());
-            List<Integer> writing = indexes.stream().filter(index -> !landedUnanswered.containsKey(plans.get(index).plan.originKey())).toList();
-            List<WriteResult> answers = writing.isEmpty() ? List.of() : written(writing.stream().map(index -> plans.get(index).plan).toList());
+            List<WritePlan> writing = indexes.stream().map(index -> plans.get(index).plan)
+                .filter(plan -> !landedUnanswered.containsKey(plan.originKey())).toList();
+            Iterator<WriteResult> answers = (writing.isEmpty() ? List.<WriteResult>of() : written(writing)).iterator();
             List<WriteResult> results = new ArrayList<>();
             for (int index : indexes) {
                 String landed = landedUnanswered.get(plans.get(index).plan.originKey());
                 // what the earlier write created is in the plan's existing items: the lookup found it by the key
-                results.add(landed != null ? new WriteResult.Written(List.of(), landed) : answers.get(writing.indexOf(index)));
+                results.add(landed != null ? new WriteResult.Written(List.of(), landed) : answers.next());
             }
             for (int i = 0; i < indexes.size(); i++) {
                 int index = indexes.get(i);
