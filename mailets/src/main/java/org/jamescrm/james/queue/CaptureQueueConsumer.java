@@ -27,8 +27,9 @@ import reactor.core.scheduler.Schedulers;
  * attribute) as well as the queue's delay. A queue that delivers it sooner (James's RabbitMQ queue
  * ignores delays) does not make it an attempt: the capture is held, without a thread, by a timer,
  * until it is due, at most {@link #HOLD_LONGEST}, and put back again if still early then. Held
- * captures take the consumer's places in flight (twice {@code roundSize}): when all are taken the
- * consumer takes nothing more off the queue, so memory stays bounded and nothing spins; a capture
+ * captures take the consumer's places in flight ({@code roundSize} and one a consumer thread): when
+ * all are taken the consumer takes nothing more off the queue, so memory stays bounded and nothing
+ * spins; a capture
  * that waits hours goes through the queue once every {@link #HOLD_LONGEST}, not in a loop.
  *
  * <p><b>What a failure costs.</b> A retry ({@code maxRetries}) is spent only by an attempt that failed
@@ -87,8 +88,10 @@ public class CaptureQueueConsumer implements AutoCloseable {
     }
 
     /**
-     * Starts consuming: {@code consumerThreads} threads parse mails and act on outcomes, and up to
-     * two rounds of captures are in flight (or held until due), so the next round fills while one runs.
+     * Starts consuming: {@code consumerThreads} threads parse mails and act on outcomes, and up to a
+     * round of captures and one a thread are in flight (or held until due). Not more: after an outage
+     * the whole backlog comes due at once, and each capture in flight holds its parsed message until
+     * its round ends, which is what a heap already full of the outage's garbage must find room for.
      */
     public void start() {
         int threads = configuration.consumerThreads();
@@ -97,7 +100,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
         // (ActiveMQ) blocks the subscribing thread in receive(), which must not be James's start
         dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
         subscription = Flux.from(queue.deQueue())
-            .flatMap(this::handle, 2 * configuration.roundSize())
+            .flatMap(this::handle, configuration.roundSize() + threads)
             .subscribeOn(dequeuer)
             .subscribe();
     }
