@@ -20,6 +20,13 @@ class InMemoryCaptureLedgerTest {
     }
 
     @Test
+    void onlyAClaimedKeyShouldBeMarkedUnanswered() {
+        ledger.unanswered("<v@client.example>", "bitrix24");
+
+        assertThat(ledger.claim("<v@client.example>", "bitrix24")).isInstanceOf(CaptureLedger.Claimed.class);
+    }
+
+    @Test
     void theOldestUnansweredKeysShouldBeForgottenBeyondTheLimit() {
         for (int i = 0; i <= InMemoryCaptureLedger.UNANSWERED_KEPT; i++) {
             ledger.claim("<" + i + "@client.example>", "bitrix24");
