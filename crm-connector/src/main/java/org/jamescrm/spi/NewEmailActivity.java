@@ -19,7 +19,8 @@ import org.jamescrm.model.SafeHtml;
  * @param to            the To addresses
  * @param cc            the Cc addresses
  * @param textBody      the plain text body; empty in headers-only mode
- * @param htmlBody      the HTML body, sanitized by the core's one policy when the parser made it ({@link SafeHtml})
+ * @param htmlBody      the HTML body, sanitized by the core's one policy (the type says so: only
+ *                      {@link SafeHtml#sanitize} makes one)
  * @param attachments   attachments; those over the size limit have no content and are listed only
  * @param bindings      every CRM item the mail belongs to
  * @param responsibleId the responsible of the item it is attached to

@@ -29,8 +29,8 @@ import reactor.core.scheduler.Schedulers;
  * until it is due, at most {@link #HOLD_LONGEST}, and put back again if still early then. Held
  * captures take the consumer's places in flight ({@code roundSize} and one a consumer thread): when
  * all are taken the consumer takes nothing more off the queue, so memory stays bounded and nothing
- * spins; a capture
- * that waits hours goes through the queue once every {@link #HOLD_LONGEST}, not in a loop.
+ * spins; a capture that waits hours goes through the queue once every {@link #HOLD_LONGEST}, not in
+ * a loop.
  *
  * <p><b>What a failure costs.</b> A retry ({@code maxRetries}) is spent only by an attempt that failed
  * on a CRM taken as reachable (its {@link CrmBreaker} closed). A refusal that says when to come back
