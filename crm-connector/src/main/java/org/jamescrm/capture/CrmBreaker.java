@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jamescrm.spi.CrmUnavailableException;
 import org.slf4j.Logger;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The circuit breaker of one CRM connector. After {@code failures} consecutive capture rounds the
  * CRM failed without a hint of when to come back (down, unreachable, timing out) the breaker opens:
- * captures then wait in the queue without spending their retries, and once every {@code probe} one
+ * captures then wait without spending their retries, and once every {@code probe} one
  * capture at a time is let through to find out whether the CRM is back (half-open). A round the CRM
  * answered closes it. A refusal that says when to come back (a rate limit) shows the CRM is reachable
  * and counts as an answer.
@@ -55,8 +56,14 @@ public final class CrmBreaker {
     public record Attempt(boolean probe) implements Admission {
     }
 
-    /** Put the capture back to wait {@code duration}, without spending a retry. */
-    public record Wait(Duration duration) implements Admission {
+    /**
+     * The capture waits, without spending a retry.
+     *
+     * @param duration   how long a capture put back in the queue waits before it comes back
+     * @param untilProbe while open, how long until the next capture may probe the CRM; empty while a
+     *                   probe runs, whose end {@linkplain #onChange the listeners} hear of
+     */
+    public record Wait(Duration duration, Optional<Duration> untilProbe) implements Admission {
     }
 
     /**
@@ -75,6 +82,7 @@ public final class CrmBreaker {
     private final int threshold;
     private final Duration probe;
     private final Clock clock;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private State state = State.CLOSED;
     private Instant since;
     /** When the outage began: the breaker opened from closed. */
@@ -119,7 +127,20 @@ public final class CrmBreaker {
             moveTo(State.HALF_OPEN, now);
             return new Attempt(true);
         }
-        return new Wait(waitFrom(now));
+        Optional<Duration> untilProbe = state == State.OPEN ? Optional.of(Duration.between(now, nextProbeAt)) : Optional.empty();
+        return new Wait(waitFrom(now), untilProbe);
+    }
+
+    /**
+     * Calls {@code listener} each time what {@link #admit} answers may have changed without time
+     * passing: the breaker closed, or a probe ended and the breaker opened again. Called on the thread
+     * that learnt it (a round's), outside the breaker's lock; a listener hands its work elsewhere.
+     *
+     * @return what removes the listener
+     */
+    public Runnable onChange(Runnable listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /**
@@ -142,11 +163,16 @@ public final class CrmBreaker {
      * A capture let through has its outcome: when it was the probe and its round made no CRM call (an
      * excluded mail, an unreadable message), the next capture probes instead.
      */
-    public synchronized void attemptEnded(Attempt attempt) {
-        if (attempt.probe() && state == State.HALF_OPEN) {
-            moveTo(State.OPEN, clock.instant());
-            nextProbeAt = since; // the next capture probes: this one told nothing
+    public void attemptEnded(Attempt attempt) {
+        boolean changed;
+        synchronized (this) {
+            changed = attempt.probe() && state == State.HALF_OPEN;
+            if (changed) {
+                moveTo(State.OPEN, clock.instant());
+                nextProbeAt = since; // the next capture probes: this one told nothing
+            }
         }
+        changed(changed);
     }
 
     /**
@@ -174,26 +200,36 @@ public final class CrmBreaker {
     }
 
     /** The CRM answered: the breaker closes. */
-    public synchronized void answered() {
-        failures = 0;
-        if (state != State.CLOSED) {
-            LOGGER.info("The CRM ({}) answers again: captures flow", connector);
-            moveTo(State.CLOSED, clock.instant());
+    public void answered() {
+        boolean changed;
+        synchronized (this) {
+            failures = 0;
+            changed = state != State.CLOSED;
+            if (changed) {
+                LOGGER.info("The CRM ({}) answers again: captures flow", connector);
+                moveTo(State.CLOSED, clock.instant());
+            }
         }
+        changed(changed);
     }
 
     /** The CRM failed a round: counted, and the breaker opens at the threshold or when the probe failed. */
-    public synchronized void failed() {
-        failures++;
-        if (state == State.HALF_OPEN || (state == State.CLOSED && failures >= threshold)) {
-            LOGGER.warn("The CRM ({}) failed {} rounds in a row: captures wait in the queue without spending retries; "
-                + "one capture probes it every {}", connector, failures, probe);
-            if (state == State.CLOSED) {
-                openedAt = clock.instant();
+    public void failed() {
+        boolean probeEnded;
+        synchronized (this) {
+            failures++;
+            probeEnded = state == State.HALF_OPEN;
+            if (probeEnded || (state == State.CLOSED && failures >= threshold)) {
+                LOGGER.warn("The CRM ({}) failed {} rounds in a row: captures wait without spending retries; "
+                    + "one capture probes it every {}", connector, failures, probe);
+                if (state == State.CLOSED) {
+                    openedAt = clock.instant();
+                }
+                moveTo(State.OPEN, clock.instant());
+                nextProbeAt = since.plus(probe);
             }
-            moveTo(State.OPEN, clock.instant());
-            nextProbeAt = since.plus(probe);
         }
+        changed(probeEnded);
     }
 
     /** Whether the CRM is taken as reachable: only then does a failed attempt spend a retry. */
@@ -204,6 +240,12 @@ public final class CrmBreaker {
     /** The breaker now. */
     public synchronized View view() {
         return new View(connector, state, since, failures, state == State.OPEN ? Optional.of(nextProbeAt) : Optional.empty());
+    }
+
+    private void changed(boolean changed) {
+        if (changed) {
+            listeners.forEach(Runnable::run);
+        }
     }
 
     private void moveTo(State next, Instant at) {

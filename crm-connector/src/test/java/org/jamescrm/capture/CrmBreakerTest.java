@@ -35,7 +35,7 @@ class CrmBreakerTest {
 
         assertThat(breaker.view()).isEqualTo(new CrmBreaker.View("bitrix24", CrmBreaker.State.OPEN, START.plusSeconds(5), 3,
             Optional.of(START.plusSeconds(35))));
-        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(30)));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(30), Optional.of(Duration.ofSeconds(30))));
     }
 
     @Test
@@ -60,7 +60,8 @@ class CrmBreakerTest {
         CrmBreaker.Admission other = breaker.admit();
 
         assertThat(probe).isEqualTo(new CrmBreaker.Attempt(true));
-        assertThat(other).isInstanceOf(CrmBreaker.Wait.class);
+        // while the probe runs no one knows when the next may go: its end is told to the listeners
+        assertThat(other).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(30), Optional.empty()));
         assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.HALF_OPEN);
 
         breaker.roundRan(List.of(new RoundOutcome.Deferred(), REFUSED));
@@ -82,7 +83,8 @@ class CrmBreakerTest {
 
         assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.OPEN);
         assertThat(breaker.view().nextProbeAt()).contains(START.plusSeconds(60));
-        assertThat(breaker.admit()).isInstanceOf(CrmBreaker.Wait.class);
+        clock.step(Duration.ofSeconds(10));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(40), Optional.of(Duration.ofSeconds(20))));
     }
 
     @Test
@@ -109,7 +111,39 @@ class CrmBreakerTest {
             breaker.attemptEnded(probe);
         }
         assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofMinutes(5)));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofMinutes(5), Optional.of(Duration.ofSeconds(30))));
+    }
+
+    @Test
+    void theListenersShouldHearWhenTheBreakerClosesOrAProbeEndsNotWhenAProbeStarts() {
+        java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable remove = breaker.onChange(heard::incrementAndGet);
+        open();
+        clock.step(Duration.ofSeconds(30));
+        CrmBreaker.Attempt probe = (CrmBreaker.Attempt) breaker.admit();
+        assertThat(heard).hasValue(0); // the others still wait: nothing for them to ask again
+
+        breaker.roundRan(List.of(DOWN));
+        breaker.attemptEnded(probe);
+        assertThat(heard).as("the probe failed: the breaker opened again").hasValue(1);
+
+        clock.step(Duration.ofSeconds(30));
+        CrmBreaker.Attempt excluded = (CrmBreaker.Attempt) breaker.admit();
+        breaker.roundRan(List.of()); // made no CRM call
+        breaker.attemptEnded(excluded);
+        assertThat(heard).as("the probe told nothing: the next capture may probe").hasValue(2);
+
+        CrmBreaker.Attempt answering = (CrmBreaker.Attempt) breaker.admit();
+        breaker.roundRan(List.of(REFUSED));
+        breaker.attemptEnded(answering);
+        assertThat(heard).as("closed").hasValue(3);
+
+        breaker.roundRan(List.of(REFUSED));
+        remove.run();
+        open();
+        clock.step(Duration.ofSeconds(30));
+        breaker.roundRan(List.of(REFUSED));
+        assertThat(heard).as("answers while closed change nothing; a removed listener hears nothing").hasValue(3);
     }
 
     private void open() {

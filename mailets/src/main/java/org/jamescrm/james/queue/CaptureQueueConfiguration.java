@@ -38,7 +38,8 @@ import org.jamescrm.spi.settings.SettingsValues;
  * @param breakerFailures {@code <breakerFailures>}: the consecutive rounds the CRM fails (down,
  *                        unreachable, timing out) that open the connector's circuit breaker (default 5)
  * @param breakerProbe    {@code <breakerProbe>}: how often the open breaker lets one capture probe the
- *                        CRM (default 30 seconds); the others wait in the queue without spending retries
+ *                        CRM (default 30 seconds); the others wait without spending retries, a round's
+ *                        worth held in memory until the next probe, the rest in the queue
  * @param warningDepth    {@code <warningDepth>}: the captures waiting in the queue from which the status
  *                        route and the health check warn (default ten rounds: 10 × {@code roundSize})
  */

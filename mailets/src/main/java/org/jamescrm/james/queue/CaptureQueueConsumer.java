@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,10 +36,17 @@ import reactor.core.scheduler.Schedulers;
  * <p><b>What a failure costs.</b> A retry ({@code maxRetries}) is spent only by an attempt that failed
  * on a CRM taken as reachable (its {@link CrmBreaker} closed). A refusal that says when to come back
  * (a rate limit: Retry-After, Bitrix24's {@code operating_reset_at}, the bucket's drain time) waits
- * exactly that and spends nothing. While the breaker is open captures wait without being attempted.
+ * exactly that and spends nothing.
+ *
+ * <p><b>While the breaker is open</b> a capture taken off the queue is not attempted: it is held, by a
+ * timer, until the next probe, the breaker's next change (closed, or a probe ended) or {@link #HOLD_LONGEST},
+ * then admitted again, and put back in the queue only if the breaker still turns it away after the
+ * longest hold. Held captures fill the places in flight, so the rest of the backlog stays in the queue
+ * untouched: a queue that copies what it is handed (James's memory queue clones each mail) is not
+ * handed the whole backlog again at every probe, and when the CRM answers, the held captures go at once.
  */
 public class CaptureQueueConsumer implements AutoCloseable {
-    /** The longest a capture the queue delivered early is held in memory before it goes back to the queue. */
+    /** The longest a capture is held in memory (delivered early, or turned away by the open breaker) before it goes back to the queue. */
     static final Duration HOLD_LONGEST = Duration.ofMinutes(1);
     private static final Logger LOGGER = LoggerFactory.getLogger(CaptureQueueConsumer.class);
 
@@ -53,6 +61,9 @@ public class CaptureQueueConsumer implements AutoCloseable {
     private Scheduler scheduler;
     private Scheduler dequeuer;
     private Disposable subscription;
+    /** Fires when the breaker closes or a probe ends: held captures ask again then. */
+    private final Sinks.Many<Boolean> breakerChanges = Sinks.many().multicast().directBestEffort();
+    private Runnable breakerListener = () -> { };
 
     /**
      * @param queue         the capture queue
@@ -99,6 +110,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
         // a thread of its own for taking mails off the queue, as James's spooler has: a JMS queue
         // (ActiveMQ) blocks the subscribing thread in receive(), which must not be James's start
         dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
+        breakerListener = breaker.onChange(() -> breakerChanges.tryEmitNext(true)); // should it fail, held captures have their timers
         subscription = Flux.from(queue.deQueue())
             .flatMap(this::handle, configuration.roundSize() + threads)
             .subscribeOn(dequeuer)
@@ -107,13 +119,14 @@ public class CaptureQueueConsumer implements AutoCloseable {
 
     /** A capture taken off the queue: held while early, else attempted or put back by the breaker. */
     private Mono<Void> handle(MailQueue.MailQueueItem item) {
+        Instant taken = clock.instant();
         Duration early = early(item.getMail());
         if (early.isZero()) {
-            return attempt(item);
+            return attempt(item, taken);
         }
         Duration held = early.compareTo(holdLongest) > 0 ? holdLongest : early;
         return Mono.delay(held) // a timer, not a thread
-            .then(Mono.defer(() -> early(item.getMail()).isZero() ? attempt(item) : putBackWhenDue(item)));
+            .then(Mono.defer(() -> early(item.getMail()).isZero() ? attempt(item, taken) : putBackWhenDue(item)));
     }
 
     /** How long before the capture is due; zero when it is (or carries no due time). */
@@ -122,11 +135,19 @@ public class CaptureQueueConsumer implements AutoCloseable {
         return CaptureAttributes.dueAt(mail).filter(now::isBefore).map(due -> Duration.between(now, due)).orElse(Duration.ZERO);
     }
 
-    private Mono<Void> attempt(MailQueue.MailQueueItem item) {
+    /** Attempts the capture taken off the queue at {@code taken}, or holds it while the breaker turns it away. */
+    private Mono<Void> attempt(MailQueue.MailQueueItem item, Instant taken) {
         CrmBreaker.Admission admission = breaker.admit();
         if (admission instanceof CrmBreaker.Wait wait) {
-            return Mono.<Void>fromRunnable(() -> putBack(item, wait.duration(), "the CRM's circuit breaker is open"))
-                .subscribeOn(scheduler);
+            Duration holdLeft = holdLongest.minus(Duration.between(taken, clock.instant()));
+            if (holdLeft.isNegative() || holdLeft.isZero()) {
+                return Mono.<Void>fromRunnable(() -> putBack(item, wait.duration(), "the CRM's circuit breaker is open"))
+                    .subscribeOn(scheduler);
+            }
+            Duration hold = wait.untilProbe().filter(untilProbe -> untilProbe.compareTo(holdLeft) < 0).orElse(holdLeft);
+            return Mono.firstWithSignal(Mono.delay(hold).then(), breakerChanges.asFlux().next().then()) // timers, not threads
+                .publishOn(scheduler)
+                .then(Mono.defer(() -> attempt(item, taken)));
         }
         CrmBreaker.Attempt attempt = (CrmBreaker.Attempt) admission;
         return Mono.defer(() -> Mono.fromFuture(deliverer.deliver(item.getMail())))
@@ -217,6 +238,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
 
     @Override
     public void close() {
+        breakerListener.run();
         if (subscription != null) {
             subscription.dispose();
         }

@@ -146,6 +146,45 @@ class DelayIgnoringQueueConsumerTest {
         assertThat(attemptsDuringOutage).isLessThan(5 * 2 + 12);
     }
 
+    @Test
+    void whileTheBreakerIsOpenTheBacklogShouldStayInTheQueueAndTheHeldCapturesGoAtOnceWhenTheCrmAnswers() throws Exception {
+        CrmBreaker breaker = new CrmBreaker("crm", 1, Duration.ofMillis(300), Clock.systemUTC());
+        AtomicBoolean down = new AtomicBoolean(true);
+        Map<String, Integer> decided = new ConcurrentHashMap<>();
+        when(deliverer.deliver(any())).thenAnswer(invocation -> {
+            Mail mail = invocation.getArgument(0);
+            attempted(mail);
+            if (down.get()) {
+                breaker.failed();
+                return CompletableFuture.completedFuture(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
+            }
+            breaker.answered();
+            decided.merge(mail.getName(), 1, Integer::sum);
+            return CompletableFuture.completedFuture(new CaptureOutcome.Decided(decision(mail.getName())));
+        });
+        // rounds of 10 and 2 threads: 12 captures in flight at most; a hold of a minute, far longer than the test
+        start(configuration(2, List.of(Duration.ofMillis(50)), 1, Duration.ofMillis(300)), breaker, Duration.ofMinutes(1));
+        queue.enQueue(capture("capture-0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> breaker.view().state() != CrmBreaker.State.CLOSED);
+
+        for (int i = 1; i <= 40; i++) {
+            queue.enQueue(capture("capture-" + i));
+        }
+        Thread.sleep(1_500); // five probe periods of outage
+        int dequeuedDuringOutage = queue.dequeued();
+        int attemptsDuringOutage = attempts.values().stream().mapToInt(List::size).sum();
+        down.set(false);
+
+        // the held captures asked again when the probe closed the breaker, not when their minute of hold ended
+        await().atMost(Duration.ofSeconds(10)).until(() -> decided.size() == 41);
+        assertThat(decided.values()).containsOnly(1);
+        verify(parker, never()).park(any(), any(), anyInt());
+        // the backlog was taken off the queue once: the 12 places in flight were held, not put back and taken again
+        // at every probe (the first capture's retry and each failed probe's capture go back once each)
+        assertThat(dequeuedDuringOutage).isLessThanOrEqualTo(1 + 12 + 1 + 6);
+        assertThat(attemptsDuringOutage).isLessThanOrEqualTo(1 + 6); // the first capture, then about one probe per period
+    }
+
     static DecisionRecord decision(String key) {
         return new DecisionRecord(Optional.empty(), key, Direction.INBOUND, Optional.empty(), List.of(), List.of(), Optional.empty(),
             ReasonCode.NEW_LEAD, "NEW_LEAD", "", List.of(), Optional.of("1"), Optional.empty(), Map.of(), Instant.EPOCH);
