@@ -23,7 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * On a James whose mail queue and repositories are durable (James's ActiveMQ queue, the capture error
  * repository in James's file repository), what James accepted is captured once whatever happens to
  * James: captures still waiting for a CRM that is down when James stops are captured once after it
- * starts again on the same folders, and a parked capture is still there to be replayed.
+ * starts again on the same folders, and a parked capture is still there to be replayed. The capture
+ * queue takes rounds of 5 here, so that a few dozen mails are more than it keeps in flight (a round and
+ * one a consumer thread): what James's JMS queue does when asked for a mail it does not have yet (it waits
+ * in receive()) must not hold up the captures in flight.
  */
 class CapturesAcrossRestartEndToEndTest {
     static final String ALICE = "alice@company.example";
@@ -45,7 +48,9 @@ class CapturesAcrossRestartEndToEndTest {
               <flood><captures>1</captures><window>10 seconds</window></flood>
             </crmcapture>
             """.formatted(PORTAL.portalUrl(), PORTAL.webhookUserId(), PORTAL.webhookCode()))
-        .edit("mailetcontainer.xml", xml -> xml.replace("<roundWait>3 seconds</roundWait>", "<roundWait>0 s</roundWait>"))
+        .edit("mailetcontainer.xml", xml -> xml.replace("<roundWait>3 seconds</roundWait>", "<roundWait>0 s</roundWait>")
+            .replace("<roundSize>300</roundSize>", "<roundSize>5</roundSize>")
+            .replace("<consumerThreads>4</consumerThreads>", "<consumerThreads>1</consumerThreads>"))
         .extension();
 
     static InstalledJames.Clients clients;
@@ -94,6 +99,23 @@ class CapturesAcrossRestartEndToEndTest {
             assertThat(PORTAL.leadsWithOrigin(id)).hasSize(1);
             assertThat(restarted.webAdmin().awaitDecision(id).path("reason").asText()).isEqualTo("NEW_LEAD");
         });
+        PORTAL.violations().assertNone();
+    }
+
+    @Test
+    void aBacklogOfMoreCapturesThanAreInFlightShouldBeCapturedWholeOnceTheCrmAnswers() throws Exception {
+        PORTAL.faults().everyMatching(request -> true, Fault.status(503));
+        List<String> messageIds = IntStream.rangeClosed(1, 40).mapToObj(n -> "<backlog-" + n + "@client" + n + ".example>").toList();
+        for (int n = 1; n <= 40; n++) {
+            String client = "buyer" + n + "@client" + n + ".example";
+            clients.mail().send(client, List.of(ALICE), message(client, ALICE, messageIds.get(n - 1), "", "Quote " + n, "Desks, " + n + "."));
+        }
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.mail().inbox(ALICE)).contains(messageIds));
+
+        PORTAL.faults().clear();
+
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(messageIds)
+            .allSatisfy(id -> assertThat(PORTAL.activitiesWithOrigin(id)).hasSize(1)));
         PORTAL.violations().assertNone();
     }
 

@@ -107,13 +107,15 @@ public class CaptureQueueConsumer implements AutoCloseable {
     public void start() {
         int threads = configuration.consumerThreads();
         scheduler = Schedulers.newBoundedElastic(threads, 10_000, "crm-capture-" + configuration.queue().asString());
-        // a thread of its own for taking mails off the queue, as James's spooler has: a JMS queue
-        // (ActiveMQ) blocks the subscribing thread in receive(), which must not be James's start
+        // a thread of its own for taking mails off the queue, as James's spooler has: a JMS queue (ActiveMQ)
+        // blocks in receive() the thread that asks it for the next mail, which must be neither James's start
+        // nor a consumer thread (the captures in flight wait for those to act on their outcomes). Placed
+        // before the flatMap, subscribeOn also moves there the request the flatMap makes as each capture ends.
         dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
         breakerListener = breaker.onChange(() -> breakerChanges.tryEmitNext(true)); // should it fail, held captures have their timers
         subscription = Flux.from(queue.deQueue())
-            .flatMap(this::handle, configuration.roundSize() + threads)
             .subscribeOn(dequeuer)
+            .flatMap(this::handle, configuration.roundSize() + threads)
             .subscribe();
     }
 
