@@ -9,8 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -45,11 +47,16 @@ import com.icegreen.greenmail.util.ServerSetup;
  * with {@code BACKLOG_CAPTURE=false} the same James runs without the capture mailet, for comparison.
  * With {@code BACKLOG_DIRECTION=outbound} Alice sends the same mails to the clients instead, through
  * RemoteDelivery's smarthost (a mail server in this JVM): James's memory server then keeps none of
- * them in its in-heap mailboxes, and what the heap holds is James's queues and the capture's.
+ * them in its in-heap mailboxes, and what the heap holds is James's queues and the capture's. With
+ * {@code BACKLOG_QUEUE=activemq} James's queues are its ActiveMQ queue (a KahaDB store on disk), so
+ * that neither James's spool and outgoing queue nor the capture queue keep their mails in the heap.
+ * Each full collection and evacuation failure is reported with the phase of the run it fell in.
  */
 public final class BacklogBenchmark {
     private static final String ALICE = "alice@company.example";
     private static final Pattern COLLECTION = Pattern.compile("GC\\(\\d+\\) (Pause \\w+).*? (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    /** The JVM's uptime a GC log line starts with ({@code -Xlog:gc:...:uptime}). */
+    private static final Pattern UPTIME = Pattern.compile("^\\[(\\d+(?:[.,]\\d+)?)s\\]");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private BacklogBenchmark() {
@@ -65,6 +72,8 @@ public final class BacklogBenchmark {
         // outbound: the mails leave for a smarthost, so that the memory server's in-heap mailbox holds none of them
         boolean outbound = "outbound".equals(System.getenv("BACKLOG_DIRECTION"));
         Direction direction = outbound ? Direction.OUTBOUND : Direction.INBOUND;
+        // activemq: James's queues on disk, so that the heap holds neither James's queued mails nor the capture queue's
+        JamesProcess.Queues queues = "activemq".equals(System.getenv("BACKLOG_QUEUE")) ? JamesProcess.Queues.ACTIVEMQ : JamesProcess.Queues.MEMORY;
         Optional<GreenMail> smarthost = outbound
             ? Optional.of(new GreenMail(new ServerSetup(JamesProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)))
             : Optional.empty();
@@ -91,23 +100,29 @@ public final class BacklogBenchmark {
                         : JamesProcess.withoutCapture(configured);
                 });
             try (JamesProcess james = JamesProcess.start("backlog", edits,
-                List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"))) {
+                List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"), queues)) {
                 james.addUser(ALICE);
                 QueueDepth depth = new QueueDepth(james.webAdmin);
                 depth.start();
+                Phases phases = new Phases(james.process().info().startInstant().orElseThrow());
                 long start = System.nanoTime();
+                phases.begin("sending the small mails");
                 send(james.smtp, captures, direction);
                 double sendSeconds = (System.nanoTime() - start) / 1e9;
+                phases.begin("sending the large mails");
                 sendLarge(james.smtp, List.of("<attachment-1@client.example>"), attachment, direction);
                 sendLarge(james.smtp, List.of("<big-1@client.example>", "<big-2@client.example>"), bigMail, direction);
+                phases.begin("delivering what is left");
                 if (smarthost.isPresent()) {
                     awaitSent(smarthost.get(), james, captures + 3, Duration.ofMinutes(30));
                 } else {
                     james.awaitInbox(ALICE, captures + 3, Duration.ofMinutes(30));
                 }
                 double deliveredSeconds = (System.nanoTime() - start) / 1e9;
+                phases.begin("the outage, all delivered");
                 Thread.sleep(60_000); // the backlog waits, retried every 30 s
                 portal.faults().clear();
+                phases.begin("the drain, the portal back");
                 long back = System.nanoTime();
                 long deadline = back + Duration.ofMinutes(20).toNanos();
                 int captured = 0;
@@ -127,8 +142,10 @@ public final class BacklogBenchmark {
                 Path kept = Path.of("target", "backlog-gc.log");
                 Files.createDirectories(kept.getParent());
                 Files.write(kept, gc);
+                phases.begin("the end");
                 report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, drainSeconds, captured, alive,
-                    log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction);
+                    log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction, queues);
+                phases.report(gc);
             }
         } finally {
             smarthost.ifPresent(GreenMail::stop);
@@ -169,7 +186,7 @@ public final class BacklogBenchmark {
 
     private static void report(int captures, int attachment, int bigMail, String heap, double sendSeconds, double deliveredSeconds,
                                double drainSeconds, int captured, boolean alive, boolean outOfMemory, List<String> gc, int maxDepth,
-                               Path kept, Direction direction) {
+                               Path kept, Direction direction, JamesProcess.Queues queues) {
         long peakBefore = 0;
         long peakAfter = 0;
         int collections = 0;
@@ -190,16 +207,59 @@ public final class BacklogBenchmark {
         long evacuationFailures = gc.stream().filter(line -> line.contains("Evacuation Failure") || line.contains("To-space exhausted")).count();
         System.out.printf(Locale.ROOT, """
 
-            Backlog: %d client mails (%s) + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s
+            Backlog: %d client mails (%s) + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s, %s queues
             sent in %.1f s, %s after %.1f s; %d captures in the capture queue at most
             portal back: %d of %d captured after %.1f s
             James alive at the end: %s; OutOfMemoryError in its log: %s
             collections: %d, full collections: %d, evacuation failures: %d
             peak heap before a collection: %d MB; largest heap left after a collection (evacuation failures aside): %d MB
             GC log kept in %s
-            """, captures, direction.name().toLowerCase(Locale.ROOT), attachment, bigMail, heap, sendSeconds,
+            """, captures, direction.name().toLowerCase(Locale.ROOT), attachment, bigMail, heap,
+            queues.name().toLowerCase(Locale.ROOT), sendSeconds,
             direction.arrived(), deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds,
             alive, outOfMemory, collections, full, evacuationFailures, peakBefore, peakAfter, kept.toAbsolutePath());
+    }
+
+    /** The phases of the run, in James's uptime, to tell which one each full collection and evacuation failure fell in. */
+    private static final class Phases {
+        private final Instant jamesStarted;
+        private final List<String> names = new ArrayList<>();
+        private final List<Double> starts = new ArrayList<>();
+
+        Phases(Instant jamesStarted) {
+            this.jamesStarted = jamesStarted;
+            names.add("James starting");
+            starts.add(0.0);
+        }
+
+        void begin(String name) {
+            names.add(name);
+            starts.add(Duration.between(jamesStarted, Instant.now()).toMillis() / 1e3);
+        }
+
+        void report(List<String> gc) {
+            Map<String, List<String>> events = new LinkedHashMap<>();
+            names.forEach(name -> events.put(name, new ArrayList<>()));
+            for (String line : gc) {
+                Matcher uptime = UPTIME.matcher(line);
+                boolean full = line.contains("Pause Full");
+                boolean failed = line.contains("Evacuation Failure") || line.contains("To-space exhausted");
+                if (uptime.find() && (full || failed)) {
+                    double at = Double.parseDouble(uptime.group(1).replace(',', '.'));
+                    int phase = 0;
+                    while (phase + 1 < starts.size() && starts.get(phase + 1) <= at) {
+                        phase++;
+                    }
+                    events.get(names.get(phase)).add(String.format(Locale.ROOT, "%s at %.1f s", full ? "full" : "evacuation failure", at));
+                }
+            }
+            System.out.println("full collections and evacuation failures by phase (James's uptime):");
+            for (int phase = 0; phase + 1 < names.size(); phase++) {
+                List<String> fell = events.get(names.get(phase));
+                System.out.printf(Locale.ROOT, "  %-28s %6.1f-%6.1f s: %s%n", names.get(phase), starts.get(phase), starts.get(phase + 1),
+                    fell.isEmpty() ? "none" : String.join(", ", fell));
+            }
+        }
     }
 
     /** Sends {@code count} small client mails from 8 SMTP connections, each from a client of its own. */

@@ -43,6 +43,28 @@ final class JamesProcess implements AutoCloseable {
         this.webAdmin = webAdmin;
     }
 
+    /** Where James keeps its queued mails: the spool, outgoing mail, the capture queue. */
+    enum Queues {
+        /** The memory server's queues, as {@code bin/run-james} starts it: each mail cloned into the heap. */
+        MEMORY,
+        /** James's ActiveMQ queue, its embedded broker's store under the working directory ({@code ActiveMqJamesServerMain}). */
+        ACTIVEMQ;
+
+        /** What follows the JVM options on the command line. */
+        List<String> launch() {
+            if (this == MEMORY) {
+                return List.of("-jar", "james-server-memory-app.jar");
+            }
+            // the benchmark's own class path holds the server, the broker and the launcher; the product
+            // is loaded from extensions-jars/ only, as the end-to-end tests load it
+            String classPath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.replace('\\', '/').endsWith("/crm-connector/target/classes"))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString()) // James runs in a folder of its own
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+            return List.of("-cp", classPath, "org.jamescrm.it.ActiveMqJamesServerMain");
+        }
+    }
+
     /** The configuration with RemoteDelivery sending every outgoing mail to a smarthost on loopback at {@code port}. */
     static String withSmarthost(String xml, int port) {
         String target = "<bounceProcessor>bounces</bounceProcessor>";
@@ -66,6 +88,12 @@ final class JamesProcess implements AutoCloseable {
      * James with {@code jvmOptions} (run in the folder: relative paths land there) and waits for WebAdmin.
      */
     static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions) throws Exception {
+        return start(name, edits, jvmOptions, Queues.MEMORY);
+    }
+
+    /** As {@link #start(String, Map, List)}, with James's queues in {@code queues}. */
+    static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions, Queues queues)
+        throws Exception {
         Path directory = Files.createTempDirectory("crm-" + name + "-");
         int smtp = freePort();
         int imap = freePort();
@@ -91,15 +119,18 @@ final class JamesProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dworking.directory=.", "-Dlogback.configurationFile=conf/logback.xml", "-jar", "james-server-memory-app.jar"));
+        command.addAll(List.of("-Dworking.directory=.", "-Dlogback.configurationFile=conf/logback.xml"));
+        command.addAll(queues.launch());
         Process process = new ProcessBuilder(command).directory(directory.toFile())
             .redirectErrorStream(true).redirectOutput(directory.resolve("james.log").toFile()).start();
         JamesProcess james = new JamesProcess(directory, process, smtp, imap, webAdmin);
         try {
             james.awaitWebAdmin();
         } catch (Exception e) {
+            // the folder goes with close(): what James logged goes with the error
+            IllegalStateException failed = new IllegalStateException(e.getMessage() + "; the end of its log:\n" + james.logTail(40), e);
             james.close();
-            throw e;
+            throw failed;
         }
         return james;
     }
@@ -125,6 +156,12 @@ final class JamesProcess implements AutoCloseable {
     /** The running process: alive, CPU time. */
     Process process() {
         return process;
+    }
+
+    /** The last {@code lines} lines of James's log. */
+    private String logTail(int lines) throws IOException {
+        List<String> log = Files.readAllLines(file("james.log"));
+        return String.join("\n", log.subList(Math.max(0, log.size() - lines), log.size()));
     }
 
     /** Creates the mailbox {@code user} with the password {@code secret}. */
@@ -165,7 +202,7 @@ final class JamesProcess implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("James stopped at start; see " + file("james.log"));
+                throw new IllegalStateException("James stopped at start");
             }
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/domains")).build(),
