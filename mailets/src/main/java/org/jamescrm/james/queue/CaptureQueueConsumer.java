@@ -147,7 +147,8 @@ public class CaptureQueueConsumer implements AutoCloseable {
                     .subscribeOn(scheduler);
             }
             Duration hold = wait.untilProbe().filter(untilProbe -> untilProbe.compareTo(holdLeft) < 0).orElse(holdLeft);
-            return Mono.firstWithSignal(Mono.delay(hold).then(), breakerChanges.asFlux().next().then()) // timers, not threads
+            // a timer and a signal, not a thread
+            return Mono.firstWithSignal(Mono.delay(hold).then(), breakerChanges.asFlux().next().then())
                 .publishOn(scheduler)
                 .then(Mono.defer(() -> attempt(item, taken)));
         }
