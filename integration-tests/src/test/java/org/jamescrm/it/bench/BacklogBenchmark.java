@@ -127,13 +127,13 @@ public final class BacklogBenchmark {
                 long deadline = back + Duration.ofMinutes(20).toNanos();
                 int captured = 0;
                 while (capture && System.nanoTime() < deadline && james.process().isAlive()) {
-                    captured = (int) portal.activities().stream().map(activity -> String.valueOf(activity.get("ORIGIN_ID")))
-                        .filter(id -> id.startsWith("<backlog-") || id.startsWith("<attachment-") || id.startsWith("<big-")).distinct().count();
+                    captured = (int) benchmarkActivities(portal).distinct().count();
                     if (captured >= captures + 3) {
                         break;
                     }
                     Thread.sleep(500);
                 }
+                int written = (int) benchmarkActivities(portal).count(); // more than captured: a mail captured twice
                 double drainSeconds = (System.nanoTime() - back) / 1e9;
                 depth.stop();
                 boolean alive = james.process().isAlive();
@@ -143,7 +143,7 @@ public final class BacklogBenchmark {
                 Files.createDirectories(kept.getParent());
                 Files.write(kept, gc);
                 phases.begin("the end");
-                report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, drainSeconds, captured, alive,
+                report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, drainSeconds, captured, written, alive,
                     log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction, queues);
                 phases.report(gc);
             }
@@ -151,6 +151,12 @@ public final class BacklogBenchmark {
             smarthost.ifPresent(GreenMail::stop);
         }
         System.exit(0);
+    }
+
+    /** The origin ids (Message-IDs) of the activities the portal holds for the benchmark's mails, one per activity. */
+    private static java.util.stream.Stream<String> benchmarkActivities(Bitrix24Emulator portal) {
+        return portal.activities().stream().map(activity -> String.valueOf(activity.get("ORIGIN_ID")))
+            .filter(id -> id.startsWith("<backlog-") || id.startsWith("<attachment-") || id.startsWith("<big-"));
     }
 
     /** Which way the mails go: from the clients to Alice's mailbox, or from Alice to the clients through the smarthost. */
@@ -185,7 +191,7 @@ public final class BacklogBenchmark {
     }
 
     private static void report(int captures, int attachment, int bigMail, String heap, double sendSeconds, double deliveredSeconds,
-                               double drainSeconds, int captured, boolean alive, boolean outOfMemory, List<String> gc, int maxDepth,
+                               double drainSeconds, int captured, int written, boolean alive, boolean outOfMemory, List<String> gc, int maxDepth,
                                Path kept, Direction direction, JamesProcess.Queues queues) {
         long peakBefore = 0;
         long peakAfter = 0;
@@ -209,14 +215,14 @@ public final class BacklogBenchmark {
 
             Backlog: %d client mails (%s) + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s, %s queues
             sent in %.1f s, %s after %.1f s; %d captures in the capture queue at most
-            portal back: %d of %d captured after %.1f s
+            portal back: %d of %d captured after %.1f s, in %d activities (one a mail: %s)
             James alive at the end: %s; OutOfMemoryError in its log: %s
             collections: %d, full collections: %d, evacuation failures: %d
             peak heap before a collection: %d MB; largest heap left after a collection (evacuation failures aside): %d MB
             GC log kept in %s
             """, captures, direction.name().toLowerCase(Locale.ROOT), attachment, bigMail, heap,
             queues.name().toLowerCase(Locale.ROOT), sendSeconds,
-            direction.arrived(), deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds,
+            direction.arrived(), deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds, written, written == captured,
             alive, outOfMemory, collections, full, evacuationFailures, peakBefore, peakAfter, kept.toAbsolutePath());
     }
 
