@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The circuit breaker of one CRM connector. After {@code failures} consecutive capture rounds the
  * CRM failed without a hint of when to come back (down, unreachable, timing out) the breaker opens:
- * captures then wait without spending their retries, and once every {@code probe} one
- * capture at a time is let through to find out whether the CRM is back (half-open). A round the CRM
- * answered closes it. A refusal that says when to come back (a rate limit) shows the CRM is reachable
+ * captures then wait without spending their retries, and once every {@code probe} one capture at a
+ * time is let through to find out whether the CRM is back (half-open). A round the CRM answered
+ * closes it. A refusal that says when to come back (a rate limit) shows the CRM is reachable
  * and counts as an answer.
  *
  * <p>Counted per round, not per capture: a round is one lookup and a few writes, so a hundred captures
