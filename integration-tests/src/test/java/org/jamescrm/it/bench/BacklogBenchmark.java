@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
@@ -154,7 +155,7 @@ public final class BacklogBenchmark {
     }
 
     /** The origin ids (Message-IDs) of the activities the portal holds for the benchmark's mails, one per activity. */
-    private static java.util.stream.Stream<String> benchmarkActivities(Bitrix24Emulator portal) {
+    private static Stream<String> benchmarkActivities(Bitrix24Emulator portal) {
         return portal.activities().stream().map(activity -> String.valueOf(activity.get("ORIGIN_ID")))
             .filter(id -> id.startsWith("<backlog-") || id.startsWith("<attachment-") || id.startsWith("<big-"));
     }

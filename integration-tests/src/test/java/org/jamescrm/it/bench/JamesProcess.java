@@ -1,5 +1,6 @@
 package org.jamescrm.it.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.commons.net.imap.IMAPClient;
@@ -57,10 +59,10 @@ final class JamesProcess implements AutoCloseable {
             }
             // the benchmark's own class path holds the server, the broker and the launcher; the product
             // is loaded from extensions-jars/ only, as the end-to-end tests load it
-            String classPath = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.replace('\\', '/').endsWith("/crm-connector/target/classes"))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()) // James runs in a folder of its own
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator));
             return List.of("-cp", classPath, "org.jamescrm.it.ActiveMqJamesServerMain");
         }
     }

@@ -53,11 +53,8 @@ class BlockingQueueConsumerTest {
             () -> new CaptureOutcome.Decided(DelayIgnoringQueueConsumerTest.decision(invocation.<Mail>getArgument(0).getName())),
             CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)));
         // one consumer thread: whatever blocks it holds up every outcome
-        CaptureQueueConfiguration configuration = DelayIgnoringQueueConsumerTest.configuration(2, List.of(Duration.ofSeconds(1)), 5,
+        CaptureQueueConfiguration configuration = DelayIgnoringQueueConsumerTest.configuration(1, 2, List.of(Duration.ofSeconds(1)), 5,
             Duration.ofSeconds(30));
-        configuration = new CaptureQueueConfiguration(configuration.queue(), configuration.maxRetries(), configuration.retryDelays(),
-            configuration.errorRepository(), 1, configuration.roundSize(), configuration.roundWait(), configuration.breakerFailures(),
-            configuration.breakerProbe(), configuration.warningDepth());
         consumer = new CaptureQueueConsumer(queue, deliverer, mock(CaptureParker.class), configuration, CaptureMetrics.NONE,
             new CrmBreaker("crm", 5, Duration.ofSeconds(30), Clock.systemUTC()), Clock.systemUTC());
         consumer.start();

@@ -53,8 +53,14 @@ class DelayIgnoringQueueConsumerTest {
     }
 
     static CaptureQueueConfiguration configuration(int maxRetries, List<Duration> delays, int breakerFailures, Duration probe) {
+        return configuration(2, maxRetries, delays, breakerFailures, probe);
+    }
+
+    /** Rounds of 10 on {@code consumerThreads} threads. */
+    static CaptureQueueConfiguration configuration(int consumerThreads, int maxRetries, List<Duration> delays, int breakerFailures,
+                                                   Duration probe) {
         return new CaptureQueueConfiguration(MailQueueName.of("crm-capture"), maxRetries, delays,
-            MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), 2, 10, Duration.ZERO, breakerFailures, probe, 1000);
+            MailRepositoryUrl.from("memory://var/mail/crm-capture-error/"), consumerThreads, 10, Duration.ZERO, breakerFailures, probe, 1000);
     }
 
     private void start(CaptureQueueConfiguration configuration, CrmBreaker breaker, Duration holdLongest) {
@@ -116,17 +122,7 @@ class DelayIgnoringQueueConsumerTest {
         CrmBreaker breaker = new CrmBreaker("crm", 2, Duration.ofMillis(200), Clock.systemUTC());
         AtomicBoolean down = new AtomicBoolean(true);
         Map<String, Integer> decided = new ConcurrentHashMap<>();
-        when(deliverer.deliver(any())).thenAnswer(invocation -> {
-            Mail mail = invocation.getArgument(0);
-            attempted(mail);
-            if (down.get()) {
-                breaker.failed(); // what the capture round tells the breaker of a CRM that does not answer
-                return CompletableFuture.completedFuture(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
-            }
-            breaker.answered();
-            decided.merge(mail.getName(), 1, Integer::sum);
-            return CompletableFuture.completedFuture(new CaptureOutcome.Decided(decision(mail.getName())));
-        });
+        deliverWhileDown(breaker, down, decided);
         // two retries only: an outage of many probe periods would park every capture if waiting spent them
         start(configuration(2, List.of(Duration.ofMillis(50)), 2, Duration.ofMillis(200)), breaker, Duration.ofMinutes(1));
 
@@ -151,17 +147,7 @@ class DelayIgnoringQueueConsumerTest {
         CrmBreaker breaker = new CrmBreaker("crm", 1, Duration.ofMillis(300), Clock.systemUTC());
         AtomicBoolean down = new AtomicBoolean(true);
         Map<String, Integer> decided = new ConcurrentHashMap<>();
-        when(deliverer.deliver(any())).thenAnswer(invocation -> {
-            Mail mail = invocation.getArgument(0);
-            attempted(mail);
-            if (down.get()) {
-                breaker.failed();
-                return CompletableFuture.completedFuture(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
-            }
-            breaker.answered();
-            decided.merge(mail.getName(), 1, Integer::sum);
-            return CompletableFuture.completedFuture(new CaptureOutcome.Decided(decision(mail.getName())));
-        });
+        deliverWhileDown(breaker, down, decided);
         // rounds of 10 and 2 threads: 12 captures in flight at most; a hold of a minute, far longer than the test
         start(configuration(2, List.of(Duration.ofMillis(50)), 1, Duration.ofMillis(300)), breaker, Duration.ofMinutes(1));
         queue.enQueue(capture("capture-0"));
@@ -183,6 +169,24 @@ class DelayIgnoringQueueConsumerTest {
         // at every probe (the first capture's retry and each failed probe's capture go back once each)
         assertThat(dequeuedDuringOutage).isLessThanOrEqualTo(1 + 12 + 1 + 6);
         assertThat(attemptsDuringOutage).isLessThanOrEqualTo(1 + 6); // the first capture, then about one probe per period
+    }
+
+    /**
+     * Each attempt is recorded; while {@code down} is set it fails as a round tells the breaker of a CRM that
+     * does not answer, after that it is decided, counted by mail in {@code decided}, and the breaker hears the answer.
+     */
+    private void deliverWhileDown(CrmBreaker breaker, AtomicBoolean down, Map<String, Integer> decided) {
+        when(deliverer.deliver(any())).thenAnswer(invocation -> {
+            Mail mail = invocation.getArgument(0);
+            attempted(mail);
+            if (down.get()) {
+                breaker.failed();
+                return CompletableFuture.completedFuture(new CaptureOutcome.RetryLater("CRM down", Optional.empty()));
+            }
+            breaker.answered();
+            decided.merge(mail.getName(), 1, Integer::sum);
+            return CompletableFuture.completedFuture(new CaptureOutcome.Decided(decision(mail.getName())));
+        });
     }
 
     static DecisionRecord decision(String key) {
