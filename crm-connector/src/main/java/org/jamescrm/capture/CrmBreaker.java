@@ -59,7 +59,8 @@ public final class CrmBreaker {
     /**
      * The capture waits, without spending a retry.
      *
-     * @param duration   how long a capture put back in the queue waits before it comes back
+     * @param duration   how long a capture put back in the queue waits before it comes back: until the
+     *                   next probe, or a probe period while a probe runs
      * @param untilProbe while open, how long until the next capture may probe the CRM; empty while a
      *                   probe runs, whose end {@linkplain #onChange the listeners} hear of
      */
@@ -85,8 +86,6 @@ public final class CrmBreaker {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private State state = State.CLOSED;
     private Instant since;
-    /** When the outage began: the breaker opened from closed. */
-    private Instant openedAt;
     private Instant nextProbeAt;
     private int failures;
 
@@ -108,15 +107,15 @@ public final class CrmBreaker {
         this.probe = probe;
         this.clock = clock;
         this.since = clock.instant();
-        this.openedAt = since;
         this.nextProbeAt = since;
     }
 
     /**
      * Whether a capture taken off the queue may be tried now. While open, the first capture after
-     * {@code probe} probes the CRM and the others wait; a waiting capture comes back after as long as
-     * the breaker has been open, at least until the next probe and at most ten probe periods: a long
-     * outage sends each waiting capture through the queue a few times an hour, not every few seconds.
+     * {@code probe} probes the CRM and the others wait; a waiting capture put back in the queue comes
+     * back at the next probe, so that once the CRM answers the backlog goes at once. The wait does not
+     * grow with the outage: what bounds a long outage's trips through the queue is the consumer, which
+     * holds the captures it took and takes no more.
      */
     public synchronized Admission admit() {
         Instant now = clock.instant();
@@ -144,19 +143,16 @@ public final class CrmBreaker {
     }
 
     /**
-     * How long a capture turned away now waits before it comes back: as long as the breaker has been
-     * open, at least until the next probe, at most ten probe periods; zero while closed.
+     * How long a capture turned away now waits before it comes back: until the next probe, a probe
+     * period while a probe runs; zero while closed.
      */
     public synchronized Duration waitForCrm() {
         return state == State.CLOSED ? Duration.ZERO : waitFrom(clock.instant());
     }
 
     private Duration waitFrom(Instant now) {
-        Duration untilProbe = state == State.OPEN && now.isBefore(nextProbeAt) ? Duration.between(now, nextProbeAt) : probe;
-        Duration open = Duration.between(openedAt, now);
-        Duration longest = probe.multipliedBy(10);
-        Duration wait = open.compareTo(longest) > 0 ? longest : open;
-        return wait.compareTo(untilProbe) > 0 ? wait : untilProbe;
+        // a failed probe opens the breaker for a probe period: one put back while it runs comes back at the next
+        return state == State.OPEN && now.isBefore(nextProbeAt) ? Duration.between(now, nextProbeAt) : probe;
     }
 
     /**
@@ -222,9 +218,6 @@ public final class CrmBreaker {
             if (probeEnded || (state == State.CLOSED && failures >= threshold)) {
                 LOGGER.warn("The CRM ({}) failed {} rounds in a row: captures wait without spending retries; "
                     + "one capture probes it every {}", connector, failures, probe);
-                if (state == State.CLOSED) {
-                    openedAt = clock.instant();
-                }
                 moveTo(State.OPEN, clock.instant());
                 nextProbeAt = since.plus(probe);
             }

@@ -1,6 +1,8 @@
 package org.jamescrm.james.queue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.james.queue.api.MailQueue;
@@ -18,6 +20,7 @@ import reactor.core.publisher.Sinks;
 final class DelayIgnoringQueue implements MailQueue {
     private final Sinks.Many<MailQueueItem> items = Sinks.many().unicast().onBackpressureBuffer();
     private final AtomicInteger dequeued = new AtomicInteger();
+    private final List<Duration> delays = new CopyOnWriteArrayList<>();
 
     @Override
     public MailQueueName getName() {
@@ -26,6 +29,7 @@ final class DelayIgnoringQueue implements MailQueue {
 
     @Override
     public synchronized void enQueue(Mail mail, Duration delay) throws MailQueueException {
+        delays.add(delay);
         try {
             Mail copy = mail.duplicate(); // a queue keeps its own copy, as James's do
             items.emitNext(new Item(copy), Sinks.EmitFailureHandler.FAIL_FAST);
@@ -58,6 +62,11 @@ final class DelayIgnoringQueue implements MailQueue {
     /** How many mails the consumer took off the queue. */
     int dequeued() {
         return dequeued.get();
+    }
+
+    /** The delays the mails were handed with, in order (ignored). */
+    List<Duration> delays() {
+        return List.copyOf(delays);
     }
 
     @Override

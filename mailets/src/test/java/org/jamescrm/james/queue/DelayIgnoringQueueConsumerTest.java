@@ -171,6 +171,30 @@ class DelayIgnoringQueueConsumerTest {
         assertThat(attemptsDuringOutage).isLessThanOrEqualTo(1 + 6); // the first capture, then about one probe per period
     }
 
+    @Test
+    void aCaptureTurnedAwayDuringALongOutageShouldComeBackWithTheNextProbeNotLater() throws Exception {
+        Duration probe = Duration.ofMillis(300);
+        CrmBreaker breaker = new CrmBreaker("crm", 1, probe, Clock.systemUTC());
+        AtomicBoolean down = new AtomicBoolean(true);
+        Map<String, Integer> decided = new ConcurrentHashMap<>();
+        deliverWhileDown(breaker, down, decided);
+        // holds shorter than the outage: the 12 captures in flight go back to the queue, again and again
+        start(configuration(2, List.of(Duration.ofMillis(50)), 1, probe), breaker, Duration.ofMillis(400));
+        for (int i = 0; i <= 20; i++) {
+            queue.enQueue(capture("capture-" + i));
+        }
+        Thread.sleep(3_500); // longer than ten probe periods
+        List<Duration> putBackDuringOutage = queue.delays().subList(21, queue.delays().size());
+        down.set(false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> decided.size() == 21);
+        assertThat(decided.values()).containsOnly(1);
+        // each capture put back was due again by the next probe, however long the breaker had been open,
+        // so none waits in the queue after the probe that finds the CRM back
+        assertThat(putBackDuringOutage).isNotEmpty().allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(probe));
+        verify(parker, never()).park(any(), any(), anyInt());
+    }
+
     /**
      * Each attempt is recorded; while {@code down} is set it fails as a round tells the breaker of a CRM that
      * does not answer, after that it is decided, counted by mail in {@code decided}, and the breaker hears the answer.
