@@ -10,8 +10,6 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -116,21 +114,20 @@ public final class MessageParser {
         long attachmentLimit = scope.attachmentLimit();
         InputStream in = raw instanceof BufferedInputStream || raw instanceof ByteArrayInputStream ? raw : new BufferedInputStream(raw);
         byte[] headerBlock = headerBlock(in);
-        Header header = header(headerBlock);
-        String messageIdField = rawField(header, "Message-ID");
-        MessageDigest digest = copy || CaptureKeys.messageId(messageIdField).isPresent() ? null
-            : CaptureKeys.digestOf(rawField(header, "From"), rawField(header, "Date"), rawField(header, "Subject"));
+        PartBodies bodies = new PartBodies(attachmentLimit);
+        KeyFields keyFields = new KeyFields(bodies.descriptors());
+        // a copy has its key; a message as received is keyed on the fields mime4j reads and the body that follows
+        KeyedBody keyed = copy ? null : new KeyedBody(in, keyFields, () -> header(headerBlock));
         // a SequenceInputStream closes each stream it has read to the end: what follows reads on
-        InputStream body = new FilterInputStream(digest == null ? in : new DigestInputStream(in, digest)) {
+        InputStream body = keyed != null ? keyed : new FilterInputStream(in) {
             @Override
             public void close() {
             }
         };
-        PartBodies bodies = new PartBodies(attachmentLimit);
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(config);
         builder.setDecodeMonitor(DecodeMonitor.SILENT);
-        builder.setBodyDescriptorBuilder(bodies.descriptors());
+        builder.setBodyDescriptorBuilder(keyFields);
         builder.setBodyFactory(bodies);
         Message message;
         try {
@@ -138,7 +135,7 @@ public final class MessageParser {
         } catch (RuntimeException | MimeIOException e) {
             // mime4j refusing the content, not the stream: the message gets its key all the same
             body.transferTo(OutputStream.nullOutputStream());
-            return unparsable(copyKey.orElseGet(() -> digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest)));
+            return unparsable(copyKey.orElseGet(() -> keyed.key()));
         }
         try {
             body.transferTo(OutputStream.nullOutputStream()); // what mime4j left unread belongs to the digest too
@@ -154,7 +151,7 @@ public final class MessageParser {
             Optional<SafeHtml> html = scope.html() ? sanitized : Optional.empty();
             String text = textPart ? parts.text.toString() : sanitized.map(safe -> htmlToText(safe.html())).orElse("");
             return new MessageFacts(
-                copyKey.orElseGet(() -> digest == null ? CaptureKeys.messageId(messageIdField).orElseThrow() : CaptureKeys.key(digest)),
+                copyKey.orElseGet(() -> keyed.key()),
                 messageId,
                 from,
                 addresses(message, "To"),
@@ -200,7 +197,10 @@ public final class MessageParser {
         return header.toByteArray();
     }
 
-    /** The fields of a header block, parsed as the whole message's are; none when mime4j refuses them. */
+    /**
+     * The fields of a header block, parsed as the whole message's are; none when mime4j refuses them.
+     * Only for a capture key mime4j's parse of the message did not settle.
+     */
     private Header header(byte[] headerBlock) {
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(config);

@@ -1,0 +1,91 @@
+package org.jamescrm.mime;
+
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.BodyDescriptorBuilder;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.RawField;
+
+/**
+ * The fields of a message's own header that its capture key is made of (Message-ID, From, Date,
+ * Subject), taken as mime4j reads them, so that the header is parsed once: the first field of each
+ * name, raw as {@code Field.getBody()} gives it. The parts' headers are not watched. Wraps the
+ * descriptor builder mime4j is given, and knows when the header ended (mime4j builds the message's
+ * descriptor then, before it reads the body).
+ */
+final class KeyFields implements BodyDescriptorBuilder {
+    private final BodyDescriptorBuilder builder;
+    private String messageId;
+    private String from;
+    private String date;
+    private String subject;
+    private boolean ended;
+
+    /** @param builder the descriptor builder mime4j would have been given */
+    KeyFields(BodyDescriptorBuilder builder) {
+        this.builder = builder;
+    }
+
+    /** Whether the message's header has been read to its end, so that the fields are all there are. */
+    boolean ended() {
+        return ended;
+    }
+
+    /** The raw Message-ID field; null when absent. */
+    String messageId() {
+        return messageId;
+    }
+
+    /** The raw From field; null when absent. */
+    String from() {
+        return from;
+    }
+
+    /** The raw Date field; null when absent. */
+    String date() {
+        return date;
+    }
+
+    /** The raw Subject field; null when absent. */
+    String subject() {
+        return subject;
+    }
+
+    @Override
+    public void reset() {
+        builder.reset();
+        messageId = null;
+        from = null;
+        date = null;
+        subject = null;
+        ended = false;
+    }
+
+    @Override
+    public Field addField(RawField field) throws MimeException {
+        if (!ended) {
+            String name = field.getName();
+            if (messageId == null && name.equalsIgnoreCase("Message-ID")) {
+                messageId = field.getBody();
+            } else if (from == null && name.equalsIgnoreCase("From")) {
+                from = field.getBody();
+            } else if (date == null && name.equalsIgnoreCase("Date")) {
+                date = field.getBody();
+            } else if (subject == null && name.equalsIgnoreCase("Subject")) {
+                subject = field.getBody();
+            }
+        }
+        return builder.addField(field);
+    }
+
+    @Override
+    public BodyDescriptor build() {
+        ended = true;
+        return builder.build();
+    }
+
+    @Override
+    public BodyDescriptorBuilder newChild() {
+        return builder.newChild(); // a part's header is not the message's
+    }
+}
