@@ -8,13 +8,13 @@ import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.MailParty;
 import org.jamescrm.spi.ActivityDirection;
 import org.jamescrm.spi.CrmRejectedException;
+import org.jamescrm.spi.CrmText;
 import org.jamescrm.spi.ItemRef;
 import org.jamescrm.spi.ItemType;
 import org.jamescrm.spi.NewContact;
 import org.jamescrm.spi.NewDeal;
 import org.jamescrm.spi.NewEmailActivity;
 import org.jamescrm.spi.NewLead;
-import org.jamescrm.model.SafeHtml;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -158,25 +158,11 @@ final class Bitrix24Fields {
         value.put("VALUE_TYPE", "WORK");
     }
 
+    /** The body, with the attachments not stored listed; HTML (type 3) when the mail has it, else text (type 1). */
     private static void description(ObjectNode fields, NewEmailActivity email) {
-        StringBuilder listed = new StringBuilder();
-        for (AttachmentInfo attachment : email.attachments()) {
-            if (!attachment.hasContent()) {
-                listed.append(attachment.fileName()).append(" (").append(attachment.size()).append(" bytes)\n");
-            }
-        }
-        if (email.htmlBody().isPresent()) {
-            // sanitized by the parser (the type says so): the CRM shows this HTML to its users
-            String html = email.htmlBody().get().html();
-            if (listed.length() > 0) {
-                html += "<p>Attachments not stored:<br>" + SafeHtml.escape(listed.toString()).replace("\n", "<br>") + "</p>";
-            }
-            fields.put("DESCRIPTION", html);
-            fields.put("DESCRIPTION_TYPE", 3);
-        } else {
-            fields.put("DESCRIPTION", email.textBody() + (listed.length() > 0 ? "\n\nAttachments not stored:\n" + listed : ""));
-            fields.put("DESCRIPTION_TYPE", 1);
-        }
+        CrmText.Body body = CrmText.body(email); // HTML sanitized by the parser (the type says so): the CRM shows it to its users
+        fields.put("DESCRIPTION", body.content());
+        fields.put("DESCRIPTION_TYPE", body.html() ? 3 : 1);
     }
 
     private static String party(MailParty party) {

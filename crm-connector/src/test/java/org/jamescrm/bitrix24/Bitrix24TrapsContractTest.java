@@ -290,17 +290,35 @@ class Bitrix24TrapsContractTest {
     }
 
     @Test
-    void htmlShouldBeSanitizedAndAttachmentsStored() throws Exception {
+    void htmlShouldBeSanitizedAndAttachmentsStoredOrListed() throws Exception {
         long contact = contact("carol@client.example");
         AttachmentInfo invoice = new AttachmentInfo("invoice.txt", "text/plain", 7, "invoice".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AttachmentInfo video = new AttachmentInfo("video.mp4", "video/mp4", 90_000_000, new byte[0]).withoutContent();
 
         String id = connector().createEmailActivity(activity("<html@client.example>",
             List.of(new ItemRef(ItemType.CONTACT, String.valueOf(contact))), ActivityDirection.INCOMING,
-            Optional.of("<p onclick=\"steal()\">Hi</p><script>steal()</script>"), List.of(invoice)));
+            Optional.of("<p onclick=\"steal()\">Hi</p><script>steal()</script>"), List.of(invoice, video)));
 
         Map<String, Object> activity = b24.emulator().activity(Long.parseLong(id));
         assertThat(String.valueOf(activity.get("DESCRIPTION_TYPE"))).isEqualTo("3");
-        assertThat(String.valueOf(activity.get("DESCRIPTION"))).contains("<p>Hi</p>").doesNotContain("script").doesNotContain("onclick");
+        assertThat(String.valueOf(activity.get("DESCRIPTION"))).contains("<p>Hi</p>").doesNotContain("script").doesNotContain("onclick")
+            .endsWith("<p>Attachments not stored:<br>video.mp4 (90000000 bytes)</p>");
+        assertThat(b24.emulator().activities()).filteredOn(stored -> String.valueOf(stored.get("ID")).equals(id)).singleElement()
+            .satisfies(stored -> assertThat(String.valueOf(stored.get("FILES"))).contains("invoice.txt").doesNotContain("video.mp4"));
+    }
+
+    @Test
+    void aTextMailShouldListTheAttachmentsNotStoredUnderItsText() throws Exception {
+        long contact = contact("carol@client.example");
+        AttachmentInfo video = new AttachmentInfo("video.mp4", "video/mp4", 90_000_000, new byte[0]).withoutContent();
+        AttachmentInfo scan = new AttachmentInfo("scan.tiff", "image/tiff", 40_000_000, new byte[0]).withoutContent();
+
+        String id = connector().createEmailActivity(activity("<text@client.example>",
+            List.of(new ItemRef(ItemType.CONTACT, String.valueOf(contact))), ActivityDirection.INCOMING, Optional.empty(), List.of(video, scan)));
+
+        Map<String, Object> activity = b24.emulator().activity(Long.parseLong(id));
+        assertThat(String.valueOf(activity.get("DESCRIPTION_TYPE"))).isEqualTo("1");
+        assertThat(activity.get("DESCRIPTION")).isEqualTo("Hello\n\nAttachments not stored:\nvideo.mp4 (90000000 bytes)\nscan.tiff (40000000 bytes)");
     }
 
     @Test
