@@ -51,7 +51,13 @@ import com.icegreen.greenmail.util.ServerSetup;
  * them in its in-heap mailboxes, and what the heap holds is James's queues and the capture's. With
  * {@code BACKLOG_QUEUE=activemq} James's queues are its ActiveMQ queue (a KahaDB store on disk), so
  * that neither James's spool and outgoing queue nor the capture queue keep their mails in the heap.
- * Each full collection and evacuation failure is reported with the phase of the run it fell in.
+ * Each full collection and evacuation failure is reported with the phase of the run it fell in, and
+ * each evacuation failure with its cause (out of room, or a pinned region). Should James's
+ * RemoteDelivery stop delivering with mails left in its outgoing queue (it can on ActiveMQ), the run
+ * goes on after {@link #STALLED} and reports how many never left.
+ * {@code BACKLOG_JAVA_OPTS} adds options to James's JVM, e.g. a flight recording of allocations by
+ * thread ({@code -XX:StartFlightRecording=filename=...,settings=profile}) to learn whose garbage a
+ * collection was.
  */
 public final class BacklogBenchmark {
     private static final String ALICE = "alice@company.example";
@@ -59,6 +65,10 @@ public final class BacklogBenchmark {
     /** The JVM's uptime a GC log line starts with ({@code -Xlog:gc:...:uptime}). */
     private static final Pattern UPTIME = Pattern.compile("^\\[(\\d+(?:[.,]\\d+)?)s\\]");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** How long James may deliver nothing, its spool empty, before the run goes on without the mails left in its outgoing queue. */
+    private static final Duration STALLED = Duration.ofMinutes(3);
+    /** Why G1 failed to evacuate: {@code Allocation} (no room to copy to: the heap is full) or {@code Pinned} (a region held in place). */
+    private static final Pattern EVACUATION_FAILURE = Pattern.compile("Evacuation Failure: (\\w+)");
 
     private BacklogBenchmark() {
     }
@@ -100,8 +110,10 @@ public final class BacklogBenchmark {
                             .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>")
                         : JamesProcess.withoutCapture(configured);
                 });
-            try (JamesProcess james = JamesProcess.start("backlog", edits,
-                List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"), queues)) {
+            List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"));
+            jvmOptions.addAll(Arrays.asList(System.getenv().getOrDefault("BACKLOG_JAVA_OPTS", "").split("\\s+")));
+            jvmOptions.removeIf(String::isBlank);
+            try (JamesProcess james = JamesProcess.start("backlog", edits, jvmOptions, queues)) {
                 james.addUser(ALICE);
                 QueueDepth depth = new QueueDepth(james.webAdmin);
                 depth.start();
@@ -114,8 +126,13 @@ public final class BacklogBenchmark {
                 sendLarge(james.smtp, List.of("<attachment-1@client.example>"), attachment, direction);
                 sendLarge(james.smtp, List.of("<big-1@client.example>", "<big-2@client.example>"), bigMail, direction);
                 phases.begin("delivering what is left");
+                String notDelivered = "";
                 if (smarthost.isPresent()) {
-                    awaitSent(smarthost.get(), james, captures + 3, Duration.ofMinutes(30));
+                    int sent = awaitSent(smarthost.get(), james, captures + 3, Duration.ofMinutes(30));
+                    if (sent < captures + 3) {
+                        notDelivered = " (" + (captures + 3 - sent) + " never left: James's outgoing queue held "
+                            + queueSize(james.webAdmin, "outgoing") + " with no delivery for " + STALLED.toMinutes() + " minutes)";
+                    }
                 } else {
                     james.awaitInbox(ALICE, captures + 3, Duration.ofMinutes(30));
                 }
@@ -144,8 +161,8 @@ public final class BacklogBenchmark {
                 Files.createDirectories(kept.getParent());
                 Files.write(kept, gc);
                 phases.begin("the end");
-                report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, drainSeconds, captured, written, alive,
-                    log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction, queues);
+                report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, notDelivered, drainSeconds, captured,
+                    written, alive, log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction, queues);
                 phases.report(gc);
             }
         } finally {
@@ -177,10 +194,19 @@ public final class BacklogBenchmark {
         }
     }
 
-    /** Waits until the smarthost has received {@code count} mails from James. */
-    private static void awaitSent(GreenMail smarthost, JamesProcess james, int count, Duration limit) throws InterruptedException {
+    /**
+     * Waits until the smarthost has received {@code count} mails from James, or until it has received
+     * none for {@link #STALLED} with James's spool empty: James's RemoteDelivery on its ActiveMQ queue
+     * can leave a few mails in its outgoing queue for good (a delivery thread blocks in the queue's
+     * receive()), with the capture or without it, and the capture's figures do not wait for those.
+     *
+     * @return how many mails the smarthost received
+     */
+    private static int awaitSent(GreenMail smarthost, JamesProcess james, int count, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (smarthost.getReceivedMessages().length < count) {
+        int received;
+        long progressed = System.nanoTime();
+        while ((received = smarthost.getReceivedMessages().length) < count) {
             if (!james.process().isAlive()) {
                 throw new IllegalStateException("James stopped; see " + james.file("james.log"));
             }
@@ -188,12 +214,26 @@ public final class BacklogBenchmark {
                 throw new IllegalStateException("the smarthost did not receive " + count + " mails within " + limit);
             }
             Thread.sleep(500);
+            if (smarthost.getReceivedMessages().length > received) {
+                progressed = System.nanoTime();
+            } else if (System.nanoTime() - progressed > STALLED.toNanos() && queueSize(james.webAdmin, "spool") == 0) {
+                return smarthost.getReceivedMessages().length;
+            }
         }
+        return received;
+    }
+
+    /** The size of one of James's mail queues, from its WebAdmin. */
+    private static long queueSize(int webAdmin, String queue) throws IOException, InterruptedException {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/mailQueues/" + queue)).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        Matcher size = Pattern.compile("\"size\":(\\d+)").matcher(body);
+        return size.find() ? Long.parseLong(size.group(1)) : -1;
     }
 
     private static void report(int captures, int attachment, int bigMail, String heap, double sendSeconds, double deliveredSeconds,
-                               double drainSeconds, int captured, int written, boolean alive, boolean outOfMemory, List<String> gc, int maxDepth,
-                               Path kept, Direction direction, JamesProcess.Queues queues) {
+                               String notDelivered, double drainSeconds, int captured, int written, boolean alive, boolean outOfMemory,
+                               List<String> gc, int maxDepth, Path kept, Direction direction, JamesProcess.Queues queues) {
         long peakBefore = 0;
         long peakAfter = 0;
         int collections = 0;
@@ -212,19 +252,21 @@ public final class BacklogBenchmark {
             }
         }
         long evacuationFailures = gc.stream().filter(line -> line.contains("Evacuation Failure") || line.contains("To-space exhausted")).count();
+        // a pinned region (JDK 22+) is one G1 could not move, not a heap out of room
+        long pinned = gc.stream().filter(line -> line.contains("Evacuation Failure: Pinned")).count();
         System.out.printf(Locale.ROOT, """
 
             Backlog: %d client mails (%s) + one %d MB attachment + two %d MB mails at once, portal down, James -Xmx%s, %s queues
-            sent in %.1f s, %s after %.1f s; %d captures in the capture queue at most
+            sent in %.1f s, %s after %.1f s%s; %d captures in the capture queue at most
             portal back: %d of %d captured after %.1f s, in %d activities (one a mail: %s)
             James alive at the end: %s; OutOfMemoryError in its log: %s
-            collections: %d, full collections: %d, evacuation failures: %d
+            collections: %d, full collections: %d, evacuation failures: %d (out of room: %d, pinned regions: %d)
             peak heap before a collection: %d MB; largest heap left after a collection (evacuation failures aside): %d MB
             GC log kept in %s
             """, captures, direction.name().toLowerCase(Locale.ROOT), attachment, bigMail, heap,
             queues.name().toLowerCase(Locale.ROOT), sendSeconds,
-            direction.arrived(), deliveredSeconds, maxDepth, captured, captures + 3, drainSeconds, written, written == captured,
-            alive, outOfMemory, collections, full, evacuationFailures, peakBefore, peakAfter, kept.toAbsolutePath());
+            direction.arrived(), deliveredSeconds, notDelivered, maxDepth, captured, captures + 3, drainSeconds, written, written == captured,
+            alive, outOfMemory, collections, full, evacuationFailures, evacuationFailures - pinned, pinned, peakBefore, peakAfter, kept.toAbsolutePath());
     }
 
     /** The phases of the run, in James's uptime, to tell which one each full collection and evacuation failure fell in. */
@@ -257,7 +299,9 @@ public final class BacklogBenchmark {
                     while (phase + 1 < starts.size() && starts.get(phase + 1) <= at) {
                         phase++;
                     }
-                    events.get(names.get(phase)).add(String.format(Locale.ROOT, "%s at %.1f s", full ? "full" : "evacuation failure", at));
+                    Matcher cause = EVACUATION_FAILURE.matcher(line);
+                    String what = full ? "full" : "evacuation failure" + (cause.find() ? " (" + cause.group(1).toLowerCase(Locale.ROOT) + ")" : "");
+                    events.get(names.get(phase)).add(String.format(Locale.ROOT, "%s at %.1f s", what, at));
                 }
             }
             System.out.println("full collections and evacuation failures by phase (James's uptime):");
