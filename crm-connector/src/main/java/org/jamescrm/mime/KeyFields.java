@@ -26,29 +26,25 @@ final class KeyFields implements BodyDescriptorBuilder {
         this.builder = builder;
     }
 
+    /**
+     * The raw values of the fields a capture key is made of; each null when absent.
+     *
+     * @param messageId the Message-ID field
+     * @param from      the From field
+     * @param date      the Date field
+     * @param subject   the Subject field
+     */
+    record Values(String messageId, String from, String date, String subject) {
+    }
+
     /** Whether the message's header has been read to its end, so that the fields are all there are. */
     boolean ended() {
         return ended;
     }
 
-    /** The raw Message-ID field; null when absent. */
-    String messageId() {
-        return messageId;
-    }
-
-    /** The raw From field; null when absent. */
-    String from() {
-        return from;
-    }
-
-    /** The raw Date field; null when absent. */
-    String date() {
-        return date;
-    }
-
-    /** The raw Subject field; null when absent. */
-    String subject() {
-        return subject;
+    /** The fields read so far: all of them once {@link #ended}. */
+    Values values() {
+        return new Values(messageId, from, date, subject);
     }
 
     @Override

@@ -7,9 +7,6 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.apache.james.mime4j.dom.Header;
-import org.apache.james.mime4j.stream.Field;
-
 /**
  * The body of a message (what follows its header's blank line) as mime4j reads it, digested for the
  * capture key when the message has no Message-ID (capture-rules §6), never held. Which key it is,
@@ -20,20 +17,20 @@ import org.apache.james.mime4j.stream.Field;
  */
 final class KeyedBody extends FilterInputStream {
     private final KeyFields fields;
-    private final Supplier<Header> header;
+    private final Supplier<KeyFields.Values> headerApart;
     private boolean settled;
     private Optional<String> messageId = Optional.empty();
     private MessageDigest digest;
 
     /**
-     * @param in     the message's stream, at the first byte after the header block
-     * @param fields the message's fields, as mime4j reads them
-     * @param header the header block parsed on its own, for when mime4j has not read it first
+     * @param in          the message's stream, at the first byte after the header block
+     * @param fields      the message's fields, as mime4j reads them
+     * @param headerApart the fields of the header block parsed on its own, for when mime4j has not read it first
      */
-    KeyedBody(InputStream in, KeyFields fields, Supplier<Header> header) {
+    KeyedBody(InputStream in, KeyFields fields, Supplier<KeyFields.Values> headerApart) {
         super(in);
         this.fields = fields;
-        this.header = header;
+        this.headerApart = headerApart;
     }
 
     /** The capture key: the Message-ID, or the digest of the fields and of the body read so far (all of it, once read to its end). */
@@ -47,19 +44,9 @@ final class KeyedBody extends FilterInputStream {
             return;
         }
         settled = true;
-        if (fields.ended()) {
-            messageId = CaptureKeys.messageId(fields.messageId());
-            digest = messageId.isPresent() ? null : CaptureKeys.digestOf(fields.from(), fields.date(), fields.subject());
-        } else {
-            Header parsed = header.get();
-            messageId = CaptureKeys.messageId(raw(parsed, "Message-ID"));
-            digest = messageId.isPresent() ? null : CaptureKeys.digestOf(raw(parsed, "From"), raw(parsed, "Date"), raw(parsed, "Subject"));
-        }
-    }
-
-    private static String raw(Header header, String name) {
-        Field field = header == null ? null : header.getField(name);
-        return field == null ? null : field.getBody();
+        KeyFields.Values values = fields.ended() ? fields.values() : headerApart.get();
+        messageId = CaptureKeys.messageId(values.messageId());
+        digest = messageId.isPresent() ? null : CaptureKeys.digestOf(values.from(), values.date(), values.subject());
     }
 
     @Override

@@ -117,7 +117,7 @@ public final class MessageParser {
         PartBodies bodies = new PartBodies(attachmentLimit);
         KeyFields keyFields = new KeyFields(bodies.descriptors());
         // a copy has its key; a message as received is keyed on the fields mime4j reads and the body that follows
-        KeyedBody keyed = copy ? null : new KeyedBody(in, keyFields, () -> header(headerBlock));
+        KeyedBody keyed = copy ? null : new KeyedBody(in, keyFields, () -> keyFieldsApart(headerBlock));
         // a SequenceInputStream closes each stream it has read to the end: what follows reads on
         InputStream body = keyed != null ? keyed : new FilterInputStream(in) {
             @Override
@@ -198,18 +198,21 @@ public final class MessageParser {
     }
 
     /**
-     * The fields of a header block, parsed as the whole message's are; none when mime4j refuses them.
-     * Only for a capture key mime4j's parse of the message did not settle.
+     * The capture key's fields of a header block parsed on its own, as the whole message's are; none
+     * when mime4j refuses them. Only for a key mime4j's parse of the message did not settle.
      */
-    private Header header(byte[] headerBlock) {
+    private KeyFields.Values keyFieldsApart(byte[] headerBlock) {
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(config);
         builder.setDecodeMonitor(DecodeMonitor.SILENT);
+        Header header;
         try {
-            return builder.parseHeader(new ByteArrayInputStream(headerBlock));
+            header = builder.parseHeader(new ByteArrayInputStream(headerBlock));
         } catch (IOException | RuntimeException e) {
-            return null;
+            header = null;
         }
+        return new KeyFields.Values(rawField(header, "Message-ID"), rawField(header, "From"), rawField(header, "Date"),
+            rawField(header, "Subject"));
     }
 
     /** The message's fields, decoded; a copy's mark of a left-out body is the capture's, not the sender's. */
