@@ -97,9 +97,10 @@ final class JamesProcess implements AutoCloseable {
     static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions, Queues queues)
         throws Exception {
         Path directory = Files.createTempDirectory("crm-" + name + "-");
-        int smtp = freePort();
-        int imap = freePort();
-        int webAdmin = freePort();
+        int[] ports = freePorts(3);
+        int smtp = ports[0];
+        int imap = ports[1];
+        int webAdmin = ports[2];
         Path conf = directory.resolve("conf");
         Files.createDirectories(conf);
         try (Stream<Path> files = Files.list(INSTALLATION.resolve("conf"))) {
@@ -232,8 +233,21 @@ final class JamesProcess implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code count} free ports, all different: each socket stays open until all are picked, so none is handed out twice. */
+    static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }
