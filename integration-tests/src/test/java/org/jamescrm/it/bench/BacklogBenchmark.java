@@ -31,8 +31,6 @@ import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
 import org.jamescrm.emulator.bitrix24.Bitrix24Emulator;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * The backlog run of docs/RELIABILITY.md: does James's heap stay bounded while captures pile up?
@@ -47,8 +45,9 @@ import com.icegreen.greenmail.util.ServerSetup;
  * depth, and the drain time. Run by {@code bin/benchmark backlog [captures] [attachment MB] [big mail MB]};
  * with {@code BACKLOG_CAPTURE=false} the same James runs without the capture mailet, for comparison.
  * With {@code BACKLOG_DIRECTION=outbound} Alice sends the same mails to the clients instead, through
- * RemoteDelivery's smarthost (a mail server in this JVM): James's memory server then keeps none of
- * them in its in-heap mailboxes, and what the heap holds is James's queues and the capture's. With
+ * RemoteDelivery's smarthost ({@link Smarthost}, in this JVM, announcing 8BITMIME as real relays do):
+ * James's memory server then keeps none of them in its in-heap mailboxes, and what the heap holds is
+ * James's queues and the capture's. With
  * {@code BACKLOG_QUEUE=activemq} James's queues are its ActiveMQ queue (a KahaDB store on disk), so
  * that neither James's spool and outgoing queue nor the capture queue keep their mails in the heap.
  * Each full collection and evacuation failure is reported with the phase of the run it fell in, and
@@ -85,10 +84,7 @@ public final class BacklogBenchmark {
         Direction direction = outbound ? Direction.OUTBOUND : Direction.INBOUND;
         // activemq: James's queues on disk, so that the heap holds neither James's queued mails nor the capture queue's
         JamesProcess.Queues queues = "activemq".equals(System.getenv("BACKLOG_QUEUE")) ? JamesProcess.Queues.ACTIVEMQ : JamesProcess.Queues.MEMORY;
-        Optional<GreenMail> smarthost = outbound
-            ? Optional.of(new GreenMail(new ServerSetup(JamesProcess.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)))
-            : Optional.empty();
-        smarthost.ifPresent(GreenMail::start);
+        Optional<Smarthost> smarthost = outbound ? Optional.of(Smarthost.start()) : Optional.empty();
         try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(1000, 100).start()) {
             portal.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
             portal.faults().everyMatching(request -> true, Bitrix24Emulator.Fault.response(502, "text/html",
@@ -104,7 +100,7 @@ public final class BacklogBenchmark {
                     </crmcapture>
                     """.formatted(portal.portalUrl(), portal.webhookUserId(), portal.webhookCode()),
                 "mailetcontainer.xml", xml -> {
-                    String configured = smarthost.map(server -> JamesProcess.withSmarthost(xml, server.getSmtp().getPort())).orElse(xml);
+                    String configured = smarthost.map(server -> JamesProcess.withSmarthost(xml, server.port())).orElse(xml);
                     return capture
                         ? configured.replaceFirst("<retryDelays>[^<]*</retryDelays>", "<retryDelays>30 seconds</retryDelays>")
                             .replaceFirst("<maxRetries>[^<]*</maxRetries>", "<maxRetries>1000</maxRetries>")
@@ -166,7 +162,9 @@ public final class BacklogBenchmark {
                 phases.report(gc);
             }
         } finally {
-            smarthost.ifPresent(GreenMail::stop);
+            if (smarthost.isPresent()) {
+                smarthost.get().close();
+            }
         }
         System.exit(0);
     }
@@ -202,11 +200,11 @@ public final class BacklogBenchmark {
      *
      * @return how many mails the smarthost received
      */
-    private static int awaitSent(GreenMail smarthost, JamesProcess james, int count, Duration limit) throws Exception {
+    private static int awaitSent(Smarthost smarthost, JamesProcess james, int count, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         int received;
         long progressed = System.nanoTime();
-        while ((received = smarthost.getReceivedMessages().length) < count) {
+        while ((received = smarthost.received()) < count) {
             if (!james.process().isAlive()) {
                 throw new IllegalStateException("James stopped; see " + james.file("james.log"));
             }
@@ -214,10 +212,10 @@ public final class BacklogBenchmark {
                 throw new IllegalStateException("the smarthost did not receive " + count + " mails within " + limit);
             }
             Thread.sleep(500);
-            if (smarthost.getReceivedMessages().length > received) {
+            if (smarthost.received() > received) {
                 progressed = System.nanoTime();
             } else if (System.nanoTime() - progressed > STALLED.toNanos() && queueSize(james.webAdmin, "spool") == 0) {
-                return smarthost.getReceivedMessages().length;
+                return smarthost.received();
             }
         }
         return received;
