@@ -57,14 +57,12 @@ public final class CrmBreaker {
     }
 
     /**
-     * The capture waits, without spending a retry.
+     * The capture waits, without spending a retry; one put back in the queue waits {@link #waitForCrm}.
      *
-     * @param duration   how long a capture put back in the queue waits before it comes back: until the
-     *                   next probe, or a probe period while a probe runs
      * @param untilProbe while open, how long until the next capture may probe the CRM; empty while a
      *                   probe runs, whose end {@linkplain #onChange the listeners} hear of
      */
-    public record Wait(Duration duration, Optional<Duration> untilProbe) implements Admission {
+    public record Wait(Optional<Duration> untilProbe) implements Admission {
     }
 
     /**
@@ -126,8 +124,7 @@ public final class CrmBreaker {
             moveTo(State.HALF_OPEN, now);
             return new Attempt(true);
         }
-        Optional<Duration> untilProbe = state == State.OPEN ? Optional.of(Duration.between(now, nextProbeAt)) : Optional.empty();
-        return new Wait(waitFrom(now), untilProbe);
+        return new Wait(state == State.OPEN ? Optional.of(Duration.between(now, nextProbeAt)) : Optional.empty());
     }
 
     /**
@@ -147,11 +144,11 @@ public final class CrmBreaker {
      * period while a probe runs; zero while closed.
      */
     public synchronized Duration waitForCrm() {
-        return state == State.CLOSED ? Duration.ZERO : waitFrom(clock.instant());
-    }
-
-    private Duration waitFrom(Instant now) {
+        if (state == State.CLOSED) {
+            return Duration.ZERO;
+        }
         // a failed probe opens the breaker for a probe period: one put back while it runs comes back at the next
+        Instant now = clock.instant();
         return state == State.OPEN && now.isBefore(nextProbeAt) ? Duration.between(now, nextProbeAt) : probe;
     }
 

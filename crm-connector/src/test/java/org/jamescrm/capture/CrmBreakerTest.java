@@ -35,7 +35,8 @@ class CrmBreakerTest {
 
         assertThat(breaker.view()).isEqualTo(new CrmBreaker.View("bitrix24", CrmBreaker.State.OPEN, START.plusSeconds(5), 3,
             Optional.of(START.plusSeconds(35))));
-        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(30), Optional.of(Duration.ofSeconds(30))));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Optional.of(Duration.ofSeconds(30))));
+        assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -61,7 +62,8 @@ class CrmBreakerTest {
 
         assertThat(probe).isEqualTo(new CrmBreaker.Attempt(true));
         // while the probe runs no one knows when the next may go: its end is told to the listeners
-        assertThat(other).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(30), Optional.empty()));
+        assertThat(other).isEqualTo(new CrmBreaker.Wait(Optional.empty()));
+        assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofSeconds(30));
         assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.HALF_OPEN);
 
         breaker.roundRan(List.of(new RoundOutcome.Deferred(), REFUSED));
@@ -84,7 +86,8 @@ class CrmBreakerTest {
         assertThat(breaker.view().state()).isEqualTo(CrmBreaker.State.OPEN);
         assertThat(breaker.view().nextProbeAt()).contains(START.plusSeconds(60));
         clock.step(Duration.ofSeconds(10));
-        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(20), Optional.of(Duration.ofSeconds(20))));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Optional.of(Duration.ofSeconds(20))));
+        assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test
@@ -113,7 +116,7 @@ class CrmBreakerTest {
         clock.step(Duration.ofSeconds(5));
         // so that when the CRM is back, what waited in the queue comes back with the probe that finds it
         assertThat(breaker.waitForCrm()).isEqualTo(Duration.ofSeconds(25));
-        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Duration.ofSeconds(25), Optional.of(Duration.ofSeconds(25))));
+        assertThat(breaker.admit()).isEqualTo(new CrmBreaker.Wait(Optional.of(Duration.ofSeconds(25))));
         clock.step(Duration.ofSeconds(25));
         breaker.admit(); // the probe
         assertThat(breaker.waitForCrm()).as("while the probe runs: a probe period").isEqualTo(Duration.ofSeconds(30));

@@ -82,19 +82,13 @@ class CapturesAcrossRestartEndToEndTest {
     @Test
     void capturesWaitingForTheCrmShouldBeCapturedOnceAfterARestart(GuiceJamesServer server) throws Exception {
         PORTAL.faults().everyMatching(request -> true, Fault.status(503));
-        List<String> messageIds = IntStream.rangeClosed(1, 5).mapToObj(n -> "<pending-" + n + "@client" + n + ".example>").toList();
-        for (int n = 1; n <= 5; n++) {
-            String client = "client" + n + "@client" + n + ".example";
-            clients.mail().send(client, List.of(ALICE), message(client, ALICE, messageIds.get(n - 1), "", "Order " + n, "Chairs, " + n + "."));
-        }
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.mail().inbox(ALICE)).contains(messageIds));
+        List<String> messageIds = sendToAlice(5, "pending", "client", "Order", "Chairs");
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.webAdmin().metric("crm_capture_retries_total")).isPositive());
 
         InstalledJames.Clients restarted = restart(server);
         PORTAL.faults().clear();
 
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(messageIds)
-            .allSatisfy(id -> assertThat(PORTAL.activitiesWithOrigin(id)).hasSize(1)));
+        awaitEachCapturedOnce(messageIds);
         assertThat(messageIds).allSatisfy(id -> {
             assertThat(PORTAL.leadsWithOrigin(id)).hasSize(1);
             assertThat(restarted.webAdmin().awaitDecision(id).path("reason").asText()).isEqualTo("NEW_LEAD");
@@ -105,18 +99,35 @@ class CapturesAcrossRestartEndToEndTest {
     @Test
     void aBacklogOfMoreCapturesThanAreInFlightShouldBeCapturedWholeOnceTheCrmAnswers() throws Exception {
         PORTAL.faults().everyMatching(request -> true, Fault.status(503));
-        List<String> messageIds = IntStream.rangeClosed(1, 40).mapToObj(n -> "<backlog-" + n + "@client" + n + ".example>").toList();
-        for (int n = 1; n <= 40; n++) {
-            String client = "buyer" + n + "@client" + n + ".example";
-            clients.mail().send(client, List.of(ALICE), message(client, ALICE, messageIds.get(n - 1), "", "Quote " + n, "Desks, " + n + "."));
-        }
-        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.mail().inbox(ALICE)).contains(messageIds));
+        List<String> messageIds = sendToAlice(40, "backlog", "buyer", "Quote", "Desks");
 
         PORTAL.faults().clear();
 
+        awaitEachCapturedOnce(messageIds);
+        PORTAL.violations().assertNone();
+    }
+
+    /**
+     * Sends Alice {@code count} mails, the n-th from {@code <sender>n@clientn.example} with the Message-ID
+     * {@code <<idPrefix>-n@clientn.example>}, subject "{@code subject} n" and text "{@code text}, n.", and
+     * waits until her inbox holds them all.
+     *
+     * @return their Message-IDs, in order
+     */
+    private static List<String> sendToAlice(int count, String idPrefix, String sender, String subject, String text) throws Exception {
+        List<String> messageIds = IntStream.rangeClosed(1, count).mapToObj(n -> "<" + idPrefix + "-" + n + "@client" + n + ".example>").toList();
+        for (int n = 1; n <= count; n++) {
+            String client = sender + n + "@client" + n + ".example";
+            clients.mail().send(client, List.of(ALICE), message(client, ALICE, messageIds.get(n - 1), "", subject + " " + n, text + ", " + n + "."));
+        }
+        await().atMost(CAPTURE).untilAsserted(() -> assertThat(clients.mail().inbox(ALICE)).contains(messageIds));
+        return messageIds;
+    }
+
+    /** Waits until the portal holds exactly one activity for each of {@code messageIds}. */
+    private static void awaitEachCapturedOnce(List<String> messageIds) {
         await().atMost(CAPTURE).untilAsserted(() -> assertThat(messageIds)
             .allSatisfy(id -> assertThat(PORTAL.activitiesWithOrigin(id)).hasSize(1)));
-        PORTAL.violations().assertNone();
     }
 
     @Test

@@ -67,6 +67,8 @@ public final class BacklogBenchmark {
     /** How long James may deliver nothing, its spool empty, before the run goes on without the mails left in its outgoing queue. */
     private static final Duration STALLED = Duration.ofMinutes(3);
     /** Why G1 failed to evacuate: {@code Allocation} (no room to copy to: the heap is full) or {@code Pinned} (a region held in place). */
+    /** A mail queue's size in WebAdmin's answer ({@code {"name":"spool","size":0}}). */
+    private static final Pattern QUEUE_SIZE = Pattern.compile("\"size\":(\\d+)");
     private static final Pattern EVACUATION_FAILURE = Pattern.compile("Evacuation Failure: (\\w+)");
 
     private BacklogBenchmark() {
@@ -225,7 +227,7 @@ public final class BacklogBenchmark {
     private static long queueSize(int webAdmin, String queue) throws IOException, InterruptedException {
         String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webAdmin + "/mailQueues/" + queue)).build(),
             HttpResponse.BodyHandlers.ofString()).body();
-        Matcher size = Pattern.compile("\"size\":(\\d+)").matcher(body);
+        Matcher size = QUEUE_SIZE.matcher(body);
         return size.find() ? Long.parseLong(size.group(1)) : -1;
     }
 

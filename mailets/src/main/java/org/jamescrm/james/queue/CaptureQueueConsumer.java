@@ -143,7 +143,8 @@ public class CaptureQueueConsumer implements AutoCloseable {
         if (admission instanceof CrmBreaker.Wait wait) {
             Duration holdLeft = holdLongest.minus(Duration.between(taken, clock.instant()));
             if (holdLeft.isNegative() || holdLeft.isZero()) {
-                return Mono.<Void>fromRunnable(() -> putBack(item, wait.duration(), "the CRM's circuit breaker is open"))
+                Duration untilCrm = breaker.waitForCrm();
+                return Mono.<Void>fromRunnable(() -> putBack(item, untilCrm, "the CRM's circuit breaker is open"))
                     .subscribeOn(scheduler);
             }
             Duration hold = wait.untilProbe().filter(untilProbe -> untilProbe.compareTo(holdLeft) < 0).orElse(holdLeft);
