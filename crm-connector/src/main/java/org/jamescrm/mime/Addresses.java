@@ -28,6 +28,7 @@ import org.jamescrm.model.MailParty;
  */
 final class Addresses {
     /** A bare address followed by a comment, alone between commas: {@code joe@x.example (Joe Bloggs)}. */
+    private static final Pattern SURROUNDING_QUOTES = Pattern.compile("^\"|\"$");
     private static final Pattern COMMENT_NAME = Pattern.compile("(?:^|,)\\s*([^\\s,<>()\"@]+@[^\\s,<>()\"]+)\\s*\\(([^()]*)\\)\\s*(?=,|$)");
 
     private Addresses() {
@@ -35,7 +36,7 @@ final class Addresses {
 
     /** A comment's text as a name: stripped of the quotes and blanks mailers put around it. */
     private static String commentName(String comment) {
-        return comment.strip().replaceAll("^\"|\"$", "").strip();
+        return SURROUNDING_QUOTES.matcher(comment.strip()).replaceAll("").strip();
     }
 
     /** The parties of a raw (unfolded) address field value, groups flattened; entries without a valid address skipped. */
@@ -87,8 +88,9 @@ final class Addresses {
                 candidate += "q";
             }
             marker = candidate;
-            token = Pattern.compile(Pattern.quote(marker) + "(\\d+)k");
             tokenized = tokenize(field);
+            // most fields are ASCII without encoded words: no token, no pattern to compile
+            token = texts.isEmpty() ? null : Pattern.compile(Pattern.quote(marker) + "(\\d+)k");
             for (Matcher part = COMMENT_NAME.matcher(field); part.find(); ) {
                 String name = commentName(EncodedWords.decode(part.group(2)));
                 if (!name.isEmpty()) {
@@ -103,8 +105,8 @@ final class Addresses {
 
         /** A value the parser returned, its tokens replaced by their text. */
         String restored(String parsed) {
-            if (parsed == null) {
-                return null;
+            if (parsed == null || token == null) {
+                return parsed;
             }
             return token.matcher(parsed).replaceAll(match -> Matcher.quoteReplacement(texts.get(Integer.parseInt(match.group(1)))));
         }

@@ -98,7 +98,7 @@ public final class CaptureKeys {
 
     /** Unfolded and trimmed; absent fields count as empty. */
     private static String normalize(String field) {
-        return field == null ? "" : field.replaceAll("\r?\n", "").strip();
+        return field == null ? "" : HeaderValues.withoutLineBreaks(field).strip();
     }
 
     private static MessageDigest sha256() {

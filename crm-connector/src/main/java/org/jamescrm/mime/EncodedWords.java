@@ -19,6 +19,7 @@ final class EncodedWords {
      */
     static final Pattern WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?]*)\\?=");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
     private EncodedWords() {
     }
@@ -88,7 +89,7 @@ final class EncodedWords {
     }
 
     private static byte[] base64(String encoded) {
-        String text = encoded.replaceAll("\\s", "");
+        String text = WHITESPACE.matcher(encoded).replaceAll("");
         if (!BASE64.matcher(text).matches() || text.replace("=", "").length() % 4 == 1) {
             return null;
         }

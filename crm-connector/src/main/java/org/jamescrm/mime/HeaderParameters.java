@@ -40,7 +40,7 @@ final class HeaderParameters {
         if (body == null) {
             return new HeaderParameters("", List.of());
         }
-        String text = body.replaceAll("\r?\n", "");
+        String text = HeaderValues.withoutLineBreaks(body);
         int semicolon = text.indexOf(';');
         String value = (semicolon < 0 ? text : text.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
         List<Parameter> parameters = new ArrayList<>();

@@ -14,6 +14,9 @@ import org.jamescrm.model.CleanText;
  */
 public final class HeaderValues {
     private static final Pattern MESSAGE_ID_TOKEN = Pattern.compile("<[^<>\\s]+>");
+    /** A line break that folds a field: followed by a blank. */
+    private static final Pattern FOLD = Pattern.compile("\r?\n(?=[ \t])");
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
 
     private HeaderValues() {
     }
@@ -23,8 +26,16 @@ public final class HeaderValues {
         if (raw == null) {
             return "";
         }
-        String unfolded = raw.indexOf('\n') < 0 ? raw : raw.replaceAll("\r?\n(?=[ \t])", "");
+        String unfolded = raw.indexOf('\n') < 0 ? raw : FOLD.matcher(raw).replaceAll("");
         return CleanText.line(EncodedWords.decode(unfolded));
+    }
+
+    /**
+     * A field value with every line break taken out (CRLF or bare LF), as the fields that cannot be
+     * folded inside a word are read: without compiling a pattern when there is none, as for most.
+     */
+    static String withoutLineBreaks(String value) {
+        return value.indexOf('\n') < 0 ? value : LINE_BREAK.matcher(value).replaceAll("");
     }
 
     /** The Message-IDs ({@code <...>}) of an {@code In-Reply-To} or {@code References} value, in order; none for null. */

@@ -52,6 +52,9 @@ public final class MessageParser {
 
     /** Deeper multiparts are not walked: mime4j builds them, the walk must not overflow the stack. */
     private static final int MAX_DEPTH = 64;
+    private static final Pattern BLANKS = Pattern.compile("[ \t\u00a0]+");
+    private static final Pattern BLANK_AROUND_BREAK = Pattern.compile(" ?\n ?");
+    private static final Pattern THREE_BREAKS_OR_MORE = Pattern.compile("\n{3,}");
 
     private final MimeConfig config = MimeConfig.PERMISSIVE;
 
@@ -369,8 +372,9 @@ public final class MessageParser {
         Document document = Jsoup.parse(html);
         // wholeText() already renders <br> as a line break; block ends need one
         document.select("p, div, tr, li, h1, h2, h3, h4, h5, h6, blockquote").forEach(element -> element.after(new TextNode("\n")));
-        return document.body().wholeText().replaceAll("[ \t\u00a0]+", " ").replaceAll(" ?\n ?", "\n")
-            .replaceAll("\n{3,}", "\n\n").strip();
+        String text = BLANKS.matcher(document.body().wholeText()).replaceAll(" ");
+        text = BLANK_AROUND_BREAK.matcher(text).replaceAll("\n");
+        return THREE_BREAKS_OR_MORE.matcher(text).replaceAll("\n\n").strip();
     }
 
     /** The parts of a body, filled while walking the MIME tree. */

@@ -3,6 +3,7 @@ package org.jamescrm.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
@@ -19,6 +20,7 @@ import org.jamescrm.settings.Acknowledgement;
 public final class AcknowledgementComposer {
     /** The longest client subject put into an acknowledgement's subject. */
     static final int SUBJECT_LIMIT = 200;
+    private static final Pattern BREAKS_AND_TABS = Pattern.compile("[\\r\\n\\t]+");
     private final AutomatedMailDetector automated = new AutomatedMailDetector();
 
     /**
@@ -56,7 +58,7 @@ public final class AcknowledgementComposer {
 
     /** The client's subject on one line and not too long: it goes into a header of ours. */
     private static String oneLine(String subject) {
-        String line = subject.replaceAll("[\\r\\n\\t]+", " ").strip();
+        String line = BREAKS_AND_TABS.matcher(subject).replaceAll(" ").strip();
         return line.length() <= SUBJECT_LIMIT ? line : line.substring(0, SUBJECT_LIMIT) + "…";
     }
 }

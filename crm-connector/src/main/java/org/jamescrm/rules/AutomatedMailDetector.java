@@ -18,6 +18,8 @@ public final class AutomatedMailDetector {
     private static final Set<String> DAEMON_LOCAL_PARTS = Set.of("mailer-daemon", "postmaster");
     private static final Set<String> BULK_PRECEDENCE = Set.of("bulk", "junk", "list");
     private static final List<String> AUTO_REPLY_HEADERS = List.of("X-Autoreply", "X-Autorespond", "X-Auto-Reply");
+    /** Exchange's X-Auto-Response-Suppress values that ask not to be answered automatically. */
+    private static final Pattern SUPPRESSED_AUTO_REPLIES = Pattern.compile(".*\\b(all|oof|autoreply)\\b.*");
     /**
      * Subjects of out-of-office notices of common mail programs, in the seeds' languages too. Outlook and
      * Exchange write the prefix in the language of the absent person's mailbox, e.g. "Automatic reply:",
@@ -69,7 +71,7 @@ public final class AutomatedMailDetector {
             }
         }
         Optional<String> suppress = headers.first("X-Auto-Response-Suppress")
-            .filter(value -> value.toLowerCase(Locale.ROOT).matches(".*\\b(all|oof|autoreply)\\b.*"));
+            .filter(value -> SUPPRESSED_AUTO_REPLIES.matcher(value.toLowerCase(Locale.ROOT)).matches());
         if (suppress.isPresent()) {
             return suppress.map(value -> "X-Auto-Response-Suppress: " + value);
         }

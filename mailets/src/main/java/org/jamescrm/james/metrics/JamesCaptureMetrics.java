@@ -1,6 +1,7 @@
 package org.jamescrm.james.metrics;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
@@ -31,6 +32,8 @@ import org.jamescrm.rules.ReasonCode;
  */
 public class JamesCaptureMetrics implements CaptureMetrics {
     static final String PREFIX = "crm_capture_";
+    /** What a metric name may not hold: the names are made per CRM request, so the pattern is compiled once. */
+    private static final Pattern NOT_IN_NAMES = Pattern.compile("[^a-z0-9_]");
 
     private final MetricFactory metrics;
     private final AtomicInteger lastRoundSize = new AtomicInteger();
@@ -83,6 +86,6 @@ public class JamesCaptureMetrics implements CaptureMetrics {
 
     /** A name usable in every metric system: letters, digits and underscores only, lower case. */
     static String name(String value) {
-        return value.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return NOT_IN_NAMES.matcher(value.toLowerCase(Locale.ROOT)).replaceAll("_");
     }
 }
