@@ -3,6 +3,7 @@ package org.jamescrm.james.queue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
@@ -63,6 +64,8 @@ public class CaptureQueueConsumer implements AutoCloseable {
     private Disposable subscription;
     /** Fires when the breaker closes or a probe ends: held captures ask again then. */
     private final Sinks.Many<Boolean> breakerChanges = Sinks.many().multicast().directBestEffort();
+    /** How many changes the breaker has told of: a change between an admission and the wait for the next one is not lost. */
+    private final AtomicLong breakerChangeCount = new AtomicLong();
     private Runnable breakerListener = () -> { };
 
     /**
@@ -112,7 +115,10 @@ public class CaptureQueueConsumer implements AutoCloseable {
         // nor a consumer thread (the captures in flight wait for those to act on their outcomes). Placed
         // before the flatMap, subscribeOn also moves there the request the flatMap makes as each capture ends.
         dequeuer = Schedulers.newBoundedElastic(1, 10_000, "crm-capture-dequeue-" + configuration.queue().asString());
-        breakerListener = breaker.onChange(() -> breakerChanges.tryEmitNext(true)); // should it fail, held captures have their timers
+        breakerListener = breaker.onChange(() -> {
+            breakerChangeCount.incrementAndGet();
+            breakerChanges.tryEmitNext(true); // should it fail, held captures have their timers
+        });
         subscription = Flux.from(queue.deQueue())
             .subscribeOn(dequeuer)
             .flatMap(this::handle, configuration.roundSize() + threads)
@@ -139,6 +145,7 @@ public class CaptureQueueConsumer implements AutoCloseable {
 
     /** Attempts the capture taken off the queue at {@code taken}, or holds it while the breaker turns it away. */
     private Mono<Void> attempt(MailQueue.MailQueueItem item, Instant taken) {
+        long changesSeen = breakerChangeCount.get();
         CrmBreaker.Admission admission = breaker.admit();
         if (admission instanceof CrmBreaker.Wait wait) {
             Duration holdLeft = holdLongest.minus(Duration.between(taken, clock.instant()));
@@ -149,7 +156,10 @@ public class CaptureQueueConsumer implements AutoCloseable {
             }
             Duration hold = wait.untilProbe().filter(untilProbe -> untilProbe.compareTo(holdLeft) < 0).orElse(holdLeft);
             // a timer and a signal, not a thread
-            return Mono.firstWithSignal(Mono.delay(hold).then(), breakerChanges.asFlux().next().then())
+            // subscribed in this order: a change told between the admission and the subscription to the changes
+            // was heard by no one, so the count is read last and the capture asks again at once
+            return Mono.firstWithSignal(Mono.delay(hold).then(), breakerChanges.asFlux().next().then(),
+                    Mono.defer(() -> breakerChangeCount.get() == changesSeen ? Mono.<Void>never() : Mono.<Void>empty()))
                 .publishOn(scheduler)
                 .then(Mono.defer(() -> attempt(item, taken)));
         }

@@ -13,6 +13,8 @@ import static org.mockito.Mockito.when;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -193,6 +195,52 @@ class DelayIgnoringQueueConsumerTest {
         // so none waits in the queue after the probe that finds the CRM back
         assertThat(putBackDuringOutage).isNotEmpty().allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(probe));
         verify(parker, never()).park(any(), any(), anyInt());
+    }
+
+    @Test
+    void aBreakerThatClosesRightAfterTurningACaptureAwayShouldLetItGoAtOnce() throws Exception {
+        // open, with its probe a minute away: a capture turned away now is held until then or until the breaker changes
+        CrmBreaker breaker = new CrmBreaker("crm", 1, Duration.ofMinutes(1), Clock.systemUTC());
+        breaker.failed();
+        Map<String, Integer> decided = new ConcurrentHashMap<>();
+        deliverWhileDown(breaker, new AtomicBoolean(false), decided);
+        // the CRM answers (another round, say) after the breaker turned the capture away and before the capture waits
+        // for the next change: the consumer reads its clock just then, and this clock closes the breaker at that read
+        AtomicBoolean answered = new AtomicBoolean();
+        Clock answersOnceTurnedAway = new Clock() {
+            @Override
+            public Instant instant() {
+                if (readInAnAttempt() && answered.compareAndSet(false, true)) {
+                    breaker.answered();
+                }
+                return Instant.now();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        consumer = new CaptureQueueConsumer(queue, deliverer, parker, configuration(2, List.of(Duration.ofMillis(50)), 1, Duration.ofMinutes(1)),
+            CaptureMetrics.NONE, breaker, answersOnceTurnedAway, Duration.ofMinutes(1));
+        consumer.start();
+
+        queue.enQueue(capture("capture-1"));
+
+        // not a minute later, when its hold or the probe would have let it go
+        await().atMost(Duration.ofSeconds(10)).until(() -> decided.containsKey("capture-1"));
+        assertThat(answered).isTrue();
+    }
+
+    /** Whether the clock is read from the consumer's attempt of a capture, after the breaker's admission. */
+    private static boolean readInAnAttempt() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+            frame -> frame.getClassName().equals(CaptureQueueConsumer.class.getName()) && frame.getMethodName().equals("attempt")));
     }
 
     /**
