@@ -31,8 +31,8 @@ public final class HeaderValues {
     }
 
     /**
-     * A field value with every line break taken out (CRLF or bare LF), as the fields that cannot be
-     * folded inside a word are read: without compiling a pattern when there is none, as for most.
+     * A field value with every line break (CRLF or bare LF) taken out, folds included; a value without
+     * one, as most are, is returned as it is.
      */
     static String withoutLineBreaks(String value) {
         return value.indexOf('\n') < 0 ? value : LINE_BREAK.matcher(value).replaceAll("");
