@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -45,6 +46,8 @@ public final class EspoCrmClient {
     public static final int MAX_SIZE = 200;
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final String API = "api/v1";
+    /** A record id ending a resource: the operations of the logs and metrics name the kind of request, not the record. */
+    private static final Pattern RECORD_ID = Pattern.compile("/[0-9a-zA-Z]{6,}$");
 
     private final EspoCrmConfiguration configuration;
     private final OkHttpClient http;
@@ -218,7 +221,7 @@ public final class EspoCrmClient {
     }
 
     private Answer send(String method, String resource, HttpUrl url, JsonNode body, boolean skipDuplicateCheck) throws CrmException {
-        String operation = method + " " + resource.replaceAll("/[0-9a-zA-Z]{6,}$", "/{id}");
+        String operation = method + " " + RECORD_ID.matcher(resource).replaceAll("/{id}");
         Request.Builder request = new Request.Builder().url(url)
             .method(method, body == null ? null : RequestBody.create(body.toString(), JSON))
             .header("Accept", "application/json");

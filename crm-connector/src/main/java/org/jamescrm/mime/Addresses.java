@@ -28,8 +28,9 @@ import org.jamescrm.model.MailParty;
  */
 final class Addresses {
     /** A bare address followed by a comment, alone between commas: {@code joe@x.example (Joe Bloggs)}. */
-    private static final Pattern SURROUNDING_QUOTES = Pattern.compile("^\"|\"$");
     private static final Pattern COMMENT_NAME = Pattern.compile("(?:^|,)\\s*([^\\s,<>()\"@]+@[^\\s,<>()\"]+)\\s*\\(([^()]*)\\)\\s*(?=,|$)");
+    /** The quotes some mailers put around a comment's name. */
+    private static final Pattern SURROUNDING_QUOTES = Pattern.compile("^\"|\"$");
 
     private Addresses() {
     }

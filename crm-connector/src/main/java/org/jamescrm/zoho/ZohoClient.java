@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmRejectedException;
@@ -39,6 +40,8 @@ public final class ZohoClient {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     private static final String API = "crm/v8";
     private static final String[] WRAPPERS = {"data", "Emails", "__composite_requests"};
+    /** A record id in a path: the operations of the logs and metrics name the kind of request, not the record. */
+    private static final Pattern RECORD_ID = Pattern.compile("/\\d{6,}");
 
     private final ZohoConfiguration configuration;
     private final OkHttpClient http;
@@ -145,8 +148,13 @@ public final class ZohoClient {
             answer.status() == 429 ? limits.throttled() : Duration.ZERO);
     }
 
+    /** A request as the logs and metrics name it: its method and its path with the record ids made {@code {id}}. */
+    static String operation(String method, String path) {
+        return method + " " + RECORD_ID.matcher(path).replaceAll("/{id}");
+    }
+
     private Answer send(String method, String path, Map<String, String> query, RequestBody body) throws CrmException {
-        String operation = method + " " + path.replaceAll("/\\d{6,}", "/{id}");
+        String operation = operation(method, path);
         ZohoTokens.Token token = tokens.token();
         Answer answer = call(operation, method, path, query, body, token);
         if (answer.status() == 401 && answer.body().path("code").asText("").equals("INVALID_TOKEN")) {

@@ -50,7 +50,7 @@ final class ZohoComposite {
         }
 
         String operation() {
-            return method + " " + path.replaceAll("/\\d{6,}", "/{id}");
+            return ZohoClient.operation(method, path);
         }
     }
 

@@ -1,8 +1,8 @@
 package org.jamescrm.james.metrics;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 

@@ -155,9 +155,8 @@ public class CaptureQueueConsumer implements AutoCloseable {
                     .subscribeOn(scheduler);
             }
             Duration hold = wait.untilProbe().filter(untilProbe -> untilProbe.compareTo(holdLeft) < 0).orElse(holdLeft);
-            // a timer and a signal, not a thread
-            // subscribed in this order: a change told between the admission and the subscription to the changes
-            // was heard by no one, so the count is read last and the capture asks again at once
+            // a timer and a signal, not a thread; subscribed in this order: a change told between the admission and
+            // the subscription to the changes was heard by no one, so the count is read last and the capture asks again at once
             return Mono.firstWithSignal(Mono.delay(hold).then(), breakerChanges.asFlux().next().then(),
                     Mono.defer(() -> breakerChangeCount.get() == changesSeen ? Mono.<Void>never() : Mono.<Void>empty()))
                 .publishOn(scheduler)
