@@ -66,6 +66,7 @@ public final class ZohoEmulator extends HttpEmulator {
     private final Deque<Instant> refreshes = new ArrayDeque<>();
     private final AtomicLong tokensIssued = new AtomicLong();
     private final AtomicLong creditsSpent = new AtomicLong();
+    private final AtomicLong creditRefusals = new AtomicLong();
     private final Set<String> missingScopes = ConcurrentHashMap.newKeySet();
 
     /** How an emulator starts. */
@@ -262,6 +263,15 @@ public final class ZohoEmulator extends HttpEmulator {
         return creditsSpent.get();
     }
 
+    /**
+     * How many calls were refused since start or reset because the day's credits did not cover them: an
+     * insert of many records can be refused while a few credits remain, so {@link #creditsRemaining()} need
+     * never reach zero for the credits to run out.
+     */
+    public long creditRefusals() {
+        return creditRefusals.get();
+    }
+
     /** Spends credits as the organisation's other integrations do; fewer when fewer remain. */
     public void spendCredits(long spent) {
         long left = Math.min(spent, credits.remaining());
@@ -295,6 +305,7 @@ public final class ZohoEmulator extends HttpEmulator {
         }
         tokensIssued.set(0);
         creditsSpent.set(0);
+        creditRefusals.set(0);
         credits.reset();
         gate.reset();
         missingScopes.clear();
@@ -372,6 +383,7 @@ public final class ZohoEmulator extends HttpEmulator {
             }
             long cost = cost(request, path);
             if (!credits.trySpend(cost)) {
+                creditRefusals.incrementAndGet();
                 return ZohoReply.error(429, "TOO_MANY_REQUESTS", "the API credits of the day are spent")
                     .withHeader("X-API-CREDITS-REMAINING", "0");
             }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -219,6 +220,21 @@ class ZohoEmulatorTest {
         assertThat(spent.status()).isEqualTo(429);
         assertThat(spent.json().path("code").asText()).isEqualTo("TOO_MANY_REQUESTS");
         assertThat(spent.response().headers().firstValue("Retry-After")).isEmpty();
+    }
+
+    @Test
+    void anInsertCostingMoreThanTheCreditsLeftShouldBeRefusedAndCountedThoughSomeRemain() throws Exception {
+        zoho.emulator().spendCredits(zoho.emulator().creditsRemaining() - 1);
+        String lead = "{\"Last_Name\":\"Hara\",\"Company\":\"Example\"}";
+
+        Answer twentyLeads = api("POST", "Leads", "{\"data\":[" + String.join(",", Collections.nCopies(20, lead)) + "]}");
+
+        assertThat(twentyLeads.status()).isEqualTo(429);
+        assertThat(twentyLeads.response().headers().firstValue("X-API-CREDITS-REMAINING")).contains("0");
+        assertThat(zoho.emulator().creditsRemaining()).as("an insert of twenty records costs two credits").isEqualTo(1);
+        assertThat(zoho.emulator().creditRefusals()).isEqualTo(1);
+        assertThat(api("GET", "users?type=ActiveUsers", null).status()).as("a call of one credit still goes").isEqualTo(200);
+        assertThat(zoho.emulator().creditRefusals()).isEqualTo(1);
     }
 
     @Test
