@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.DealStage;
@@ -22,6 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class ZohoMetadata {
     static final Duration KEPT = Duration.ofHours(1);
+    /** What a picklist value is matched without: spaces, underscores and dashes. */
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s_-]");
 
     private final ZohoClient client;
     private final Clock clock;
@@ -97,6 +100,6 @@ final class ZohoMetadata {
     }
 
     private static String normal(String value) {
-        return value.toLowerCase(Locale.ROOT).replaceAll("[\\s_-]", "");
+        return SEPARATORS.matcher(value.toLowerCase(Locale.ROOT)).replaceAll("");
     }
 }
