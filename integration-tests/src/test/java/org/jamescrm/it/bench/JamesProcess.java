@@ -24,11 +24,13 @@ import org.apache.commons.net.imap.IMAPClient;
 
 /**
  * A James of the product's layout (what james-config builds and {@code bin/run-james} starts) in a
- * JVM of its own, in a fresh folder: the conf copied with free ports and the benchmark's edits, the
- * server and extension jars linked. The benchmarks that measure James's own process use it.
+ * JVM of its own, with the layout's JVM options, in a fresh folder: the conf copied with free ports and
+ * the benchmark's edits, the server and extension jars linked. The benchmarks that measure James's own process use it.
  */
 final class JamesProcess implements AutoCloseable {
     static final Path INSTALLATION = Path.of(System.getProperty("bench.installation", "../james-config/target/james"));
+    /** The JVM options of the layout, in its conf/ folder. */
+    static final String OPTIONS_FILE = "jvm.options";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path directory;
@@ -121,7 +123,7 @@ final class JamesProcess implements AutoCloseable {
             Files.createSymbolicLink(directory.resolve(shared), INSTALLATION.resolve(shared).toAbsolutePath());
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
+        command.addAll(withInstalledOptions(installedOptions(conf.resolve(OPTIONS_FILE)), jvmOptions));
         command.addAll(List.of("-Dworking.directory=.", "-Dlogback.configurationFile=conf/logback.xml"));
         command.addAll(queues.launch());
         Process process = new ProcessBuilder(command).directory(directory.toFile())
@@ -136,6 +138,33 @@ final class JamesProcess implements AutoCloseable {
             throw failed;
         }
         return james;
+    }
+
+    /**
+     * The JVM options of the product's layout, as {@code bin/run-james} passes them ({@code java @conf/jvm.options}):
+     * one a line, {@code #} starting a comment; none when the layout has no such file (another build's, with
+     * {@code -Dbench.installation}).
+     */
+    static List<String> installedOptions(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file).stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    }
+
+    /**
+     * The layout's options followed by the benchmark's own; a heap size the benchmark gives ({@code -Xmx},
+     * {@code -Xms}) replaces both of the layout's, so that a smaller maximum never meets a larger initial heap.
+     */
+    static List<String> withInstalledOptions(List<String> installed, List<String> given) {
+        boolean heapGiven = given.stream().anyMatch(JamesProcess::isHeapSize);
+        List<String> options = new ArrayList<>(installed.stream().filter(option -> !(heapGiven && isHeapSize(option))).toList());
+        options.addAll(given);
+        return options;
+    }
+
+    private static boolean isHeapSize(String option) {
+        return option.startsWith("-Xmx") || option.startsWith("-Xms");
     }
 
     /** Replaces {@code target} in {@code file}, which must contain it. */
