@@ -14,7 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
@@ -26,7 +28,10 @@ import org.jamescrm.testing.TestMessages;
  * per run, with the product's configuration, or the same without the {@code CaptureToCrm} mailet;
  * runs alternate in pairs. Each run warms up, then SMTP clients send client mail to a mailbox and
  * the run is timed until IMAP shows every mail; James's CPU time over the run is read from the
- * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail] [warm-up mails]}; with
+ * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail] [warm-up mails] [warm-up mailboxes]};
+ * the warm-up goes to mailboxes of its own, spread over several of them for a long one (James's memory
+ * server searches a mailbox for the thread of each mail it appends, so one large mailbox would slow
+ * it down as it grows); with
  * {@code -Dbench.jfr=DIR} every run records a JFR profile into DIR, and
  * {@code -Dbench.jvm="OPTIONS"} adds JVM options to every James (a compilation log, other collectors), and
  * {@code -Dbench.installation=DIR} measures another build's layout.
@@ -38,12 +43,18 @@ public final class DeliveryBenchmark {
     private final int clients;
     private final String body;
     private final int warmUp;
+    private final List<String> warmUpMailboxes;
 
-    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp) {
+    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp, int warmUpMailboxes) {
+        if (warmUpMailboxes < 1) {
+            throw new IllegalArgumentException("the warm-up needs at least one mailbox, not " + warmUpMailboxes);
+        }
         this.mails = mails;
         this.clients = clients;
         this.body = TestMessages.orderBody(kilobytes);
         this.warmUp = warmUp;
+        this.warmUpMailboxes = warmUpMailboxes == 1 ? List.of("bob@company.example")
+            : IntStream.rangeClosed(1, warmUpMailboxes).mapToObj(i -> "bob" + i + "@company.example").toList();
     }
 
     public static void main(String[] args) throws Exception {
@@ -52,9 +63,10 @@ public final class DeliveryBenchmark {
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         int kilobytes = args.length > 3 ? Integer.parseInt(args[3]) : 21;
         int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 300;
-        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp);
-        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients after %d to warm up, fresh James per run, %s%n%n",
-            mails, kilobytes, clients, warmUp, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
+        int warmUpMailboxes = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp, warmUpMailboxes);
+        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run, %s%n%n",
+            mails, kilobytes, clients, warmUp, warmUpMailboxes, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
             + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -104,18 +116,22 @@ public final class DeliveryBenchmark {
         }
         Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", JamesProcess::withoutCapture);
         try (JamesProcess james = JamesProcess.start("delivery", edits, options)) {
-            for (String user : List.of("alice@company.example", "bob@company.example")) {
+            james.addUser("alice@company.example");
+            for (String user : warmUpMailboxes) {
                 james.addUser(user);
             }
-            // the warm-up goes to another mailbox: the timed part starts on an empty one, whatever the warm-up's size
-            send(james.smtp, warmUp, "warm-" + pair, "bob@company.example");
-            james.awaitInbox("bob@company.example", warmUp, INBOX_LIMIT);
+            // the warm-up goes to other mailboxes: the timed part starts on an empty one, whatever the warm-up's size
+            send(james.smtp, warmUp, "warm-" + pair, n -> warmUpMailboxes.get(n % warmUpMailboxes.size()));
+            for (int i = 0; i < warmUpMailboxes.size(); i++) {
+                int share = warmUp / warmUpMailboxes.size() + (i < warmUp % warmUpMailboxes.size() ? 1 : 0);
+                james.awaitInbox(warmUpMailboxes.get(i), share, INBOX_LIMIT);
+            }
             Thread.sleep(1000);
             Duration cpuBefore = cpu(james.process());
             JvmTimes timesBefore = JvmTimes.of(james.process());
             ThreadTimes threadsBefore = ThreadTimes.of(james.process());
             long start = System.nanoTime();
-            send(james.smtp, mails, "run-" + pair, "alice@company.example");
+            send(james.smtp, mails, "run-" + pair, n -> "alice@company.example");
             james.awaitInbox("alice@company.example", mails, INBOX_LIMIT);
             double seconds = (System.nanoTime() - start) / 1e9;
             Thread.sleep(1000); // the captures that follow delivery
@@ -126,8 +142,8 @@ public final class DeliveryBenchmark {
         }
     }
 
-    /** Sends {@code count} client mails to {@code recipient} from {@link #clients} connections, each sending its share in turn. */
-    private void send(int port, int count, String run, String recipient) throws Exception {
+    /** Sends {@code count} client mails, the n-th to {@code recipients(n)}, from {@link #clients} connections, each sending its share in turn. */
+    private void send(int port, int count, String run, IntFunction<String> recipients) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicInteger next = new AtomicInteger();
         try {
@@ -142,6 +158,7 @@ public final class DeliveryBenchmark {
                         while ((n = next.getAndIncrement()) < count) {
                             // a client of its own per mail: the capture's flood guard parks many mails of one client
                             String sender = run + "-client" + n + "@client" + (n % 50) + ".example";
+                            String recipient = recipients.apply(n);
                             check(smtp, smtp.setSender(sender), "MAIL FROM");
                             check(smtp, smtp.addRecipient(recipient), "RCPT TO");
                             try (Writer data = smtp.sendMessageData()) {
