@@ -20,7 +20,16 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
+import org.jamescrm.capture.CaptureService;
+import org.jamescrm.capture.MissingCrmUsers;
+import org.jamescrm.capture.ScrubbedConnector;
+import org.jamescrm.decisions.DecisionLog;
+import org.jamescrm.decisions.DecisionRecord;
+import org.jamescrm.decisions.FileDecisionStore;
+import org.jamescrm.decisions.JsonViews;
+import org.jamescrm.james.mail.MailSummarizer;
 import org.jamescrm.james.settings.CaptureSettingsSource;
+import org.jamescrm.spi.ConnectorContext;
 import org.jamescrm.james.mail.MailClassifier;
 import org.jamescrm.model.EmailAddress;
 import org.jamescrm.model.Envelope;
@@ -39,21 +48,22 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.jamescrm.spi.ConnectorProviders;
 
 /**
  * What the capture costs inside the mail pipeline, per message (target: at most 50 µs): reading the
  * header fields and envelope of a James mail and classifying it, with settings that have filters,
- * a never-log list and per-mailbox overrides. Body parsing is not part of it: it runs in the capture
- * queue. Run with {@code bin/benchmark}.
+ * a never-log list and per-mailbox overrides, and for a mail that is not captured, recording its
+ * decision. Body parsing is not part of it: it runs in the capture queue. Run with {@code bin/benchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Dlogback.configurationFile=logback-bench.xml")
 public class PipelineClassificationBenchmark {
     static final String SETTINGS = "<crmcapture>"
         + "<internal><domain>subsidiary.example</domain></internal>"
@@ -88,6 +98,10 @@ public class PipelineClassificationBenchmark {
     private MailetContext context;
     private Mail mail;
     private MessageSummary summary;
+    private final MailSummarizer summarizer = new MailSummarizer();
+    private Path decisionFolder;
+    private CaptureService captureService;
+    private Mail internalMail;
 
     @Setup
     public void setUp() throws Exception {
@@ -112,12 +126,48 @@ public class PipelineClassificationBenchmark {
         summary = new MessageSummary(new Envelope(Optional.of(EmailAddress.of("carol@client.example")),
             List.of(EmailAddress.of("alice@company.example"), EmailAddress.of("sales@company.example"))),
             Optional.of(EmailAddress.of("carol@client.example")), headers.build(), false);
+        // the decision of a mail not captured is recorded in the pipeline: logged and kept in the local store's file
+        decisionFolder = Files.createTempDirectory("crm-capture-bench");
+        JsonViews json = new JsonViews();
+        DecisionLog decisions = new DecisionLog(10_000, json, new FileDecisionStore(decisionFolder.resolve("decisions.jsonl"), 10_000, json));
+        captureService = new CaptureService(ScrubbedConnector.open(settings.connector(), new ConnectorContext(Clock.systemUTC())),
+            () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
+        internalMail = FakeMail.builder().name("internal").sender(new MailAddress("bob@company.example"))
+            .recipients(new MailAddress("alice@company.example"))
+            .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(MESSAGE
+                .replace("From: =?UTF-8?Q?Carol_Cli=C3=A9nt?= <carol@client.example>", "From: Bob Brown <bob@company.example>")
+                .replace("To: Alice Adams <alice@company.example>, Sales <sales@company.example>", "To: Alice Adams <alice@company.example>")
+                .getBytes(StandardCharsets.US_ASCII))))
+            .build();
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        try (var files = Files.list(decisionFolder)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(decisionFolder);
     }
 
     /** The whole synchronous cost: a James mail's envelope and header fields read and classified. */
     @Benchmark
     public Classification summarizeAndClassifyAJamesMail() throws Exception {
         return mailClassifier.classify(mail, context);
+    }
+
+    /**
+     * The whole synchronous cost for a mail that is not captured (here an internal one): read,
+     * classified, and its decision recorded as {@code CaptureToCrm} records it (a JSON line logged
+     * and appended to the local store's decision file).
+     */
+    @Benchmark
+    public DecisionRecord classifyAndRecordAnInternalMail() throws Exception {
+        MessageSummary read = summarizer.summarize(internalMail);
+        Classification classification = mailClassifier.classify(read, context);
+        return captureService.recordExclusion(summarizer.messageId(internalMail), summarizer.captureKey(internalMail), read.author(),
+            classification);
     }
 
     /** The pure rules alone, on facts already read. */
