@@ -135,12 +135,7 @@ public class CaptureQueueBenchmark {
         @TearDown
         public void tearDown() throws Exception {
             rounds.close();
-            try (var files = Files.list(folder)) {
-                for (Path file : files.toList()) {
-                    Files.delete(file);
-                }
-            }
-            Files.delete(folder);
+            BenchmarkFolders.delete(folder);
         }
     }
 

@@ -143,12 +143,7 @@ public class PipelineClassificationBenchmark {
 
     @TearDown
     public void tearDown() throws Exception {
-        try (var files = Files.list(decisionFolder)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(decisionFolder);
+        BenchmarkFolders.delete(decisionFolder);
     }
 
     /** The whole synchronous cost: a James mail's envelope and header fields read and classified. */
