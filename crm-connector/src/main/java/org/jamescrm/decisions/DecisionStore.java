@@ -29,4 +29,8 @@ public interface DecisionStore {
     default void append(DecisionRecord record, String jsonLine) {
         append(record);
     }
+
+    /** Releases what the store holds open (its file); a later decision opens it again. */
+    default void close() {
+    }
 }

@@ -1,13 +1,20 @@
 package org.jamescrm.decisions;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -16,16 +23,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The decisions in a file of JSON lines (the decision view, one per line), so that the decision
  * search survives a restart. Bounded: once the file holds twice {@code capacity} decisions it is
- * rewritten with the newest {@code capacity}. A line cut short by a crash is skipped when read.
+ * rewritten with the newest {@code capacity}. A line cut short by a crash is skipped when read, and
+ * the next decision starts on a line of its own.
+ *
+ * <p>The file stays open while decisions are appended (every mail James handles has one, most of them
+ * on the spool's threads, so opening and closing it for each cost as much as writing it), and is read
+ * and rewritten as a stream: neither the start nor the rewrite holds the whole file in the heap. The
+ * server owns the file while it runs: a file moved or deleted meanwhile is written again at the next
+ * rewrite or restart.
  */
 public final class FileDecisionStore implements DecisionStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(FileDecisionStore.class);
+    private static final byte NEWLINE = '\n';
 
     private final Path file;
     private final int capacity;
     private final JsonViews json;
-    private int lines = -1;
-    private boolean folderMade;
+    /** The lines of the file, counted when it is opened; -1 until then. */
+    private long lines = -1;
+    /** Open while decisions are appended; closed for a rewrite, after a failure and at {@link #close}. */
+    private FileChannel channel;
 
     /**
      * @param file     the file, created with its folder when absent
@@ -43,20 +60,22 @@ public final class FileDecisionStore implements DecisionStore {
     @Override
     public synchronized List<DecisionRecord> load() {
         if (!Files.exists(file)) {
-            lines = 0;
             return List.of();
         }
-        List<String> all;
-        try {
-            all = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        Deque<String> newest = new ArrayDeque<>(Math.min(capacity, 1024));
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (newest.size() == capacity) {
+                    newest.removeFirst();
+                }
+                newest.addLast(line);
+            }
+        } catch (IOException | UncheckedIOException e) {
             LOGGER.error("Cannot read the decisions kept in {}; the decision search starts empty", file, e);
-            lines = 0;
             return List.of();
         }
-        lines = all.size();
-        List<DecisionRecord> records = new ArrayList<>();
-        for (String line : all.subList(Math.max(0, all.size() - capacity), all.size())) {
+        List<DecisionRecord> records = new ArrayList<>(newest.size());
+        for (String line : newest) {
             try {
                 records.add(json.readDecision(line));
             } catch (IllegalArgumentException e) {
@@ -74,36 +93,119 @@ public final class FileDecisionStore implements DecisionStore {
     @Override
     public synchronized void append(DecisionRecord record, String jsonLine) {
         try {
-            if (!folderMade) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                folderMade = true;
-            }
-            if (lines < 0) {
-                lines = Files.exists(file) ? countLines() : 0;
-            }
-            Files.writeString(file, jsonLine + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            writeFully(channel(), ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8)));
             lines++;
-            if (lines >= 2 * capacity) {
+            if (lines >= 2L * capacity) {
                 compact();
             }
         } catch (IOException | UncheckedIOException e) {
+            closeChannel(); // the next decision opens the file again
             LOGGER.error("Cannot keep a decision in {}; it stays in memory and in the log", file, e);
         }
     }
 
-    private int countLines() throws IOException {
-        try (var all = Files.lines(file, StandardCharsets.UTF_8)) {
-            return (int) all.count();
+    /** Closes the file; a later decision opens it again. */
+    @Override
+    public synchronized void close() {
+        closeChannel();
+    }
+
+    private FileChannel channel() throws IOException {
+        if (channel == null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            boolean cutShort = endsCutShort();
+            lines = Files.exists(file) ? countLines() : 0;
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            if (cutShort) {
+                // a line a crash cut short is ended, so that it does not take the next decision with it
+                writeFully(channel, ByteBuffer.wrap(new byte[] {NEWLINE}));
+                lines++;
+            }
+        }
+        return channel;
+    }
+
+    private boolean endsCutShort() throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (SeekableByteChannel in = Files.newByteChannel(file)) {
+            long size = in.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            in.position(size - 1).read(last);
+            return last.get(0) != NEWLINE;
         }
     }
 
-    /** Rewrites the file with its newest {@code capacity} lines, atomically. */
+    private long countLines() throws IOException {
+        long count = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == NEWLINE) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Rewrites the file with its newest {@code capacity} lines, atomically, copying bytes: no line is decoded. */
     private void compact() throws IOException {
-        List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<String> kept = all.subList(Math.max(0, all.size() - capacity), all.size());
+        closeChannel();
         Path next = file.resolveSibling(file.getFileName() + ".next");
-        Files.write(next, kept, StandardCharsets.UTF_8);
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                 StandardOpenOption.TRUNCATE_EXISTING)) {
+            long start = offsetAfterLines(in, lines - capacity);
+            for (long done = 0, size = in.size() - start; done < size; ) {
+                done += in.transferTo(start + done, size - done, out);
+            }
+        }
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        lines = kept.size();
+        lines = -1; // counted again when the file is opened for the next decision
+    }
+
+    /** Where the line after the first {@code skipped} lines starts. */
+    private static long offsetAfterLines(FileChannel in, long skipped) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long position = 0;
+        long seen = 0;
+        while (seen < skipped) {
+            buffer.clear();
+            int read = in.read(buffer, position);
+            if (read < 0) {
+                return position;
+            }
+            for (int i = 0; i < read; i++) {
+                if (buffer.get(i) == NEWLINE && ++seen == skipped) {
+                    return position + i + 1;
+                }
+            }
+            position += read;
+        }
+        return position;
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOGGER.warn("Cannot close {}: {}", file, e.toString());
+            }
+            channel = null;
+        }
     }
 }

@@ -64,6 +64,6 @@ final class LocalCaptureStore implements CaptureStore {
 
     @Override
     public void close() {
-        // nothing opened
+        decisions.close();
     }
 }

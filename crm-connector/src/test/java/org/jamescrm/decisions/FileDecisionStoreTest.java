@@ -63,6 +63,64 @@ class FileDecisionStoreTest {
             .extracting(DecisionRecord::captureKey).containsExactly("<1@x>");
     }
 
+    @Test
+    void aDecisionAfterALineCutShortShouldBeKeptOnALineOfItsOwn() throws Exception {
+        Path file = folder.resolve("decisions.jsonl");
+        new DecisionLog(10, json, new FileDecisionStore(file, 10, json)).record(decision(1, ReasonCode.INTERNAL, "INTERNAL"));
+        Files.writeString(file, "{\"messageId\":\"<2@x>\",\"captureK", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        new DecisionLog(10, json, new FileDecisionStore(file, 10, json)).record(decision(3, ReasonCode.NEW_LEAD, "NEW_LEAD"));
+
+        assertThat(new DecisionLog(10, json, new FileDecisionStore(file, 10, json)).recent(10))
+            .extracting(DecisionRecord::captureKey).containsExactly("<3@x>", "<1@x>");
+    }
+
+    @Test
+    void rewritesShouldKeepTheNewestDecisionsInTheirOrderWhileTheFileStaysOpen() throws Exception {
+        Path file = folder.resolve("decisions.jsonl");
+        FileDecisionStore store = new FileDecisionStore(file, 4, json);
+        DecisionLog log = new DecisionLog(4, json, store);
+        for (int i = 1; i <= 23; i++) { // five rewrites
+            log.record(decision(i, ReasonCode.NEW_LEAD, "NEW_LEAD"));
+        }
+
+        assertThat(Files.readAllLines(file)).hasSizeBetween(4, 7).last().asString().contains("<23@x>");
+        assertThat(new DecisionLog(4, json, new FileDecisionStore(file, 4, json)).recent(10))
+            .extracting(DecisionRecord::captureKey).containsExactly("<23@x>", "<22@x>", "<21@x>", "<20@x>");
+        store.close();
+    }
+
+    @Test
+    void aStoreClosedShouldOpenItsFileAgainForTheNextDecision() {
+        Path file = folder.resolve("decisions.jsonl");
+        FileDecisionStore store = new FileDecisionStore(file, 10, json);
+        DecisionLog log = new DecisionLog(10, json, store);
+        log.record(decision(1, ReasonCode.NEW_LEAD, "NEW_LEAD"));
+        store.close();
+        log.record(decision(2, ReasonCode.INTERNAL, "INTERNAL"));
+        store.close();
+
+        assertThat(new DecisionLog(10, json, new FileDecisionStore(file, 10, json)).recent(10))
+            .extracting(DecisionRecord::captureKey).containsExactly("<2@x>", "<1@x>");
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenShouldLoseNoDecisionOnceItCanBeAgain() throws Exception {
+        Path file = folder.resolve("decisions.jsonl");
+        Files.createDirectories(file); // a folder where the file should be: nothing can be appended
+        FileDecisionStore store = new FileDecisionStore(file, 10, json);
+        DecisionLog log = new DecisionLog(10, json, store);
+        log.record(decision(1, ReasonCode.NEW_LEAD, "NEW_LEAD"));
+        assertThat(log.recent(10)).extracting(DecisionRecord::captureKey).containsExactly("<1@x>");
+
+        Files.delete(file);
+        log.record(decision(2, ReasonCode.INTERNAL, "INTERNAL"));
+        store.close();
+
+        assertThat(new DecisionLog(10, json, new FileDecisionStore(file, 10, json)).recent(10))
+            .extracting(DecisionRecord::captureKey).containsExactly("<2@x>");
+    }
+
     private static DecisionRecord decision(int n, ReasonCode reason, String label) {
         return new DecisionRecord(Optional.of("<" + n + "@x>"), "<" + n + "@x>", Direction.INBOUND, Optional.of(EmailAddress.of("carol@client.example")),
             List.of(EmailAddress.of("carol@client.example")), List.of(EmailAddress.of("alice@company.example")),
