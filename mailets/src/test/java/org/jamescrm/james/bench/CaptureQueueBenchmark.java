@@ -83,6 +83,7 @@ public class CaptureQueueBenchmark {
     public static class Capture {
         private final String body = TestMessages.orderBody(21);
         private Path folder;
+        private FileDecisionStore decisionFile;
         private MailClassifier classifier;
         private MailetContext context;
         private CaptureRounds rounds;
@@ -107,7 +108,8 @@ public class CaptureQueueBenchmark {
             JsonViews json = new JsonViews();
             // the CRM the settings select, opened as the product opens every CRM
             CrmConnector crm = ScrubbedConnector.open(settings.connector(), new ConnectorContext(Clock.systemUTC()));
-            DecisionLog decisions = new DecisionLog(10_000, json, new FileDecisionStore(folder.resolve("decisions.jsonl"), 10_000, json));
+            decisionFile = new FileDecisionStore(folder.resolve("decisions.jsonl"), 10_000, json);
+            DecisionLog decisions = new DecisionLog(10_000, json, decisionFile);
             CaptureService service = new CaptureService(crm, () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
             rounds = new CaptureRounds(service, 300, Duration.ofSeconds(3), runnable -> {
                 Thread thread = new Thread(runnable, "bench-rounds");
@@ -135,6 +137,7 @@ public class CaptureQueueBenchmark {
         @TearDown
         public void tearDown() throws Exception {
             rounds.close();
+            decisionFile.close();
             BenchmarkFolders.delete(folder);
         }
     }

@@ -99,7 +99,9 @@ public class PipelineClassificationBenchmark {
     private Mail mail;
     private MessageSummary summary;
     private final MailSummarizer summarizer = new MailSummarizer();
-    private Path decisionFolder;
+    /** The settings file and the decision file, deleted after the run. */
+    private Path folder;
+    private FileDecisionStore decisionFile;
     private CaptureService captureService;
     private Mail internalMail;
 
@@ -107,7 +109,8 @@ public class PipelineClassificationBenchmark {
     public void setUp() throws Exception {
         settings = new SettingsParser(ConnectorProviders.load()).parse(new ByteArrayInputStream(SETTINGS.getBytes(StandardCharsets.UTF_8)), "bench.xml");
         // real objects, no mocks: a mock's own bookkeeping (stack walks per call) would be measured too
-        Path file = Files.createTempFile("crm-capture", ".xml");
+        folder = Files.createTempDirectory("crm-capture-bench");
+        Path file = folder.resolve("crm-capture.xml");
         Files.writeString(file, SETTINGS);
         FileSystem fileSystem = (FileSystem) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {FileSystem.class},
             (proxy, method, arguments) -> method.getName().equals("getFile") ? file.toFile() : null);
@@ -127,9 +130,9 @@ public class PipelineClassificationBenchmark {
             List.of(EmailAddress.of("alice@company.example"), EmailAddress.of("sales@company.example"))),
             Optional.of(EmailAddress.of("carol@client.example")), headers.build(), false);
         // the decision of a mail not captured is recorded in the pipeline: logged and kept in the local store's file
-        decisionFolder = Files.createTempDirectory("crm-capture-bench");
         JsonViews json = new JsonViews();
-        DecisionLog decisions = new DecisionLog(10_000, json, new FileDecisionStore(decisionFolder.resolve("decisions.jsonl"), 10_000, json));
+        decisionFile = new FileDecisionStore(folder.resolve("decisions.jsonl"), 10_000, json);
+        DecisionLog decisions = new DecisionLog(10_000, json, decisionFile);
         captureService = new CaptureService(ScrubbedConnector.open(settings.connector(), new ConnectorContext(Clock.systemUTC())),
             () -> settings, decisions, new MissingCrmUsers(), Clock.systemUTC());
         internalMail = FakeMail.builder().name("internal").sender(new MailAddress("bob@company.example"))
@@ -143,7 +146,8 @@ public class PipelineClassificationBenchmark {
 
     @TearDown
     public void tearDown() throws Exception {
-        BenchmarkFolders.delete(decisionFolder);
+        decisionFile.close();
+        BenchmarkFolders.delete(folder);
     }
 
     /** The whole synchronous cost: a James mail's envelope and header fields read and classified. */
