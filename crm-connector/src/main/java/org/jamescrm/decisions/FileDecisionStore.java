@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>The file stays open while decisions are appended (every mail James handles has one, most of them
  * on the spool's threads, so opening and closing it for each cost as much as writing it), and is read
  * and rewritten as a stream: neither the start nor the rewrite holds the whole file in the heap. The
- * server owns the file while it runs: a file moved or deleted meanwhile is written again at the next
- * rewrite or restart.
+ * server owns the file while it runs: a file moved or deleted meanwhile takes the decisions until the
+ * next rewrite, which then starts a new file.
  */
 public final class FileDecisionStore implements DecisionStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(FileDecisionStore.class);
@@ -95,12 +95,18 @@ public final class FileDecisionStore implements DecisionStore {
         try {
             writeFully(channel(), ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8)));
             lines++;
-            if (lines >= 2L * capacity) {
-                compact();
-            }
         } catch (IOException | UncheckedIOException e) {
             closeChannel(); // the next decision opens the file again
             LOGGER.error("Cannot keep a decision in {}; it stays in memory and in the log", file, e);
+            return;
+        }
+        if (lines >= 2L * capacity) {
+            try {
+                compact();
+            } catch (IOException | UncheckedIOException e) {
+                // the decisions are kept all the same; the next decision opens the file again, or starts a new one
+                LOGGER.error("Cannot cut {} back to its newest {} decisions", file, capacity, e);
+            }
         }
     }
 

@@ -121,6 +121,24 @@ class FileDecisionStoreTest {
             .extracting(DecisionRecord::captureKey).containsExactly("<2@x>");
     }
 
+    @Test
+    void aFileMovedWhileJamesRunsShouldTakeTheDecisionsUntilTheNextCutThenANewFileStarts() throws Exception {
+        Path file = folder.resolve("decisions.jsonl");
+        Path moved = folder.resolve("moved.jsonl");
+        FileDecisionStore store = new FileDecisionStore(file, 2, json);
+        DecisionLog log = new DecisionLog(2, json, store);
+        log.record(decision(1, ReasonCode.NEW_LEAD, "NEW_LEAD"));
+        Files.move(file, moved);
+        for (int i = 2; i <= 5; i++) { // the fourth line asks for a cut, which finds no file
+            log.record(decision(i, ReasonCode.NEW_LEAD, "NEW_LEAD"));
+        }
+        store.close();
+
+        assertThat(Files.readAllLines(moved)).hasSize(4);
+        assertThat(new DecisionLog(2, json, new FileDecisionStore(file, 2, json)).recent(10))
+            .extracting(DecisionRecord::captureKey).containsExactly("<5@x>");
+    }
+
     private static DecisionRecord decision(int n, ReasonCode reason, String label) {
         return new DecisionRecord(Optional.of("<" + n + "@x>"), "<" + n + "@x>", Direction.INBOUND, Optional.of(EmailAddress.of("carol@client.example")),
             List.of(EmailAddress.of("carol@client.example")), List.of(EmailAddress.of("alice@company.example")),
