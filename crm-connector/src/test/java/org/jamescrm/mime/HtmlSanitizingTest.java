@@ -138,6 +138,13 @@ class HtmlSanitizingTest {
     }
 
     @Test
+    void addressesInTheTextShouldReadAsWrittenAndAReferenceShownAsTextShouldStayText() {
+        String clean = SafeHtml.sanitize("<p>Write to carol@client.example, a=b+c; the HTML for @ is &amp;#64;</p>").html();
+
+        assertThat(clean).isEqualTo("<p>Write to carol@client.example, a=b+c; the HTML for @ is &amp;#64;</p>");
+    }
+
+    @Test
     void controlCharactersShouldNotReachTheCrmAsCharactersOrReferences() {
         assertThat(SafeHtml.sanitize("<p>x\u0000y\u0007</p><p>\u202etxt.exe</p>").html()).isEqualTo("<p>xy</p><p>txt.exe</p>");
     }

@@ -50,4 +50,33 @@ public final class TestMessages {
         return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
             + html + "--alt--\r\n";
     }
+
+    /**
+     * A body of {@link #order} as a mail program of the Outlook kind writes it: the same text part, and
+     * an HTML part of Word-styled paragraphs (classes, inline styles, spans, entities), a table of order
+     * lines with a link each and an inline image: more elements and attributes a kilobyte than
+     * {@link #orderBody}'s plain paragraphs, as real mail HTML has.
+     */
+    public static String outlookOrderBody(int kilobytes) {
+        StringBuilder text = new StringBuilder();
+        String line = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
+        while (text.length() < kilobytes * 1024 / 2) {
+            text.append(line);
+        }
+        StringBuilder html = new StringBuilder("<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>"
+            + "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"><style>p.MsoNormal{margin:0cm;font-size:11.0pt}</style>"
+            + "</head><body lang=\"EN-US\" link=\"#0563C1\" style=\"word-wrap:break-word\"><div class=\"WordSection1\">");
+        for (int n = 1; html.length() < kilobytes * 1024 / 2; n++) {
+            html.append("<p class=\"MsoNormal\"><span style=\"font-size:11.0pt;color:#1F497D\">Dear Alice,&nbsp;we would like ")
+                .append("<b>item ").append(n).append("</b> of the attached list &amp; its spare parts.<o:p></o:p></span></p>\r\n")
+                .append("<table class=\"MsoNormalTable\" border=\"0\" cellpadding=\"0\"><tr><td valign=\"top\" style=\"padding:0cm\">")
+                .append("<p class=\"MsoNormal\"><a href=\"https://shop.example/item?id=").append(n).append("&amp;ref=mail\">Item ")
+                .append(n).append("</a></p></td><td style=\"padding:0cm\"><p class=\"MsoNormal\" align=\"right\">12.50&nbsp;&euro;</p>")
+                .append("</td></tr></table>\r\n");
+        }
+        html.append("<p class=\"MsoNormal\"><img width=\"120\" height=\"40\" src=\"cid:image001.png@01DB4C2A\" alt=\"Client Ltd\"></p>")
+            .append("</div></body></html>\r\n");
+        return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
+            + html + "--alt--\r\n";
+    }
 }

@@ -148,12 +148,19 @@ public class CaptureQueueBenchmark {
         return parse.parser.parse(new ByteArrayInputStream(parse.message), parse.scope);
     }
 
+    /** The parse alone of a mail of the same size whose HTML is written as Outlook writes it (tables, styles, spans). */
+    @Benchmark
+    public MessageFacts parseOneOutlookMail(Parse parse) throws Exception {
+        return parse.parser.parse(new ByteArrayInputStream(parse.outlookMessage), parse.scope);
+    }
+
     /** What the parse alone needs: one message, parsed again and again (a state of its own: no mail made per call). */
     @State(Scope.Benchmark)
     public static class Parse {
         final MessageParser parser = new MessageParser();
         final ParseScope scope = new ParseScope(24L << 20, true);
         final byte[] message = message(0, TestMessages.orderBody(21)).getBytes(StandardCharsets.US_ASCII);
+        final byte[] outlookMessage = message(0, TestMessages.outlookOrderBody(21)).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A client of its own per mail, as in the delivery benchmark: each makes a lead and an activity. */
