@@ -70,16 +70,18 @@ public final class SafeHtml {
     }
 
     /**
-     * The sanitizer writes {@code @}, {@code =} and {@code +} as numeric references everywhere (a defence
-     * for old browsers' unquoted attributes). Its attribute values are always double-quoted, so these
+     * The sanitizer writes {@code @}, {@code =}, {@code +} and {@code '} as numeric references everywhere (a
+     * defence for old browsers' unquoted attributes). Its attribute values are always double-quoted, so these
      * characters are inert in them as in text: they are written back as themselves, so that a CRM finds
-     * the addresses, links and {@code cid:} references of a mail as they were written.
+     * the addresses, links and {@code cid:} references of a mail as they were written, and a text's
+     * apostrophes do not take five characters of a CRM's length limit each. ({@code "}, which would end
+     * an attribute value, stays a reference.)
      */
     private static String inertCharacters(String sanitized) {
         if (sanitized.indexOf("&#") < 0) {
             return sanitized;
         }
-        return sanitized.replace("&#64;", "@").replace("&#61;", "=").replace("&#43;", "+");
+        return sanitized.replace("&#64;", "@").replace("&#61;", "=").replace("&#43;", "+").replace("&#39;", "'");
     }
 
     /** The sanitized HTML. */
