@@ -1,10 +1,14 @@
 package org.jamescrm.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 
 import org.jsoup.nodes.Entities;
 import org.owasp.html.HtmlPolicyBuilder;
+import org.owasp.html.HtmlStreamEventReceiver;
+import org.owasp.html.HtmlStreamEventReceiverWrapper;
 import org.owasp.html.PolicyFactory;
 
 /**
@@ -53,8 +57,9 @@ public final class SafeHtml {
         .allowAttributes("color", "face", "size").onElements("font")
         .allowAttributes("align").onElements("p", "div")
         .allowAttributes("dir").globally()
-        .requireRelsOnLinks("nofollow", "noopener", "noreferrer")
+        .withPostprocessor(SafeHtml::withLinkRel)
         .toFactory();
+    private static final String LINK_REL = "nofollow noopener noreferrer";
 
     private final String html;
 
@@ -107,6 +112,28 @@ public final class SafeHtml {
     /** Plain text escaped to be shown as it is inside HTML. */
     public static String escape(String text) {
         return text == null ? "" : Entities.escape(text);
+    }
+
+    /**
+     * Gives every link that passed the policy the same {@code rel}, written in the same order every time:
+     * the library's own option keeps the values in a set whose order changes from one JVM to the next,
+     * and the same mail must give the same HTML whenever it is captured. The mail's own {@code rel} is
+     * not allowed, so the link has none before.
+     */
+    private static HtmlStreamEventReceiver withLinkRel(HtmlStreamEventReceiver sink) {
+        return new HtmlStreamEventReceiverWrapper(sink) {
+            @Override
+            public void openTag(String elementName, List<String> attributes) {
+                if (elementName.equals("a")) {
+                    List<String> withRel = new ArrayList<>(attributes);
+                    withRel.add("rel");
+                    withRel.add(LINK_REL);
+                    underlying.openTag(elementName, withRel);
+                } else {
+                    underlying.openTag(elementName, attributes);
+                }
+            }
+        };
     }
 
     /** Whether a URL starts with one of the schemes (or prefixes), ignoring case and surrounding blanks. */

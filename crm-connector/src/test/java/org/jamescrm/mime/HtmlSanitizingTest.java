@@ -147,6 +147,13 @@ class HtmlSanitizingTest {
     }
 
     @Test
+    void everyLinkShouldGetTheSameRelWhateverItsOwn() {
+        assertThat(SafeHtml.sanitize("<a href=\"https://a.example/\" rel=\"opener\">a</a><a href=\"mailto:b@b.example\">b</a><a>c</a>").html())
+            .isEqualTo("<a href=\"https://a.example/\" rel=\"nofollow noopener noreferrer\">a</a>"
+                + "<a href=\"mailto:b@b.example\" rel=\"nofollow noopener noreferrer\">b</a><a rel=\"nofollow noopener noreferrer\">c</a>");
+    }
+
+    @Test
     void controlCharactersShouldNotReachTheCrmAsCharactersOrReferences() {
         assertThat(SafeHtml.sanitize("<p>x\u0000y\u0007</p><p>\u202etxt.exe</p>").html()).isEqualTo("<p>xy</p><p>txt.exe</p>");
     }
