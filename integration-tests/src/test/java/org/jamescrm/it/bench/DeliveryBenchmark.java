@@ -28,7 +28,9 @@ import org.jamescrm.testing.TestMessages;
  * per run, with the product's configuration, or the same without the {@code CaptureToCrm} mailet;
  * runs alternate in pairs. Each run warms up, then SMTP clients send client mail to a mailbox and
  * the run is timed until IMAP shows every mail; James's CPU time over the run is read from the
- * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail] [warm-up mails] [warm-up mailboxes]};
+ * process. Run by {@code bin/benchmark delivery [pairs] [mails] [clients] [KB per mail] [warm-up mails] [warm-up mailboxes] [HTML]};
+ * the HTML part is {@code plain} paragraphs (the default) or written as {@code outlook} writes it
+ * ({@link TestMessages#outlookOrderBody}: tables, styles, spans, as real mail HTML has);
  * the warm-up goes to mailboxes of its own, spread over several of them for a long one (James's memory
  * server searches a mailbox for the thread of each mail it appends, so one large mailbox would slow
  * it down as it grows); with
@@ -45,13 +47,17 @@ public final class DeliveryBenchmark {
     private final int warmUp;
     private final List<String> warmUpMailboxes;
 
-    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp, int warmUpMailboxes) {
+    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp, int warmUpMailboxes, String html) {
         if (warmUpMailboxes < 1) {
             throw new IllegalArgumentException("the warm-up needs at least one mailbox, not " + warmUpMailboxes);
         }
         this.mails = mails;
         this.clients = clients;
-        this.body = TestMessages.orderBody(kilobytes);
+        this.body = switch (html) {
+            case "plain" -> TestMessages.orderBody(kilobytes);
+            case "outlook" -> TestMessages.outlookOrderBody(kilobytes);
+            default -> throw new IllegalArgumentException("the HTML is plain or outlook, not " + html);
+        };
         this.warmUp = warmUp;
         this.warmUpMailboxes = warmUpMailboxes == 1 ? List.of("bob@company.example")
             : IntStream.rangeClosed(1, warmUpMailboxes).mapToObj(i -> "bob" + i + "@company.example").toList();
@@ -64,9 +70,10 @@ public final class DeliveryBenchmark {
         int kilobytes = args.length > 3 ? Integer.parseInt(args[3]) : 21;
         int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 300;
         int warmUpMailboxes = args.length > 5 ? Integer.parseInt(args[5]) : 1;
-        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp, warmUpMailboxes);
-        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run, %s%n%n",
-            mails, kilobytes, clients, warmUp, warmUpMailboxes, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
+        String html = args.length > 6 ? args[6] : "plain";
+        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp, warmUpMailboxes, html);
+        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB (%s HTML) from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run, %s%n%n",
+            mails, kilobytes, html, clients, warmUp, warmUpMailboxes, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
             + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
