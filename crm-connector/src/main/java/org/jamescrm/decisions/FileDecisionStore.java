@@ -2,11 +2,9 @@ package org.jamescrm.decisions;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,8 +117,14 @@ public final class FileDecisionStore implements DecisionStore {
     private FileChannel channel() throws IOException {
         if (channel == null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            boolean cutShort = endsCutShort();
-            lines = Files.exists(file) ? countLines() : 0;
+            boolean cutShort = false;
+            lines = 0;
+            if (Files.exists(file)) {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    lines = scanLines(in, Long.MAX_VALUE).lines();
+                    cutShort = endsCutShort(in);
+                }
+            }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             if (cutShort) {
                 // a line a crash cut short is ended, so that it does not take the next decision with it
@@ -131,34 +135,14 @@ public final class FileDecisionStore implements DecisionStore {
         return channel;
     }
 
-    private boolean endsCutShort() throws IOException {
-        if (!Files.exists(file)) {
+    private static boolean endsCutShort(FileChannel in) throws IOException {
+        long size = in.size();
+        if (size == 0) {
             return false;
         }
-        try (SeekableByteChannel in = Files.newByteChannel(file)) {
-            long size = in.size();
-            if (size == 0) {
-                return false;
-            }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            in.position(size - 1).read(last);
-            return last.get(0) != NEWLINE;
-        }
-    }
-
-    private long countLines() throws IOException {
-        long count = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                for (int i = 0; i < read; i++) {
-                    if (buffer[i] == NEWLINE) {
-                        count++;
-                    }
-                }
-            }
-        }
-        return count;
+        ByteBuffer last = ByteBuffer.allocate(1);
+        in.read(last, size - 1);
+        return last.get(0) != NEWLINE;
     }
 
     /** Rewrites the file with its newest {@code capacity} lines, atomically, copying bytes: no line is decoded. */
@@ -168,7 +152,7 @@ public final class FileDecisionStore implements DecisionStore {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                  StandardOpenOption.TRUNCATE_EXISTING)) {
-            long start = offsetAfterLines(in, lines - capacity);
+            long start = scanLines(in, lines - capacity).end();
             for (long done = 0, size = in.size() - start; done < size; ) {
                 done += in.transferTo(start + done, size - done, out);
             }
@@ -177,25 +161,29 @@ public final class FileDecisionStore implements DecisionStore {
         lines = -1; // counted again when the file is opened for the next decision
     }
 
-    /** Where the line after the first {@code skipped} lines starts. */
-    private static long offsetAfterLines(FileChannel in, long skipped) throws IOException {
+    /** How many line ends a scan from the file's start counted, and where it stopped: after the last one counted, or at the end. */
+    private record LineScan(long lines, long end) {
+    }
+
+    /** Scans the file from its start for line ends, stopping after {@code most} of them or at its end. */
+    private static LineScan scanLines(FileChannel in, long most) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         long position = 0;
         long seen = 0;
-        while (seen < skipped) {
+        while (seen < most) {
             buffer.clear();
             int read = in.read(buffer, position);
             if (read < 0) {
-                return position;
+                break;
             }
             for (int i = 0; i < read; i++) {
-                if (buffer.get(i) == NEWLINE && ++seen == skipped) {
-                    return position + i + 1;
+                if (buffer.get(i) == NEWLINE && ++seen == most) {
+                    return new LineScan(seen, position + i + 1);
                 }
             }
             position += read;
         }
-        return position;
+        return new LineScan(seen, position);
     }
 
     private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
