@@ -2,6 +2,8 @@ package org.jamescrm.testing;
 
 /** Raw RFC 5322 messages for tests, CRLF line ends, as a mail client sends them. Shared by the modules' tests (test-jar). */
 public final class TestMessages {
+    /** A line of the benchmarks' order mails, repeated to the size asked. */
+    private static final String ORDER_LINE = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
 
     private TestMessages() {
     }
@@ -37,18 +39,12 @@ public final class TestMessages {
 
     /** The body of {@link #order}: a text and an HTML part, together about {@code kilobytes} KB. */
     public static String orderBody(int kilobytes) {
-        StringBuilder text = new StringBuilder();
-        String line = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
-        while (text.length() < kilobytes * 1024 / 2) {
-            text.append(line);
-        }
         StringBuilder html = new StringBuilder("<html><body>");
         while (html.length() < kilobytes * 1024 / 2) {
-            html.append("<p>").append(line.strip()).append("</p>\r\n");
+            html.append("<p>").append(ORDER_LINE.strip()).append("</p>\r\n");
         }
         html.append("</body></html>\r\n");
-        return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
-            + html + "--alt--\r\n";
+        return alternative(kilobytes, html);
     }
 
     /**
@@ -58,11 +54,6 @@ public final class TestMessages {
      * {@link #orderBody}'s plain paragraphs, as real mail HTML has.
      */
     public static String outlookOrderBody(int kilobytes) {
-        StringBuilder text = new StringBuilder();
-        String line = "We would like to order the items of the attached list, delivered before the end of the month.\r\n";
-        while (text.length() < kilobytes * 1024 / 2) {
-            text.append(line);
-        }
         StringBuilder html = new StringBuilder("<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><head>"
             + "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"><style>p.MsoNormal{margin:0cm;font-size:11.0pt}</style>"
             + "</head><body lang=\"EN-US\" link=\"#0563C1\" style=\"word-wrap:break-word\"><div class=\"WordSection1\">");
@@ -76,6 +67,15 @@ public final class TestMessages {
         }
         html.append("<p class=\"MsoNormal\"><img width=\"120\" height=\"40\" src=\"cid:image001.png@01DB4C2A\" alt=\"Client Ltd\"></p>")
             .append("</div></body></html>\r\n");
+        return alternative(kilobytes, html);
+    }
+
+    /** The order's text part, about half of {@code kilobytes} KB, and {@code html}, as the parts of a multipart/alternative body. */
+    private static String alternative(int kilobytes, CharSequence html) {
+        StringBuilder text = new StringBuilder();
+        while (text.length() < kilobytes * 1024 / 2) {
+            text.append(ORDER_LINE);
+        }
         return "--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text + "--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
             + html + "--alt--\r\n";
     }
