@@ -2,8 +2,10 @@ package org.jamescrm.mime;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,13 +49,18 @@ final class Addresses {
             return parties;
         }
         Tokens tokens = new Tokens(field);
-        byte[] ascii = tokens.tokenized().getBytes(StandardCharsets.US_ASCII);
-        ByteArrayBuffer bytes = new ByteArrayBuffer(ascii, ascii.length, false);
-        for (Address address : LenientAddressParser.DEFAULT.parseAddressList(bytes, new ParserCursor(0, bytes.length()))) {
-            if (address instanceof Mailbox mailbox) {
-                party(mailbox, tokens).ifPresent(parties::add);
-            } else if (address instanceof Group group) {
-                group.getMailboxes().forEach(mailbox -> party(mailbox, tokens).ifPresent(parties::add));
+        for (String entry : tokens.entries()) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            byte[] ascii = entry.getBytes(StandardCharsets.US_ASCII);
+            ByteArrayBuffer bytes = new ByteArrayBuffer(ascii, ascii.length, false);
+            for (Address address : LenientAddressParser.DEFAULT.parseAddressList(bytes, new ParserCursor(0, bytes.length()))) {
+                if (address instanceof Mailbox mailbox) {
+                    party(mailbox, tokens).ifPresent(parties::add);
+                } else if (address instanceof Group group) {
+                    group.getMailboxes().forEach(mailbox -> party(mailbox, tokens).ifPresent(parties::add));
+                }
             }
         }
         return parties;
@@ -70,8 +77,17 @@ final class Addresses {
         }
     }
 
-    /** A field with its encoded words and non-ASCII text swapped for ASCII tokens, and the way back. */
+    /**
+     * A field with its encoded words and non-ASCII text swapped for ASCII tokens, and the way back; cut
+     * into its entries, one address each. mime4j's parser copies the rest of the field for each address
+     * it reads, so its time grows with the square of the field's length (seconds for a To field of some
+     * ten thousand addresses): it is given one entry at a time. The cuts are where mime4j's own would be,
+     * outside quotes, comments, angle brackets and domain literals: at each comma, and around a group's
+     * members (after its name and colon, which are dropped: groups are flattened, and at its semicolon).
+     */
     private static final class Tokens {
+        /** The letters after the marker's stem: 26 to the 7th suffixes, more than a string can hold stems. */
+        private static final int SUFFIX = 7;
         /**
          * The names old mailers write as a comment after a bare address ({@code joe@x.example (Joe Bloggs)},
          * RFC 822's form), by the address, lower case: the parser drops comments, the CRM wants the name.
@@ -80,16 +96,11 @@ final class Addresses {
         private final List<String> texts = new ArrayList<>();
         private final String marker;
         private final Pattern token;
-        private final String tokenized;
+        private final List<String> entries = new ArrayList<>();
 
         Tokens(String field) {
-            // a marker the field does not hold, so no text of the field is taken for a token
-            String candidate = "qzjtok";
-            while (field.contains(candidate)) {
-                candidate += "q";
-            }
-            marker = candidate;
-            tokenized = tokenize(field);
+            marker = markerFor(field);
+            tokenize(field);
             // most fields are ASCII without encoded words: no token, no pattern to compile
             token = texts.isEmpty() ? null : Pattern.compile(Pattern.quote(marker) + "(\\d+)k");
             for (Matcher part = COMMENT_NAME.matcher(field); part.find(); ) {
@@ -100,8 +111,34 @@ final class Addresses {
             }
         }
 
-        String tokenized() {
-            return tokenized;
+        /** The field's entries, tokenized, in order; some may be blank. */
+        List<String> entries() {
+            return entries;
+        }
+
+        /**
+         * A marker the field does not hold, so that no text of the field is taken for a token: a stem and
+         * the first suffix of letters that does not follow the stem anywhere in the field, found in one
+         * pass (a marker grown until the field lacks it costs the square of a hostile field's length).
+         */
+        private static String markerFor(String field) {
+            String stem = "qzjtok";
+            Set<String> taken = new HashSet<>();
+            for (int at = field.indexOf(stem); at >= 0; at = field.indexOf(stem, at + 1)) {
+                int from = at + stem.length();
+                taken.add(field.substring(from, Math.min(field.length(), from + SUFFIX)));
+            }
+            for (long n = 0; ; n++) { // at most one more try than the suffixes taken
+                char[] suffix = new char[SUFFIX];
+                long rest = n;
+                for (int i = SUFFIX - 1; i >= 0; i--, rest /= 26) {
+                    suffix[i] = (char) ('a' + rest % 26);
+                }
+                String candidate = new String(suffix);
+                if (!taken.contains(candidate)) {
+                    return stem + candidate;
+                }
+            }
         }
 
         /** A value the parser returned, its tokens replaced by their text. */
@@ -122,11 +159,12 @@ final class Addresses {
          * runs of non-ASCII characters anywhere become tokens of themselves. Quoted strings are
          * followed so that a quote or a bracket inside them does not count.
          */
-        private String tokenize(String field) {
-            StringBuilder out = new StringBuilder(field.length() + 16);
+        private void tokenize(String field) {
+            StringBuilder out = new StringBuilder();
             Matcher word = EncodedWords.WORD.matcher(field);
             boolean quoted = false;
             boolean angle = false;
+            boolean literal = false;
             int comment = 0;
             int i = 0;
             while (i < field.length()) {
@@ -161,14 +199,39 @@ final class Addresses {
                     angle = true;
                 } else if (!quoted && comment == 0 && c == '>') {
                     angle = false;
-                } else if (!quoted && comment == 0 && c == ',') {
+                } else if (!quoted && comment == 0 && !angle && c == '[') {
+                    literal = true;
+                } else if (!quoted && comment == 0 && c == ']') {
+                    literal = false;
+                } else if (!quoted && comment == 0 && c == ',' && !(angle && routeFollows(field, i + 1))) {
                     angle = false; // a missing '>' ends with its address
+                    literal = false;
+                    entries.add(out.toString());
+                    out.setLength(0);
+                    i++;
+                    continue;
+                } else if (!quoted && comment == 0 && !angle && !literal && (c == ':' || c == ';')) {
+                    if (c == ';') {
+                        entries.add(out.toString());
+                    } // else the group's name, dropped
+                    out.setLength(0);
+                    i++;
+                    continue;
                 }
                 out.append(c);
                 i++;
             }
-            return out.toString();
+            entries.add(out.toString());
         }
+    }
+
+    /** Whether an obsolete source route's next domain ({@code <@a.example,@b.example:user@c.example>}) starts at {@code from}. */
+    private static boolean routeFollows(String field, int from) {
+        int i = from;
+        while (i < field.length() && (field.charAt(i) == ' ' || field.charAt(i) == '\t')) {
+            i++;
+        }
+        return i < field.length() && field.charAt(i) == '@';
     }
 
     /** The end of the run of encoded words, adjacent or separated by blanks only, that the matcher's match starts. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,12 +46,16 @@ final class HeaderParameters {
         String value = (semicolon < 0 ? text : text.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
         List<Parameter> parameters = new ArrayList<>();
         int i = semicolon < 0 ? text.length() : semicolon + 1;
+        int equals = -1;
         while (i < text.length()) {
-            int equals = text.indexOf('=', i);
-            int next = text.indexOf(';', i);
-            if (equals < 0) {
-                break;
+            if (equals < i) {
+                // found again only once passed: a field of many ';' before one '=' is read once, not once per ';'
+                equals = text.indexOf('=', i);
+                if (equals < 0) {
+                    break;
+                }
             }
+            int next = text.indexOf(';', i);
             if (next >= 0 && next < equals) {
                 i = next + 1; // a parameter without a value
                 continue;
@@ -88,6 +93,31 @@ final class HeaderParameters {
         if (!name.isEmpty()) {
             parameters.add(new Parameter(name, value));
         }
+    }
+
+    /**
+     * The field body again with only the parameters named (with their RFC 2231 sections and extended
+     * forms), each quoted but the extended ones; the value as it was read, lower case.
+     */
+    String withOnly(Set<String> names) {
+        StringBuilder body = new StringBuilder(value);
+        for (Parameter parameter : parameters) {
+            int star = parameter.name.indexOf('*');
+            if (names.contains(star < 0 ? parameter.name : parameter.name.substring(0, star))) {
+                body.append("; ").append(parameter.name).append('=');
+                if (parameter.name.endsWith("*") && parameter.value.chars().allMatch(HeaderParameters::isTokenChar)) {
+                    body.append(parameter.value); // charset'language'percent-encoded: a token, as RFC 2231 writes it
+                } else {
+                    body.append('"').append(parameter.value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                }
+            }
+        }
+        return body.toString();
+    }
+
+    /** A character of an RFC 2045 token (the apostrophes and percent signs of extended values included). */
+    private static boolean isTokenChar(int c) {
+        return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?=".indexOf(c) < 0;
     }
 
     /** The field's value (media type, disposition type), lower case; empty when absent. */

@@ -50,8 +50,6 @@ import org.jamescrm.model.SafeHtml;
  */
 public final class MessageParser {
 
-    /** Deeper multiparts are not walked: mime4j builds them, the walk must not overflow the stack. */
-    private static final int MAX_DEPTH = 64;
     private static final Pattern BLANKS = Pattern.compile("[ \t\u00a0]+");
     private static final Pattern BLANK_AROUND_BREAK = Pattern.compile(" ?\n ?");
     private static final Pattern THREE_BREAKS_OR_MORE = Pattern.compile("\n{3,}");
@@ -287,8 +285,8 @@ public final class MessageParser {
 
     /** Walks the MIME tree; a part that cannot be read is skipped, the others are kept. */
     private void collect(Entity entity, BodyParts parts, int depth) {
-        if (depth > MAX_DEPTH) {
-            return; // endless nesting: what is that deep is no body a CRM shows
+        if (depth > MimeLimits.MAX_DEPTH) {
+            return; // mime4j did not parse what is deeper (MimeLimits): no body a CRM shows
         }
         try {
             Body body = entity.getBody();

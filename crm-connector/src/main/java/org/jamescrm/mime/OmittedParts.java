@@ -126,7 +126,7 @@ public final class OmittedParts {
      */
     private static void walk(InputStream raw, Leaves leaves, Writer writer) throws IOException {
         MimeTokenStream tokens = new MimeTokenStream(MimeConfig.PERMISSIVE, DecodeMonitor.SILENT,
-            new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
+            new MimeLimits(new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT)));
         tokens.setRecursionMode(RecursionMode.M_NO_RECURSE);
         tokens.parse(raw);
         int leaf = 0;

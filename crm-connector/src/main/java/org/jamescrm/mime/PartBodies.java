@@ -55,9 +55,9 @@ final class PartBodies implements BodyFactory {
         this.limit = limit;
     }
 
-    /** The descriptor builder that tells this factory about each part (mime4j's own, lenient, watched). */
+    /** The descriptor builder that tells this factory about each part (mime4j's own, lenient, watched, kept bounded). */
     BodyDescriptorBuilder descriptors() {
-        return new Watching(new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT));
+        return new Watching(new MimeLimits(new DefaultBodyDescriptorBuilder(null, LenientFieldParser.getParser(), DecodeMonitor.SILENT)));
     }
 
     /** Whether a Content-Disposition field makes its part an attachment: {@code attachment}, or a file name. */
