@@ -80,8 +80,10 @@ public class CaptureDeliverer {
             saved = asked.classification().direction() == Direction.MANUAL_FORWARD ? manualSaves.resolve(asked) : asked;
         } catch (MessagingException | IOException e) {
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("the message cannot be read: " + e));
-        } catch (RuntimeException e) {
-            // a defect of ours must not lose the capture either: park it with the cause for replay
+        } catch (RuntimeException | StackOverflowError e) {
+            // a defect of ours must not lose the capture either: park it with the cause for replay. A stack
+            // overflow is a message built deeper than some reading of it allows: it unwinds to here, costs
+            // this mail only, and must not reach the queue's consumer, which would give the capture up
             return CompletableFuture.completedFuture(new CaptureOutcome.Rejected("unexpected error: " + e));
         }
         return rounds.submit(saved).handle((decision, error) -> error == null ? decided(asked, saved, decision) : failed(error));
