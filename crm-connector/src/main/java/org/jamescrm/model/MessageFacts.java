@@ -58,16 +58,31 @@ public record MessageFacts(
         attachments = List.copyOf(attachments);
     }
 
-    /** The ids of the messages this one answers: In-Reply-To first, then References, newest first. */
+    /** The most Message-IDs of a thread looked up for one message: the newest and the thread's first. */
+    public static final int MAX_THREAD_IDS = 100;
+
+    /** The ids of the messages this one answers: In-Reply-To first, then References, newest first (at most {@link #MAX_THREAD_IDS}). */
     public List<String> threadIds() {
         return threadIds(inReplyTo, references);
     }
 
-    /** The Message-IDs a message answers, from its In-Reply-To and References: In-Reply-To first, then References, newest first. */
+    /**
+     * The Message-IDs a message answers, from its In-Reply-To and References: In-Reply-To first, then
+     * References, newest first; at most {@link #MAX_THREAD_IDS}, the thread's first message always among
+     * them. Each is looked up in the CRM: a References field of thousands of ids would cost a CRM's
+     * request budget what a mail of a real thread never does.
+     */
     public static List<String> threadIds(List<String> inReplyTo, List<String> references) {
-        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(inReplyTo);
-        for (int i = references.size() - 1; i >= 0; i--) {
+        int room = references.isEmpty() ? MAX_THREAD_IDS : MAX_THREAD_IDS - 1; // one kept for the thread's first message
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < inReplyTo.size() && ids.size() < room; i++) {
+            ids.add(inReplyTo.get(i));
+        }
+        for (int i = references.size() - 1; i >= 0 && ids.size() < room; i--) {
             ids.add(references.get(i));
+        }
+        if (!references.isEmpty()) {
+            ids.add(references.get(0));
         }
         return List.copyOf(ids);
     }

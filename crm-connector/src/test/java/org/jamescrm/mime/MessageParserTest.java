@@ -44,6 +44,16 @@ class MessageParserTest {
     }
 
     @Test
+    void aThreadOfThousandsOfReferencesShouldBeLookedUpByItsNewestAndItsFirst() throws IOException {
+        String references = java.util.stream.IntStream.rangeClosed(1, 5000).mapToObj(n -> "<" + n + "@x>")
+            .collect(java.util.stream.Collectors.joining("\r\n "));
+        MessageFacts facts = parse("From: a@company.example\r\nIn-Reply-To: <5000@x>\r\nReferences: " + references + "\r\n\r\nhi\r\n");
+
+        assertThat(facts.threadIds()).hasSize(MessageFacts.MAX_THREAD_IDS).startsWith("<5000@x>", "<4999@x>").endsWith("<4902@x>", "<1@x>");
+        assertThat(facts.references()).hasSize(5000);
+    }
+
+    @Test
     void textHtmlAndAttachmentsShouldBeTakenApart() throws IOException {
         MessageFacts facts = parse("From: carol@client.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
             + "--m\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n"
