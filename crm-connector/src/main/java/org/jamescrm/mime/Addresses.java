@@ -95,15 +95,13 @@ final class Addresses {
         private final java.util.Map<String, String> commentNames = new java.util.HashMap<>();
         private final List<String> texts = new ArrayList<>();
         private final String marker;
-        private final Pattern token;
         private final List<String> entries = new ArrayList<>();
 
         Tokens(String field) {
             marker = markerFor(field);
             tokenize(field);
-            // most fields are ASCII without encoded words: no token, no pattern to compile
-            token = texts.isEmpty() ? null : Pattern.compile(Pattern.quote(marker) + "(\\d+)k");
-            for (Matcher part = COMMENT_NAME.matcher(field); part.find(); ) {
+            // a comment needs a parenthesis: most fields have none, and are not searched
+            for (Matcher part = COMMENT_NAME.matcher(field.indexOf('(') < 0 ? "" : field); part.find(); ) {
                 String name = commentName(EncodedWords.decode(part.group(2)));
                 if (!name.isEmpty()) {
                     commentNames.putIfAbsent(part.group(1).toLowerCase(java.util.Locale.ROOT), name);
@@ -143,10 +141,29 @@ final class Addresses {
 
         /** A value the parser returned, its tokens replaced by their text. */
         String restored(String parsed) {
-            if (parsed == null || token == null) {
-                return parsed;
+            if (parsed == null || texts.isEmpty()) {
+                return parsed; // most fields are ASCII without encoded words: no token
             }
-            return token.matcher(parsed).replaceAll(match -> Matcher.quoteReplacement(texts.get(Integer.parseInt(match.group(1)))));
+            StringBuilder out = null;
+            int copied = 0;
+            for (int at = parsed.indexOf(marker); at >= 0; at = parsed.indexOf(marker, at + 1)) {
+                int digits = at + marker.length();
+                int end = digits;
+                while (end < parsed.length() && end - digits < 9 && parsed.charAt(end) >= '0' && parsed.charAt(end) <= '9') {
+                    end++;
+                }
+                if (end == digits || end >= parsed.length() || parsed.charAt(end) != 'k') {
+                    continue; // the marker without a token's number: not one of ours
+                }
+                int index = Integer.parseInt(parsed, digits, end, 10);
+                if (index < texts.size()) {
+                    out = out == null ? new StringBuilder(parsed.length()) : out;
+                    out.append(parsed, copied, at).append(texts.get(index));
+                    copied = end + 1;
+                    at = end;
+                }
+            }
+            return out == null ? parsed : out.append(parsed, copied, parsed.length()).toString();
         }
 
         private String token(String text) {
