@@ -6,6 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jamescrm.model.CleanText;
+import org.jamescrm.model.MailParty;
 
 /**
  * Header field values as the rules read them: unfolded, RFC 2047 encoded words decoded (or left as
@@ -36,6 +37,15 @@ public final class HeaderValues {
      */
     static String withoutLineBreaks(String value) {
         return value.indexOf('\n') < 0 ? value : LINE_BREAK.matcher(value).replaceAll("");
+    }
+
+    /**
+     * The parties of a raw address field value (From, To, Cc, Reply-To), as the capture queue's parser
+     * reads them: groups flattened, entries without a valid address skipped, names decoded; none for
+     * null. Its cost grows with the field's length only, whatever the field holds.
+     */
+    public static List<MailParty> parties(String value) {
+        return Addresses.parse(value);
     }
 
     /** The Message-IDs ({@code <...>}) of an {@code In-Reply-To} or {@code References} value, in order; none for null. */

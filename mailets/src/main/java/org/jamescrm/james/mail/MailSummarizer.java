@@ -12,8 +12,6 @@ import java.util.Set;
 
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
@@ -21,6 +19,7 @@ import org.apache.mailet.Mail;
 import org.jamescrm.mime.CaptureKeys;
 import org.jamescrm.mime.HeaderValues;
 import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.MailParty;
 import org.jamescrm.model.Envelope;
 import org.jamescrm.model.MessageHeaders;
 import org.jamescrm.rules.MessageSummary;
@@ -75,17 +74,14 @@ public final class MailSummarizer {
         }
     }
 
+    /**
+     * The first address of the From field, read as the capture queue's parser reads it, so that the
+     * author classified here is the sender the capture stores. Not jakarta.mail's parser: its time grows
+     * with the square of the field's length (seconds on the spool thread for a From of nested comments).
+     * None when the field has no valid address: the envelope sender then stands for the author.
+     */
     private static Optional<EmailAddress> from(MimeMessage message) throws MessagingException {
-        String from = message.getHeader("From", ",");
-        if (from == null) {
-            return Optional.empty();
-        }
-        try {
-            InternetAddress[] addresses = InternetAddress.parseHeader(from, false);
-            return addresses.length == 0 ? Optional.empty() : Optional.of(EmailAddress.of(addresses[0].getAddress()));
-        } catch (AddressException | IllegalArgumentException e) {
-            return Optional.empty(); // an unparsable From: the envelope sender stands for the author
-        }
+        return HeaderValues.parties(message.getHeader("From", ",")).stream().findFirst().map(MailParty::address);
     }
 
     private static MessageHeaders headers(MimeMessage message) throws MessagingException {

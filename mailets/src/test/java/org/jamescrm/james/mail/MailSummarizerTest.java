@@ -1,0 +1,55 @@
+package org.jamescrm.james.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.jamescrm.mime.MessageParser;
+import org.jamescrm.model.EmailAddress;
+import org.jamescrm.model.MailParty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The author the mail pipeline classifies is the sender the capture queue's parser stores. */
+class MailSummarizerTest {
+    private final MailSummarizer summarizer = new MailSummarizer();
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "=?UTF-8?Q?Smith,_John?= <john@client.example>",
+        "\"Smith, John\" <john@client.example>",
+        "john@client.example (John Smith)",
+        "Clients: john@client.example, ann@client.example;",
+        "not an address, John <john@client.example>"})
+    void theAuthorShouldBeTheFromTheCaptureStores(String from) throws Exception {
+        String message = "From: " + from + "\r\nTo: alice@company.example\r\nSubject: offer\r\nMessage-ID: <1@client.example>\r\n\r\nhi\r\n";
+
+        EmailAddress author = summarizer.summarize(mail(message)).author().orElseThrow();
+
+        assertThat(author).isEqualTo(EmailAddress.of("john@client.example"));
+        assertThat(new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8))).from().map(MailParty::address))
+            .contains(author);
+    }
+
+    @Test
+    void aFromWithoutAnAddressShouldLeaveTheEnvelopeSenderAsTheAuthor() throws Exception {
+        EmailAddress author = summarizer.summarize(mail("From: Mailer Daemon\r\nTo: alice@company.example\r\n\r\nhi\r\n")).author().orElseThrow();
+
+        assertThat(author).isEqualTo(EmailAddress.of("bounce-7@esp.example"));
+    }
+
+    private static Mail mail(String message) throws Exception {
+        return FakeMail.builder().name("m").sender(new MailAddress("bounce-7@esp.example")).recipient(new MailAddress("alice@company.example"))
+            .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8))))
+            .build();
+    }
+}
