@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jamescrm.spi.CrmAnswers;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 import org.jamescrm.spi.RetryAfter;
@@ -229,7 +230,7 @@ public final class Bitrix24Client {
             status = response.code();
             retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
             ResponseBody responseBody = response.body();
-            body = responseBody == null ? "" : responseBody.string();
+            body = CrmAnswers.text(responseBody);
         } catch (IOException e) {
             // no URL in the message: a webhook URL carries its secret
             throw new CrmUnavailableException("Bitrix24 " + method + " did not answer: " + e.getClass().getSimpleName()
@@ -340,7 +341,7 @@ public final class Bitrix24Client {
             .build();
         try (Response response = http.newCall(new Request.Builder().url(url).get().build()).execute()) {
             ResponseBody body = response.body();
-            JsonNode token = mapper.readTree(body == null ? "" : body.string());
+            JsonNode token = mapper.readTree(CrmAnswers.text(body));
             if (token == null || !token.hasNonNull("access_token")) {
                 String error = token == null ? "" : token.path("error").asText("");
                 throw Bitrix24Errors.classify("oauth/token", response.code(), error.isEmpty() ? "invalid_grant" : error,

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jamescrm.spi.CrmAnswers;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
@@ -237,7 +238,7 @@ public final class EspoCrmClient {
         }
         try (Response response = http.newCall(request.build()).execute()) {
             ResponseBody responseBody = response.body();
-            String text = responseBody == null ? "" : responseBody.string();
+            String text = CrmAnswers.text(responseBody);
             if (response.isSuccessful()) {
                 try {
                     return new Answer(response.code(), text.isBlank() ? mapper.nullNode() : mapper.readTree(text), null);

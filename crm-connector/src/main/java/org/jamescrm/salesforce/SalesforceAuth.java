@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jamescrm.spi.CrmAnswers;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmUnavailableException;
 
@@ -93,7 +94,7 @@ final class SalesforceAuth {
         Request request = new Request.Builder().url(configuration.tokenUrl()).post(form.build()).header("Accept", "application/json").build();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
-            String text = body == null ? "" : body.string();
+            String text = CrmAnswers.text(body);
             if (!response.isSuccessful()) {
                 throw SalesforceErrors.token(response.code(), text);
             }

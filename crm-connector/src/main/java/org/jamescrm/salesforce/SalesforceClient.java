@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jamescrm.spi.CrmAnswers;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
@@ -292,7 +293,7 @@ public final class SalesforceClient {
         try (Response response = http.newCall(request.build()).execute()) {
             budget.read(response.header("Sforce-Limit-Info"));
             ResponseBody responseBody = response.body();
-            String text = responseBody == null ? "" : responseBody.string();
+            String text = CrmAnswers.text(responseBody);
             if (response.isSuccessful()) {
                 try {
                     return new Answer(true, response.code(), text.isBlank() ? mapper.nullNode() : mapper.readTree(text), text);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.jamescrm.spi.CrmAnswers;
 import org.jamescrm.spi.CrmException;
 import org.jamescrm.spi.CrmRejectedException;
 import org.jamescrm.spi.CrmUnavailableException;
@@ -189,7 +190,7 @@ public final class ZohoClient {
 
     private JsonNode json(String operation, Response response) throws IOException, CrmUnavailableException {
         ResponseBody body = response.body();
-        String text = body == null ? "" : body.string();
+        String text = CrmAnswers.text(body);
         if (text.isBlank()) {
             return MissingNode.getInstance(); // 204: nothing found; never parsed
         }

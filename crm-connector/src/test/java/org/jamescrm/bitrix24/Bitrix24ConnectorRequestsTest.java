@@ -199,6 +199,19 @@ class Bitrix24ConnectorRequestsTest {
     }
 
     @Test
+    void anAnswerOfManyMegabytesShouldBeAnUnavailableCrmNotAFullHeap() {
+        okio.Buffer page = new okio.Buffer();
+        for (int i = 0; i < 17 * 1024; i++) {
+            page.writeUtf8("x".repeat(1024)); // a wrong URL's file or an endless page, without a length
+        }
+        portal.enqueue(new MockResponse().setChunkedBody(page, 64 * 1024));
+
+        assertThatThrownBy(() -> connector.findLeadByOriginKey("<k@x>"))
+            .isInstanceOf(CrmUnavailableException.class)
+            .hasMessage("Bitrix24 crm.lead.list did not answer: IOException (the answer is over 16 MB (more sent), more than any answer of the CRM's API)");
+    }
+
+    @Test
     void anExpiredOAuthTokenShouldBeRefreshedOnceAndTheCallRepeated() throws Exception {
         Bitrix24Configuration oauth = new Bitrix24Configuration(portal.url("/").toString(),
             new Bitrix24Auth.OAuth("app", "s3cret", "refresh-1", portal.url("/oauth/token/").toString()), 2, 50, Duration.ofSeconds(2), "jc");
