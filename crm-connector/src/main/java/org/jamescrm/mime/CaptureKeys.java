@@ -82,7 +82,8 @@ public final class CaptureKeys {
 
     /**
      * The message id of a raw Message-ID field: its first {@code <...>} token, or the whole value in
-     * angle brackets when a broken mailer left them out; empty for an absent or blank field.
+     * angle brackets when a broken mailer left them out, {@link HeaderValues#boundedMessageId bounded};
+     * empty for an absent or blank field.
      */
     public static Optional<String> messageId(String field) {
         if (field == null) {
@@ -91,9 +92,9 @@ public final class CaptureKeys {
         String value = normalize(field);
         Matcher matcher = MESSAGE_ID.matcher(value);
         if (matcher.find()) {
-            return Optional.of(matcher.group());
+            return Optional.of(HeaderValues.boundedMessageId(matcher.group()));
         }
-        return value.isEmpty() || value.contains(" ") ? Optional.empty() : Optional.of("<" + value + ">");
+        return value.isEmpty() || value.contains(" ") ? Optional.empty() : Optional.of(HeaderValues.boundedMessageId("<" + value + ">"));
     }
 
     /** Unfolded and trimmed; absent fields count as empty. */

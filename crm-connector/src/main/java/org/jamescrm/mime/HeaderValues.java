@@ -19,6 +19,9 @@ public final class HeaderValues {
     private static final Pattern FOLD = Pattern.compile("\r?\n(?=[ \t])");
     private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
 
+    /** The longest Message-ID kept as written: CRM key fields hold 255 characters. */
+    public static final int MAX_MESSAGE_ID = 250;
+
     private HeaderValues() {
     }
 
@@ -48,15 +51,37 @@ public final class HeaderValues {
         return Addresses.parse(value);
     }
 
-    /** The Message-IDs ({@code <...>}) of an {@code In-Reply-To} or {@code References} value, in order; none for null. */
+    /**
+     * The Message-IDs ({@code <...>}) of an {@code In-Reply-To} or {@code References} value, in order,
+     * each {@link #boundedMessageId bounded}; none for null.
+     */
     public static List<String> messageIds(String value) {
         List<String> ids = new ArrayList<>();
         if (value != null) {
             Matcher matcher = MESSAGE_ID_TOKEN.matcher(value);
             while (matcher.find()) {
-                ids.add(matcher.group());
+                ids.add(boundedMessageId(matcher.group()));
             }
         }
         return ids;
+    }
+
+    /**
+     * A Message-ID as the capture keeps it: as written up to {@link #MAX_MESSAGE_ID} characters, else a
+     * short id of its SHA-256 ({@code <sha256-HEX@long-message-id.invalid>}). A message is captured under
+     * its Message-ID, and a reply found by the ids it names, in CRM fields of 255 characters (Bitrix24's
+     * ORIGIN_ID, EspoCRM's and Zoho's key fields): a longer id would be cut there, and found no more.
+     * Every id the capture reads passes here, the message's own and those it answers, so they still match.
+     */
+    public static String boundedMessageId(String id) {
+        if (id.length() <= MAX_MESSAGE_ID) {
+            return id;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "<sha256-" + java.util.HexFormat.of().formatHex(digest) + "@long-message-id.invalid>";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

@@ -44,6 +44,20 @@ class MessageParserTest {
     }
 
     @Test
+    void aMessageIdLongerThanACrmKeyFieldShouldBecomeAShortIdThatItsRepliesNameToo() throws IOException {
+        String longId = "<" + "a".repeat(300) + "@client.example>";
+        String keptId = "<" + "b".repeat(233) + "@client.example>"; // 250 characters: as written
+        MessageFacts original = parse("From: carol@client.example\r\nMessage-ID: " + longId + "\r\nSubject: offer\r\n\r\nhi\r\n");
+        MessageFacts reply = parse("From: alice@company.example\r\nMessage-ID: <r@company.example>\r\nIn-Reply-To: " + longId
+            + "\r\nReferences: " + keptId + "\r\n " + longId + "\r\n\r\nthanks\r\n");
+
+        assertThat(original.messageId()).hasValueSatisfying(id -> assertThat(id).hasSizeLessThanOrEqualTo(255)
+            .matches("<sha256-[0-9a-f]{64}@long-message-id\\.invalid>"));
+        assertThat(original.captureKey()).isEqualTo(original.messageId().get());
+        assertThat(reply.threadIds()).containsExactly(original.messageId().get(), keptId);
+    }
+
+    @Test
     void aThreadOfThousandsOfReferencesShouldBeLookedUpByItsNewestAndItsFirst() throws IOException {
         String references = java.util.stream.IntStream.rangeClosed(1, 5000).mapToObj(n -> "<" + n + "@x>")
             .collect(java.util.stream.Collectors.joining("\r\n "));

@@ -47,6 +47,17 @@ class MailSummarizerTest {
         assertThat(author).isEqualTo(EmailAddress.of("bounce-7@esp.example"));
     }
 
+    @Test
+    void theCaptureKeyOfAMessageIdLongerThanACrmKeyFieldShouldBeTheParsersToo() throws Exception {
+        String message = "From: carol@client.example\r\nTo: alice@company.example\r\nMessage-ID: <" + "a".repeat(300) + "@client.example>\r\n\r\nhi\r\n";
+
+        String key = summarizer.captureKey(mail(message));
+
+        assertThat(key).hasSizeLessThanOrEqualTo(255)
+            .isEqualTo(new MessageParser().parse(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8))).captureKey());
+        assertThat(summarizer.messageId(mail(message))).contains(key);
+    }
+
     private static Mail mail(String message) throws Exception {
         return FakeMail.builder().name("m").sender(new MailAddress("bounce-7@esp.example")).recipient(new MailAddress("alice@company.example"))
             .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8))))
