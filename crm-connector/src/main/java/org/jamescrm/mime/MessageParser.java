@@ -50,6 +50,10 @@ import org.jamescrm.model.SafeHtml;
  */
 public final class MessageParser {
 
+    /** What ends a text body cut at the body limit ({@code PartBodies.BODY_LIMIT}). */
+    static final String TEXT_CUT = "\n\n[\u2026] The message's text is longer than 2 MB: the rest is in the mailbox.";
+    /** What ends an HTML body cut at the body limit. */
+    static final String HTML_CUT = "<p>[\u2026] The message's text is longer than 2 MB: the rest is in the mailbox.</p>";
     private static final Pattern BLANKS = Pattern.compile("[ \t\u00a0]+");
     private static final Pattern BLANK_AROUND_BREAK = Pattern.compile(" ?\n ?");
     private static final Pattern THREE_BREAKS_OR_MORE = Pattern.compile("\n{3,}");
@@ -314,9 +318,12 @@ public final class MessageParser {
             if (body instanceof PartBodies.Counted counted) {
                 parts.attachments.add(new AttachmentInfo(fileName.orElse("attachment"), mimeType, counted.size(), new byte[0]));
             } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/plain") && parts.text.length() == 0) {
-                parts.text.append(read(text, entity.getCharset()));
+                parts.text.append(read(text, entity.getCharset())).append(body instanceof PartBodies.Cut ? TEXT_CUT : "");
             } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/html") && parts.html.isEmpty()) {
-                parts.html = Optional.of(read(text, entity.getCharset()));
+                parts.html = Optional.of(body instanceof PartBodies.Cut ? cutHtml(read(text, entity.getCharset())) : read(text, entity.getCharset()));
+            } else if (body instanceof PartBodies.Cut cut) {
+                // an inline text part that is not the body, over the body limit: listed, as an attachment over its limit
+                parts.attachments.add(new AttachmentInfo(fileName.orElse("attachment"), mimeType, cut.size(), new byte[0]));
             } else if (body instanceof PartBodies.Kept kept) {
                 parts.attachments.add(parts.attachment(fileName.orElse("attachment"), mimeType, kept.bytes()));
             } else if (body instanceof SingleBody single) {
@@ -347,10 +354,19 @@ public final class MessageParser {
     }
 
 
+    /** The head of an HTML body over the body limit, without the tag it ends inside (if it does), and the note. */
+    private static String cutHtml(String head) {
+        int open = head.lastIndexOf('<');
+        return (open > head.lastIndexOf('>') ? head.substring(0, open) : head) + HTML_CUT;
+    }
+
     private static String read(TextBody body, String declaredCharset) throws IOException {
         Charset charset = charset(declaredCharset);
         if (body instanceof PartBodies.Kept kept) {
             return new String(kept.bytes(), charset); // decoded from what the parser keeps, not copied first
+        }
+        if (body instanceof PartBodies.Cut cut) {
+            return new String(cut.bytes(), charset);
         }
         try (InputStream in = body.getInputStream()) {
             return new String(in.readAllBytes(), charset);

@@ -42,6 +42,12 @@ final class PartBodies implements BodyFactory {
     private static final int CHUNK = 8192;
     /** The most bytes of a part held in memory while it is read; the rest waits in a temporary file. */
     static final int SPILL = 1024 * 1024;
+    /**
+     * The most bytes kept of a text part that may be the message's text or HTML body (decoded): more
+     * than a CRM shows, and a bound on the heap a mail costs. A 30 MB HTML body, read whole, sanitized
+     * and turned into text, cost 644 MB of allocation; such a part is cut here ({@link Cut}).
+     */
+    static final int BODY_LIMIT = 2 * 1024 * 1024;
 
     private final long limit;
     /** Whether the part whose body comes next is an attachment, as its fields say. */
@@ -83,7 +89,10 @@ final class PartBodies implements BodyFactory {
     @Override
     public TextBody textBody(InputStream in, String mimeCharset) throws IOException {
         if (!attachment) {
-            return new KeptText(in.readAllBytes(), mimeCharset); // may be the text or HTML body: kept whole
+            // may be the text or HTML body: kept whole up to the body limit, the rest only counted
+            byte[] head = in.readNBytes(BODY_LIMIT);
+            long rest = in.transferTo(OutputStream.nullOutputStream());
+            return rest == 0 ? new KeptText(head, mimeCharset) : new CutText(head, head.length + rest, mimeCharset);
         }
         Content content = read(in);
         return content.bytes == null ? new CountedText(content.size, mimeCharset) : new KeptText(content.bytes, mimeCharset);
@@ -146,6 +155,13 @@ final class PartBodies implements BodyFactory {
 
     /** A body over the attachment limit: its size only. */
     interface Counted {
+        long size();
+    }
+
+    /** A text part over {@link #BODY_LIMIT}: its first {@link #BODY_LIMIT} bytes ({@link #bytes}) and its whole size. */
+    interface Cut {
+        byte[] bytes();
+
         long size();
     }
 
@@ -217,6 +233,32 @@ final class PartBodies implements BodyFactory {
         @Override
         public long size() {
             return bytes.length;
+        }
+    }
+
+    private static final class CutText extends CharsetText implements Cut {
+        private final byte[] head;
+        private final long size;
+
+        CutText(byte[] head, long size, String mimeCharset) {
+            super(mimeCharset);
+            this.head = head;
+            this.size = size;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return head;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new ByteArrayInputStream(head);
+        }
+
+        @Override
+        public long size() {
+            return size;
         }
     }
 

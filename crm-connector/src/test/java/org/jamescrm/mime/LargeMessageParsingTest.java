@@ -103,6 +103,57 @@ class LargeMessageParsingTest {
             .isLessThan(16L * MB);
     }
 
+    /** A message whose {@code type} part (not an attachment) is {@code megabytes} of text lines, in memory as its bytes only. */
+    private static byte[] longBody(String type, int megabytes, String line) {
+        StringBuilder message = new StringBuilder(head("Message-ID: <long@client.example>\r\n").replace(
+            "--b\r\nContent-Type: application/pdf", "--b\r\nContent-Type: " + type + "; charset=UTF-8\r\n\r\n" + "PLACEHOLDER\r\n--b\r\nContent-Type: application/pdf"));
+        String filler = line.repeat(megabytes * MB / line.length());
+        return (message.toString().replace("PLACEHOLDER", filler) + "JVBERi0xLjQK\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aSecondTextPartOverTheBodyLimitShouldBeListedNotCut() throws IOException {
+        byte[] raw = longBody("text/plain", 3, "a report line\r\n");
+
+        MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(raw), 24 * MB);
+
+        assertThat(facts.textBody()).isEqualTo("The plans, attached.");
+        assertThat(facts.attachments()).extracting(AttachmentInfo::size, AttachmentInfo::hasContent)
+            .contains(org.assertj.core.api.Assertions.tuple((long) (3 * MB / 15 * 15), false));
+    }
+
+    @Test
+    void aTextBodyOverTheBodyLimitShouldBeCutWithANoteAndNeverHeldWhole() throws IOException {
+        byte[] raw = ("From: carol@client.example\r\nMessage-ID: <report@client.example>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+            + "a report line\r\n".repeat(30 * MB / 15)).getBytes(StandardCharsets.UTF_8);
+
+        long before = allocatedByThisThread();
+        MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(raw), MB);
+        long allocated = allocatedByThisThread() - before;
+
+        assertThat(facts.textBody()).startsWith("a report line\r\n").endsWith(MessageParser.TEXT_CUT)
+            .hasSize(PartBodies.BODY_LIMIT + MessageParser.TEXT_CUT.length());
+        assertThat(allocated).isLessThan(64L * MB); // read whole, the 30 MB cost 157 MB
+    }
+
+    @Test
+    void anHtmlBodyOverTheBodyLimitShouldBeCutBeforeTheTagItEndsInWithANote() throws IOException {
+        String row = "<tr><td><a href=\"https://shop.example/item\">Item</a></td></tr>\r\n";
+        byte[] raw = ("From: carol@client.example\r\nMessage-ID: <table@client.example>\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
+            + "<table border=\"0\" cellpadding=\"2\">" + row.repeat(30 * MB / row.length())).getBytes(StandardCharsets.UTF_8);
+
+        long before = allocatedByThisThread();
+        MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(raw), MB);
+        long allocated = allocatedByThisThread() - before;
+
+        String html = facts.htmlBody().orElseThrow().html();
+        // cut 30 characters into a row, inside the quoted URL of a link, which would have taken the note
+        assertThat(html).hasSizeLessThan(2 * PartBodies.BODY_LIMIT)
+            .contains("<p>[\u2026] The message's text is longer than 2 MB: the rest is in the mailbox.</p>");
+        assertThat(facts.textBody()).endsWith("The message's text is longer than 2 MB: the rest is in the mailbox.");
+        assertThat(allocated).isLessThan(256L * MB); // read whole, a 30 MB HTML body cost 644 MB
+    }
+
     @Test
     void anAttachmentWithinTheLimitShouldBeKeptWhole() throws IOException {
         MessageFacts facts = new MessageParser().parse(message("Message-ID: <small@client.example>\r\n", 100_000), MB);
