@@ -50,6 +50,14 @@ import org.jamescrm.model.SafeHtml;
  */
 public final class MessageParser {
 
+    /**
+     * The window of Date values kept (from 1970 to the end of 2999): a Date outside it is taken as
+     * absent, and the CRMs show the time James received the mail. A sender may write any year; the
+     * CRMs store what their date fields hold (Salesforce 1700 to 4000, MySQL-backed CRMs up to 9999,
+     * none a year of five digits) and would refuse the whole capture for it.
+     */
+    static final Instant EARLIEST_DATE = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST_DATE = Instant.parse("3000-01-01T00:00:00Z");
     /** What ends a text body cut at the body limit ({@code PartBodies.BODY_LIMIT}). */
     static final String TEXT_CUT = "\n\n[\u2026] The message's text is longer than 2 MB: the rest is in the mailbox.";
     /** What ends an HTML body cut at the body limit. */
@@ -239,9 +247,13 @@ public final class MessageParser {
      * The Date field as an instant: the RFC 5322 form that nearly every mailer writes is read with
      * java.time's RFC 1123 parser; anything else (comments, obsolete zones, two-digit years) with
      * mime4j's lenient parser, which tries pattern after pattern and cost more than the rest of the
-     * header together.
+     * header together. Empty outside {@link #EARLIEST_DATE} to {@link #LATEST_DATE}.
      */
     static Optional<Instant> sentAt(Message message) {
+        return parsedDate(message).filter(sent -> !sent.isBefore(EARLIEST_DATE) && sent.isBefore(LATEST_DATE));
+    }
+
+    private static Optional<Instant> parsedDate(Message message) {
         String date = rawField(message, "Date");
         if (date != null) {
             try {

@@ -36,6 +36,21 @@ class MessageParserTest {
         assertThat(facts.captureKey()).isEqualTo("<a@client.example>");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "Thu, 1 Jan 1970 00:00:00 +0000 | 1970-01-01T00:00:00Z",
+        "Tue, 31 Dec 2999 23:59:59 +0000 | 2999-12-31T23:59:59Z",
+        "Wed, 31 Dec 1969 23:59:59 +0000 | ",
+        "Mon, 1 Jan 0001 00:00:00 +0000 | ",
+        "Sun, 22 Nov 99999 10:15:00 +0300 | ",
+        "22 Nov 12345 10:15:00 GMT | ",
+        "Wed, 1 Jan 3000 00:00:00 +0000 | "})
+    void aDateNoCrmCanHoldShouldBeTakenAsAbsent(String date, String kept) throws IOException {
+        MessageFacts facts = parse("From: carol@client.example\r\nDate: " + date + "\r\nMessage-ID: <d@client.example>\r\n\r\nhi\r\n");
+
+        assertThat(facts.sentAt()).isEqualTo(Optional.ofNullable(kept).map(Instant::parse));
+    }
+
     @Test
     void theThreadShouldListInReplyToFirstThenReferencesNewestFirst() throws IOException {
         MessageFacts facts = parse("From: a@company.example\r\nIn-Reply-To: <3@x>\r\nReferences: <1@x> <2@x>\r\n <3@x>\r\n\r\nhi\r\n");
