@@ -91,8 +91,10 @@ final class PartBodies implements BodyFactory {
         if (!attachment) {
             // may be the text or HTML body: kept whole up to the body limit, the rest only counted
             byte[] head = in.readNBytes(BODY_LIMIT);
-            long rest = in.transferTo(OutputStream.nullOutputStream());
-            return rest == 0 ? new KeptText(head, mimeCharset) : new CutText(head, head.length + rest, mimeCharset);
+            if (head.length < BODY_LIMIT || in.read() == -1) {
+                return new KeptText(head, mimeCharset);
+            }
+            return new CutText(head, head.length + 1 + in.transferTo(OutputStream.nullOutputStream()), mimeCharset);
         }
         Content content = read(in);
         return content.bytes == null ? new CountedText(content.size, mimeCharset) : new KeptText(content.bytes, mimeCharset);
