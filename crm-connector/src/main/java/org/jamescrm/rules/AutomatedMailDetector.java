@@ -16,19 +16,28 @@ import org.jamescrm.model.MessageHeaders;
  */
 public final class AutomatedMailDetector {
     private static final Set<String> DAEMON_LOCAL_PARTS = Set.of("mailer-daemon", "postmaster");
-    private static final Set<String> BULK_PRECEDENCE = Set.of("bulk", "junk", "list");
-    private static final List<String> AUTO_REPLY_HEADERS = List.of("X-Autoreply", "X-Autorespond", "X-Auto-Reply");
+    /** Precedence values of automated mail: bulk, junk and list, and the auto_reply that autoresponders write. */
+    private static final Set<String> AUTOMATED_PRECEDENCE = Set.of("bulk", "junk", "list", "auto_reply", "auto-reply");
+    private static final List<String> AUTO_REPLY_HEADERS = List.of("X-Autoreply", "X-Autorespond", "X-Auto-Reply", "X-Autoresponder");
     /** Exchange's X-Auto-Response-Suppress values that ask not to be answered automatically. */
     private static final Pattern SUPPRESSED_AUTO_REPLIES = Pattern.compile(".*\\b(all|oof|autoreply)\\b.*");
     /**
-     * Subjects of out-of-office notices of common mail programs, in the seeds' languages too. Outlook and
-     * Exchange write the prefix in the language of the absent person's mailbox, e.g. "Automatic reply:",
-     * "Automatische Antwort:", "Автоматический ответ:", so each language needs its own words here. The
-     * two-word phrases need Outlook's colon: without it they start subjects people write about auto-replies.
+     * Subjects of out-of-office notices of common mail programs, in the seeds' languages and in those of
+     * Outlook's other common locales. Outlook and Exchange write the prefix in the language of the absent
+     * person's mailbox, e.g. "Automatic reply:", "Automatische Antwort:", "Réponse automatique :",
+     * "Автоматический ответ:", so each language needs its own words here. The phrases of several words
+     * need Outlook's colon (French puts a space before it): without it they start subjects people write
+     * about auto-replies.
      */
     private static final Pattern OUT_OF_OFFICE_SUBJECT = Pattern.compile(
         "^(auto(matic)?[ -]?(reply|response|antwort|risposta)|out of (the )?office|abwesenheitsnotiz|automatische antwort:"
-            + "|risposta automatica|автоответ|автоматический ответ:|automatick[aá] odpov[eě]ď|auto:)",
+            + "|risposta automatica|автоответ|автоматический ответ:|automatick[aá] odpov[eě]ď|auto:|oof:|ooo:"
+            // Outlook's other locales: French, Spanish, Portuguese, Dutch, Polish, Swedish, Danish and Norwegian,
+            // Finnish, Hungarian, Romanian, Slovak, Turkish, Greek, Ukrainian, Japanese, Chinese
+            + "|réponse automatique\\s?:|respuesta automática:|resposta automática:|automatisch antwoord:"
+            + "|odpowiedź automatyczna:|automatyczna odpowiedź:|automatiskt svar:|automatisk svar:|autosvar:"
+            + "|automaattinen vastaus:|automatikus válasz:|răspuns automat:|automatická odpoveď:|otomatik yanıt:"
+            + "|αυτόματη απάντηση:|автовідповідь:|自動応答\\s?[:：]|自动回复\\s?[:：]|自動回覆\\s?[:：])",
         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     /** What marks the message as automated, e.g. {@code Auto-Submitted: auto-replied}; empty for mail by a person. */
@@ -56,7 +65,7 @@ public final class AutomatedMailDetector {
             return autoSubmitted.map(value -> "Auto-Submitted: " + value);
         }
         Optional<String> precedence = headers.first("Precedence")
-            .filter(value -> BULK_PRECEDENCE.contains(value.toLowerCase(Locale.ROOT)));
+            .filter(value -> AUTOMATED_PRECEDENCE.contains(value.toLowerCase(Locale.ROOT).strip()));
         if (precedence.isPresent()) {
             return precedence.map(value -> "Precedence: " + value);
         }

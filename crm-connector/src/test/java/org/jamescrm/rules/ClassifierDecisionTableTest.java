@@ -71,6 +71,8 @@ class ClassifierDecisionTableTest {
         "Precedence: junk|AUTOMATED",
         "Precedence: list|AUTOMATED",
         "Precedence: first-class|CAPTURABLE",
+        "Precedence: auto_reply|AUTOMATED",
+        "X-Autoresponder: yes|AUTOMATED",
         "List-Id: <news.client.example>|AUTOMATED",
         "List-Unsubscribe: <mailto:leave@client.example>|AUTOMATED",
         "X-Autoreply: yes|AUTOMATED",

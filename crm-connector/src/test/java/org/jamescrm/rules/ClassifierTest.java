@@ -297,6 +297,26 @@ class ClassifierTest {
         // Czech (Outlook)
         "Automatická odpověď: nabídka",
         "Automaticka odpověď: nabidka",
+        // Outlook's other locales
+        "Réponse automatique : devis",
+        "Réponse automatique: devis",
+        "Respuesta automática: presupuesto",
+        "Resposta automática: orçamento",
+        "Automatisch antwoord: offerte",
+        "Odpowiedź automatyczna: oferta",
+        "Automatiskt svar: offert",
+        "Automatisk svar: tilbud",
+        "Autosvar: tilbud",
+        "Automaattinen vastaus: tarjous",
+        "Automatikus válasz: ajánlat",
+        "Răspuns automat: ofertă",
+        "Automatická odpoveď: ponuka",
+        "Otomatik yanıt: teklif",
+        "Αυτόματη απάντηση: προσφορά",
+        "Автовідповідь: пропозиція",
+        "自動応答: 見積もり",
+        "自动回复：报价",
+        "OOF: back Monday",
     })
     void outOfOfficeSubjectsShouldBeAutomated(String subject) {
         Classification classification = Mail.fromCarol().header("Subject: " + subject).classify();
@@ -328,6 +348,9 @@ class ClassifierTest {
         "Risposta al preventivo",
         "Automatische Antworten im Shop einrichten",
         "Автоматический ответ не приходит",
+        "Réponse automatique aux questions fréquentes",
+        "Respuesta automática en la tienda",
+        "OOO meeting notes",
     })
     void subjectsWrittenByAPersonShouldNotMarkTheMessageAutomated(String subject) {
         assertThat(Mail.fromCarol().header("Subject: " + subject).classify().capturable()).isTrue();
