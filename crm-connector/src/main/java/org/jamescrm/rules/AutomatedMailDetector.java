@@ -33,11 +33,11 @@ public final class AutomatedMailDetector {
         "^(auto(matic)?[ -]?(reply|response|antwort|risposta)|out of (the )?office|abwesenheitsnotiz|automatische antwort:"
             + "|risposta automatica|автоответ|автоматический ответ:|automatick[aá] odpov[eě]ď|auto:|oof:|ooo:"
             // Outlook's other locales: French, Spanish, Portuguese, Dutch, Polish, Swedish, Danish and Norwegian,
-            // Finnish, Hungarian, Romanian, Slovak, Turkish, Greek, Ukrainian, Japanese, Chinese
+            // Finnish, Hungarian, Romanian, Slovak, Turkish, Greek, Ukrainian, Korean, Japanese, Chinese
             + "|réponse automatique\\s?:|respuesta automática:|resposta automática:|automatisch antwoord:"
             + "|odpowiedź automatyczna:|automatyczna odpowiedź:|automatiskt svar:|automatisk svar:|autosvar:"
             + "|automaattinen vastaus:|automatikus válasz:|răspuns automat:|automatická odpoveď:|otomatik yanıt:"
-            + "|αυτόματη απάντηση:|автовідповідь:|自動応答\\s?[:：]|自动回复\\s?[:：]|自動回覆\\s?[:：])",
+            + "|αυτόματη απάντηση:|автовідповідь:|автоматична відповідь:|자동 회신\\s?:|自動応答\\s?[:：]|自动回复\\s?[:：]|自動回覆\\s?[:：])",
         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     /** What marks the message as automated, e.g. {@code Auto-Submitted: auto-replied}; empty for mail by a person. */
