@@ -1,10 +1,7 @@
 package org.jamescrm.mime;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,17 +207,9 @@ final class HeaderParameters {
         return c < 0x80 ? Character.digit(c, 16) : -1;
     }
 
-    /** Bytes in the declared charset; without a known one, UTF-8 when they are valid UTF-8, else windows-1252. */
+    /** Bytes in the declared charset; without a known one, UTF-8 when they are UTF-8, else windows-1252. */
     private static String decode(byte[] bytes, Charset charset) {
-        if (charset != null) {
-            return new String(bytes, charset);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, Charset.forName("windows-1252"));
-        }
+        return charset != null ? new String(bytes, charset) : BodyText.utf8OrWindows1252(bytes);
     }
 
     private record Parameter(String name, String value) {

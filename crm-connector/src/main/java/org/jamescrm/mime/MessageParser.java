@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -373,23 +371,14 @@ public final class MessageParser {
     }
 
     private static String read(TextBody body, String declaredCharset) throws IOException {
-        Charset charset = charset(declaredCharset);
         if (body instanceof PartBodies.Kept kept) {
-            return new String(kept.bytes(), charset); // decoded from what the parser keeps, not copied first
+            return BodyText.decode(kept.bytes(), declaredCharset); // decoded from what the parser keeps, not copied first
         }
         if (body instanceof PartBodies.Cut cut) {
-            return new String(cut.bytes(), charset);
+            return BodyText.decode(cut.bytes(), declaredCharset);
         }
         try (InputStream in = body.getInputStream()) {
-            return new String(in.readAllBytes(), charset);
-        }
-    }
-
-    private static Charset charset(String name) {
-        try {
-            return name == null ? StandardCharsets.US_ASCII : Charset.forName(name);
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8; // unknown or illegal charset names: UTF-8 is the likeliest truth
+            return BodyText.decode(in.readAllBytes(), declaredCharset);
         }
     }
 

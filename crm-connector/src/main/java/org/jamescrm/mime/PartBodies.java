@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -205,7 +204,7 @@ final class PartBodies implements BodyFactory {
 
         @Override
         public Charset getCharset() {
-            return charset(mimeCharset);
+            return BodyText.declared(mimeCharset);
         }
 
         @Override
@@ -332,13 +331,6 @@ final class PartBodies implements BodyFactory {
 
     }
 
-    private static Charset charset(String name) {
-        try {
-            return name == null ? StandardCharsets.US_ASCII : Charset.forName(name);
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
-        }
-    }
 
     /** mime4j's descriptor builder, watched for the fields that make a part an attachment. */
     private final class Watching implements BodyDescriptorBuilder {

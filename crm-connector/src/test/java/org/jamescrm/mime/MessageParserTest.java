@@ -51,6 +51,40 @@ class MessageParserTest {
         assertThat(facts.sentAt()).isEqualTo(Optional.ofNullable(kept).map(Instant::parse));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, sent as {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "Content-Type: text/plain, UTF-8",
+        "Content-Type: text/plain, ISO-8859-1",
+        "Content-Type: text/plain; charset=us-ascii, UTF-8",
+        "Content-Type: text/plain; charset=us-ascii, ISO-8859-1",
+        "Content-Type: text/plain; charset=utf-8, ISO-8859-1",
+        "Content-Type: text/plain; charset=x-unknown, ISO-8859-1",
+        "MIME-Version: 1.0, UTF-8",
+        "Content-Type: text/plain; charset=iso-8859-1, ISO-8859-1",
+        "Content-Type: text/plain; charset=windows-1250, windows-1250"})
+    void eightBitTextInAPartThatSaysOtherwiseShouldReadAsWritten(String contentType, String sentAs) throws IOException {
+        byte[] head = ("From: carol@client.example\r\nMessage-ID: <c@client.example>\r\n" + contentType + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = "Grüße aus Köln, Ärger vermeiden".getBytes(java.nio.charset.Charset.forName(sentAs));
+        byte[] message = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, message, head.length, body.length);
+
+        assertThat(new MessageParser().parse(new ByteArrayInputStream(message)).textBody()).isEqualTo("Grüße aus Köln, Ärger vermeiden");
+    }
+
+    @Test
+    void utf8WithABrokenByteShouldStayUtf8() throws IOException {
+        byte[] head = "From: carol@client.example\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] before = "Grüße ".getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(before, before.length + 1);
+        body[before.length] = (byte) 0xff; // a byte no UTF-8 has
+        body = (new String(body, StandardCharsets.ISO_8859_1) + new String("aus Köln".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))
+            .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] message = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, message, head.length, body.length);
+
+        assertThat(new MessageParser().parse(new ByteArrayInputStream(message)).textBody()).isEqualTo("Grüße \uFFFDaus Köln");
+    }
+
     @Test
     void theThreadShouldListInReplyToFirstThenReferencesNewestFirst() throws IOException {
         MessageFacts facts = parse("From: a@company.example\r\nIn-Reply-To: <3@x>\r\nReferences: <1@x> <2@x>\r\n <3@x>\r\n\r\nhi\r\n");
