@@ -234,11 +234,27 @@ public final class MessageParser {
                 if (copy && field.getName().equalsIgnoreCase(OmittedParts.FIELD)) {
                     continue;
                 }
-                String body = field.getBody();
-                headers.add(field.getName(), HeaderValues.decode(body));
+                headers.add(field.getName(), HeaderValues.decode(fieldBody(field)));
             }
         }
         return headers.build();
+    }
+
+    /**
+     * A field's value. mime4j reads a header's raw 8-bit bytes as UTF-8, right for RFC 6532 mailers;
+     * those of older ones (Latin-1) would become replacement characters, and read as windows-1252.
+     */
+    private static String fieldBody(Field field) {
+        String body = field.getBody();
+        if (body.indexOf('\uFFFD') < 0 || field.getRaw() == null) {
+            return body;
+        }
+        byte[] raw = field.getRaw().toByteArray();
+        int colon = 0;
+        while (colon < raw.length && raw[colon] != ':') {
+            colon++;
+        }
+        return colon == raw.length ? body : BodyText.utf8OrWindows1252(java.util.Arrays.copyOfRange(raw, colon + 1, raw.length)).stripLeading();
     }
 
     /**
@@ -283,7 +299,7 @@ public final class MessageParser {
         List<MailParty> parties = new ArrayList<>();
         if (message.getHeader() != null) {
             for (Field field : message.getHeader().getFields(name)) {
-                parties.addAll(Addresses.parse(field.getBody()));
+                parties.addAll(Addresses.parse(fieldBody(field)));
             }
         }
         return parties;

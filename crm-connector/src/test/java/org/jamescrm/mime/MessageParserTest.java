@@ -72,6 +72,17 @@ class MessageParserTest {
     }
 
     @Test
+    void rawLatin1HeaderFieldsShouldReadAsWritten() throws IOException {
+        byte[] message = ("From: J\u00f6rg M\u00fcller <joerg@client.example>\r\nSubject: Gr\u00fc\u00dfe aus K\u00f6ln\r\n"
+            + "Message-ID: <l@client.example>\r\n\r\nhi\r\n").getBytes(StandardCharsets.ISO_8859_1);
+
+        MessageFacts facts = new MessageParser().parse(new ByteArrayInputStream(message));
+
+        assertThat(facts.subject()).isEqualTo("Grüße aus Köln");
+        assertThat(facts.from()).contains(MailParty.of("joerg@client.example", "Jörg Müller"));
+    }
+
+    @Test
     void utf8WithABrokenByteShouldStayUtf8() throws IOException {
         byte[] head = "From: carol@client.example\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] before = "Grüße ".getBytes(StandardCharsets.UTF_8);
