@@ -31,7 +31,25 @@ public final class HeaderValues {
             return "";
         }
         String unfolded = raw.indexOf('\n') < 0 ? raw : FOLD.matcher(raw).replaceAll("");
-        return CleanText.line(EncodedWords.decode(unfolded));
+        return CleanText.line(EncodedWords.decode(readAgainIfBytes(unfolded)));
+    }
+
+    /**
+     * A value whose raw 8-bit bytes were read one byte to a character (jakarta.mail reads header lines
+     * as ISO-8859-1), read again as UTF-8 (RFC 6532 mailers) or windows-1252 (older ones), so that the
+     * mail pipeline sees "Автоответ:" where it saw "ÐÐ²ÑÐ¾...". A value with a character past U+00FF
+     * was decoded already and is left alone; an ASCII one has nothing to read again.
+     */
+    private static String readAgainIfBytes(String value) {
+        boolean eightBit = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xff) {
+                return value;
+            }
+            eightBit |= c >= 0x80;
+        }
+        return eightBit ? BodyText.utf8OrWindows1252(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) : value;
     }
 
     /**

@@ -58,6 +58,18 @@ class MailSummarizerTest {
         assertThat(summarizer.messageId(mail(message))).contains(key);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-8", "ISO-8859-1"})
+    void rawEightBitSubjectsShouldReadAsWrittenForTheRules(String sentAs) throws Exception {
+        String subject = sentAs.equals("UTF-8") ? "Автоответ: предложение" : "Grüße aus Köln";
+        byte[] message = ("From: carol@client.example\r\nTo: alice@company.example\r\nSubject: " + subject + "\r\n\r\nhi\r\n")
+            .getBytes(java.nio.charset.Charset.forName(sentAs));
+        Mail mail = FakeMail.builder().name("m").sender(new MailAddress("carol@client.example")).recipient(new MailAddress("alice@company.example"))
+            .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message))).build();
+
+        assertThat(summarizer.summarize(mail).headers().first("Subject")).contains(subject);
+    }
+
     private static Mail mail(String message) throws Exception {
         return FakeMail.builder().name("m").sender(new MailAddress("bounce-7@esp.example")).recipient(new MailAddress("alice@company.example"))
             .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8))))
