@@ -56,6 +56,8 @@ public final class MessageParser {
      */
     static final Instant EARLIEST_DATE = Instant.parse("1970-01-01T00:00:00Z");
     static final Instant LATEST_DATE = Instant.parse("3000-01-01T00:00:00Z");
+    /** The longest attachment file name kept whole. */
+    static final int MAX_FILE_NAME = 200;
     /** What ends a text body cut at the body limit ({@code PartBodies.BODY_LIMIT}). */
     static final String TEXT_CUT = "\n\n[\u2026] The message's text is longer than 2 MB: the rest is in the mailbox.";
     /** What ends an HTML body cut at the body limit. */
@@ -370,13 +372,28 @@ public final class MessageParser {
     /**
      * A file name parameter, clean and without any directory: a name is all a CRM needs, and a path
      * ({@code /evil/x.gif}, {@code C:\Users\bob\x.pdf}, {@code ../../x}) is a risk for anything that
-     * writes the file somewhere.
+     * writes the file somewhere. At most {@link #MAX_FILE_NAME} characters ({@link #shortened}).
      */
     private static Optional<String> fileName(Entity entity, String field, String parameter) {
         return HeaderParameters.parse(rawField(entity, field)).get(parameter)
             .map(CleanText::line)
             .map(name -> name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip())
-            .filter(name -> !name.isEmpty() && !name.equals(".") && !name.equals(".."));
+            .filter(name -> !name.isEmpty() && !name.equals(".") && !name.equals(".."))
+            .map(MessageParser::shortened);
+    }
+
+    /**
+     * A file name cut to {@link #MAX_FILE_NAME} characters, its extension kept and the cut marked with an
+     * ellipsis. RFC 2231 lets a name run to any length; the CRMs' file name fields hold 255 characters
+     * (EspoCRM's and Zoho's refuse the whole capture for a longer one), and file systems 255 bytes.
+     */
+    static String shortened(String name) {
+        if (name.length() <= MAX_FILE_NAME) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        String extension = dot > 0 && name.length() - dot <= 16 ? name.substring(dot) : "";
+        return name.substring(0, MAX_FILE_NAME - 1 - extension.length()) + "\u2026" + extension;
     }
 
 

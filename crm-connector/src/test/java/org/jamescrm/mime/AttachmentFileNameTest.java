@@ -61,7 +61,14 @@ class AttachmentFileNameTest {
             Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"=?x-bogus?Q?a?=.pdf\"", "=?x-bogus?Q?a?=.pdf"),
             Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"\"", "attachment"),
             Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: attachment", "attachment"),
-            Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: inline; filename=\"inline.pdf\"", "inline.pdf"));
+            Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: inline; filename=\"inline.pdf\"", "inline.pdf"),
+            // RFC 2231 lets a name run to any length; the CRMs' name fields hold 255 characters
+            Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"" + "q".repeat(500) + ".pdf\"",
+                "q".repeat(195) + "\u2026.pdf"),
+            Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename*0=\"" + "r".repeat(150)
+                + "\";\r\n filename*1=\"" + "s".repeat(150) + "\"", "r".repeat(150) + "s".repeat(49) + "\u2026"),
+            Arguments.of("Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"" + "t".repeat(196) + ".pdf\"",
+                "t".repeat(196) + ".pdf"));
     }
 
     @ParameterizedTest(name = "{0}")
