@@ -384,8 +384,8 @@ public final class MessageParser {
 
     /**
      * A file name cut to {@link #MAX_FILE_NAME} characters, its extension kept and the cut marked with an
-     * ellipsis. RFC 2231 lets a name run to any length; the CRMs' file name fields hold 255 characters
-     * (EspoCRM's and Zoho's refuse the whole capture for a longer one), and file systems 255 bytes.
+     * ellipsis. RFC 2231 lets a name run to any length; name fields commonly hold 255 characters
+     * (EspoCRM's Attachment name is a varchar of that length), and file systems 255 bytes.
      */
     static String shortened(String name) {
         if (name.length() <= MAX_FILE_NAME) {
