@@ -87,8 +87,9 @@ public final class HeaderValues {
     /**
      * A Message-ID as the capture keeps it: as written up to {@link #MAX_MESSAGE_ID} characters, else a
      * short id of its SHA-256 ({@code <sha256-HEX@long-message-id.invalid>}). A message is captured under
-     * its Message-ID, and a reply found by the ids it names, in CRM fields of 255 characters (Bitrix24's
-     * ORIGIN_ID, EspoCRM's and Zoho's key fields): a longer id would be cut there, and found no more.
+     * its Message-ID, and a reply found by the ids it names, in CRM key fields: EspoCRM's varchar and
+     * Zoho's single-line fields hold 255 characters (Bitrix24 documents no length for ORIGIN_ID), and a
+     * longer id would be cut there, or refused, and found no more.
      * Every id the capture reads passes here, the message's own and those it answers, so they still match.
      */
     public static String boundedMessageId(String id) {
