@@ -56,6 +56,12 @@ public final class MessageParser {
      */
     static final Instant EARLIEST_DATE = Instant.parse("1970-01-01T00:00:00Z");
     static final Instant LATEST_DATE = Instant.parse("3000-01-01T00:00:00Z");
+    /**
+     * The most attachments of one mail stored with their content; the others are listed by name and size
+     * as those over the size limit are. Each stored attachment is an upload to the CRM (one request each
+     * for EspoCRM): a mail of thousands of small files would cost a CRM's request budget thousands.
+     */
+    static final int MAX_STORED_ATTACHMENTS = 100;
     /** The longest attachment file name kept whole. */
     static final int MAX_FILE_NAME = 200;
     /** What ends a text body cut at the body limit ({@code PartBodies.BODY_LIMIT}). */
@@ -433,22 +439,28 @@ public final class MessageParser {
         private final StringBuilder text = new StringBuilder();
         private Optional<String> html = Optional.empty();
         private final List<AttachmentInfo> attachments = new ArrayList<>();
+        /** The attachments kept with their content so far. */
+        private int stored;
 
         BodyParts(long limit, boolean copy) {
             this.limit = limit;
             this.copy = copy;
         }
 
-        /** An attachment read in full; its content dropped when over the limit. */
+        /** An attachment read in full; its content dropped when over the limit, or past the most stored. */
         AttachmentInfo attachment(String name, String mimeType, byte[] content) {
-            return new AttachmentInfo(name, mimeType, content.length, content.length > limit ? new byte[0] : content);
+            boolean keep = content.length <= limit && stored < MAX_STORED_ATTACHMENTS;
+            stored += keep ? 1 : 0;
+            return new AttachmentInfo(name, mimeType, content.length, keep ? content : new byte[0]);
         }
 
-        /** An attached message, written again as it came; counted only when over the limit. */
+        /** An attached message, written again as it came; counted only when over the limit, or past the most stored. */
         AttachmentInfo attachedMessage(String name, Message message) throws IOException {
-            LimitedOutput out = new LimitedOutput(limit);
+            LimitedOutput out = new LimitedOutput(stored < MAX_STORED_ATTACHMENTS ? limit : 0);
             new DefaultMessageWriter().writeMessage(message, out);
-            return new AttachmentInfo(name, "message/rfc822", out.size, out.kept());
+            AttachmentInfo attached = new AttachmentInfo(name, "message/rfc822", out.size, out.kept());
+            stored += attached.hasContent() ? 1 : 0;
+            return attached;
         }
     }
 

@@ -112,6 +112,26 @@ class LargeMessageParsingTest {
     }
 
     @Test
+    void aMailOfHundredsOfAttachmentsShouldStoreTheFirstHundredAndListTheRest() throws IOException {
+        StringBuilder message = new StringBuilder("From: carol@client.example\r\nMessage-ID: <many@client.example>\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe scans.\r\n");
+        for (int n = 1; n <= 150; n++) {
+            message.append("--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=\"scan").append(n)
+                .append(".png\"\r\n\r\npng").append(n).append("\r\n");
+        }
+        message.append("--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: forwarded\r\n\r\nhi\r\n--b--\r\n");
+
+        List<AttachmentInfo> attachments = new MessageParser().parse(new ByteArrayInputStream(message.toString().getBytes(StandardCharsets.US_ASCII)), MB)
+            .attachments();
+
+        assertThat(attachments).hasSize(151);
+        assertThat(attachments.subList(0, MessageParser.MAX_STORED_ATTACHMENTS)).allMatch(AttachmentInfo::hasContent);
+        assertThat(attachments.subList(MessageParser.MAX_STORED_ATTACHMENTS, 151)).noneMatch(AttachmentInfo::hasContent)
+            .allMatch(attachment -> attachment.size() > 0);
+        assertThat(attachments.get(150).fileName()).isEqualTo("message.eml");
+    }
+
+    @Test
     void aSecondTextPartOverTheBodyLimitShouldBeListedNotCut() throws IOException {
         byte[] raw = longBody("text/plain", 3, "a report line\r\n");
 
