@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -67,7 +66,7 @@ public final class CaptureKeys {
      * is added to it as it streams by, and {@link #key} makes the key of it.
      */
     public static MessageDigest digestOf(String fromField, String dateField, String subjectField) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = HeaderValues.sha256();
         for (String field : new String[] {fromField, dateField, subjectField}) {
             digest.update(normalize(field).getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
@@ -100,13 +99,5 @@ public final class CaptureKeys {
     /** Unfolded and trimmed; absent fields count as empty. */
     private static String normalize(String field) {
         return field == null ? "" : HeaderValues.withoutLineBreaks(field).strip();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -96,9 +96,14 @@ public final class HeaderValues {
         if (id.length() <= MAX_MESSAGE_ID) {
             return id;
         }
+        byte[] digest = sha256().digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "<sha256-" + java.util.HexFormat.of().formatHex(digest) + "@long-message-id.invalid>";
+    }
+
+    /** A SHA-256 digest, for the bounded Message-IDs here and the capture keys of {@link CaptureKeys}. */
+    static java.security.MessageDigest sha256() {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "<sha256-" + java.util.HexFormat.of().formatHex(digest) + "@long-message-id.invalid>";
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

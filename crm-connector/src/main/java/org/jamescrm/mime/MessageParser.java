@@ -354,7 +354,8 @@ public final class MessageParser {
             } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/plain") && parts.text.length() == 0) {
                 parts.text.append(read(text, entity.getCharset())).append(body instanceof PartBodies.Cut ? TEXT_CUT : "");
             } else if (!attachment && body instanceof TextBody text && mimeType.equals("text/html") && parts.html.isEmpty()) {
-                parts.html = Optional.of(body instanceof PartBodies.Cut ? cutHtml(read(text, entity.getCharset())) : read(text, entity.getCharset()));
+                String html = read(text, entity.getCharset());
+                parts.html = Optional.of(body instanceof PartBodies.Cut ? cutHtml(html) : html);
             } else if (body instanceof PartBodies.Cut cut) {
                 // an inline text part that is not the body, over the body limit: listed, as an attachment over its limit
                 parts.attachments.add(new AttachmentInfo(fileName.orElse("attachment"), mimeType, cut.size(), new byte[0]));
@@ -402,7 +403,6 @@ public final class MessageParser {
         return name.substring(0, MAX_FILE_NAME - 1 - extension.length()) + "\u2026" + extension;
     }
 
-
     /** The head of an HTML body over the body limit, without the tag it ends inside (if it does), and the note. */
     private static String cutHtml(String head) {
         int open = head.lastIndexOf('<');
@@ -410,11 +410,8 @@ public final class MessageParser {
     }
 
     private static String read(TextBody body, String declaredCharset) throws IOException {
-        if (body instanceof PartBodies.Kept kept) {
-            return BodyText.decode(kept.bytes(), declaredCharset); // decoded from what the parser keeps, not copied first
-        }
-        if (body instanceof PartBodies.Cut cut) {
-            return BodyText.decode(cut.bytes(), declaredCharset);
+        if (body instanceof PartBodies.Held held) {
+            return BodyText.decode(held.bytes(), declaredCharset); // decoded from what the parser keeps, not copied first
         }
         try (InputStream in = body.getInputStream()) {
             return BodyText.decode(in.readAllBytes(), declaredCharset);

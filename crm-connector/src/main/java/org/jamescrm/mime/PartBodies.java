@@ -149,9 +149,13 @@ final class PartBodies implements BodyFactory {
     private record Content(byte[] bytes, long size) {
     }
 
-    /** A body whose content was kept, read once. */
-    interface Kept {
+    /** A body whose bytes are in memory, read once: all of them ({@link Kept}) or the first ({@link Cut}). */
+    interface Held {
         byte[] bytes();
+    }
+
+    /** A body whose content was kept whole. */
+    interface Kept extends Held {
     }
 
     /** A body over the attachment limit: its size only. */
@@ -160,9 +164,7 @@ final class PartBodies implements BodyFactory {
     }
 
     /** A text part over {@link #BODY_LIMIT}: its first {@link #BODY_LIMIT} bytes ({@link #bytes}) and its whole size. */
-    interface Cut {
-        byte[] bytes();
-
+    interface Cut extends Held {
         long size();
     }
 
@@ -213,12 +215,15 @@ final class PartBodies implements BodyFactory {
         }
     }
 
-    private static final class KeptText extends CharsetText implements Kept {
+    /** A text part's bytes in memory, and the size of the whole part. */
+    private abstract static class HeldText extends CharsetText implements Held {
         private final byte[] bytes;
+        private final long size;
 
-        KeptText(byte[] bytes, String mimeCharset) {
+        HeldText(byte[] bytes, long size, String mimeCharset) {
             super(mimeCharset);
             this.bytes = bytes;
+            this.size = size;
         }
 
         @Override
@@ -233,33 +238,19 @@ final class PartBodies implements BodyFactory {
 
         @Override
         public long size() {
-            return bytes.length;
+            return size;
         }
     }
 
-    private static final class CutText extends CharsetText implements Cut {
-        private final byte[] head;
-        private final long size;
+    private static final class KeptText extends HeldText implements Kept {
+        KeptText(byte[] bytes, String mimeCharset) {
+            super(bytes, bytes.length, mimeCharset);
+        }
+    }
 
+    private static final class CutText extends HeldText implements Cut {
         CutText(byte[] head, long size, String mimeCharset) {
-            super(mimeCharset);
-            this.head = head;
-            this.size = size;
-        }
-
-        @Override
-        public byte[] bytes() {
-            return head;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(head);
-        }
-
-        @Override
-        public long size() {
-            return size;
+            super(head, size, mimeCharset);
         }
     }
 
