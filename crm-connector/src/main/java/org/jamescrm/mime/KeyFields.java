@@ -9,9 +9,9 @@ import org.apache.james.mime4j.stream.RawField;
 /**
  * The fields of a message's own header that its capture key is made of (Message-ID, From, Date,
  * Subject), taken as mime4j reads them, so that the header is parsed once: the first field of each
- * name, raw as {@code Field.getBody()} gives it. The parts' headers are not watched. Wraps the
- * descriptor builder mime4j is given, and knows when the header ended (mime4j builds the message's
- * descriptor then, before it reads the body).
+ * name, one character a byte as the mail pipeline reads it ({@link FieldText#asBytes}). The parts'
+ * headers are not watched. Wraps the descriptor builder mime4j is given, and knows when the header
+ * ended (mime4j builds the message's descriptor then, before it reads the body).
  */
 final class KeyFields implements BodyDescriptorBuilder {
     private final BodyDescriptorBuilder builder;
@@ -62,13 +62,13 @@ final class KeyFields implements BodyDescriptorBuilder {
         if (!ended) {
             String name = field.getName();
             if (messageId == null && name.equalsIgnoreCase("Message-ID")) {
-                messageId = field.getBody();
+                messageId = FieldText.asBytes(field);
             } else if (from == null && name.equalsIgnoreCase("From")) {
-                from = field.getBody();
+                from = FieldText.asBytes(field);
             } else if (date == null && name.equalsIgnoreCase("Date")) {
-                date = field.getBody();
+                date = FieldText.asBytes(field);
             } else if (subject == null && name.equalsIgnoreCase("Subject")) {
-                subject = field.getBody();
+                subject = FieldText.asBytes(field);
             }
         }
         return builder.addField(field);

@@ -161,7 +161,7 @@ public final class MessageParser {
             MessageHeaders headers = headers(message, copy);
             BodyParts parts = new BodyParts(attachmentLimit, copy);
             collect(message, parts, 0);
-            Optional<String> messageId = CaptureKeys.messageId(rawField(message, "Message-ID"));
+            Optional<String> messageId = CaptureKeys.messageId(keyField(message.getHeader(), "Message-ID"));
             Optional<MailParty> from = addresses(message, "From").stream().findFirst();
             String subject = headers.first("Subject").orElse("");
             boolean textPart = parts.text.length() > 0;
@@ -230,8 +230,8 @@ public final class MessageParser {
         } catch (IOException | RuntimeException e) {
             header = null;
         }
-        return new KeyFields.Values(rawField(header, "Message-ID"), rawField(header, "From"), rawField(header, "Date"),
-            rawField(header, "Subject"));
+        return new KeyFields.Values(keyField(header, "Message-ID"), keyField(header, "From"), keyField(header, "Date"),
+            keyField(header, "Subject"));
     }
 
     /** The message's fields, decoded; a copy's mark of a left-out body is the capture's, not the sender's. */
@@ -242,27 +242,10 @@ public final class MessageParser {
                 if (copy && field.getName().equalsIgnoreCase(OmittedParts.FIELD)) {
                     continue;
                 }
-                headers.add(field.getName(), HeaderValues.decode(fieldBody(field)));
+                headers.add(field.getName(), HeaderValues.decode(FieldText.of(field)));
             }
         }
         return headers.build();
-    }
-
-    /**
-     * A field's value. mime4j reads a header's raw 8-bit bytes as UTF-8, right for RFC 6532 mailers;
-     * those of older ones (Latin-1) would become replacement characters, and read as windows-1252.
-     */
-    private static String fieldBody(Field field) {
-        String body = field.getBody();
-        if (body.indexOf('\uFFFD') < 0 || field.getRaw() == null) {
-            return body;
-        }
-        byte[] raw = field.getRaw().toByteArray();
-        int colon = 0;
-        while (colon < raw.length && raw[colon] != ':') {
-            colon++;
-        }
-        return colon == raw.length ? body : BodyText.utf8OrWindows1252(java.util.Arrays.copyOfRange(raw, colon + 1, raw.length)).stripLeading();
     }
 
     /**
@@ -288,14 +271,19 @@ public final class MessageParser {
         return Optional.ofNullable(safely(message::getDate)).map(Date::toInstant);
     }
 
-    /** The raw (undecoded, unfolded) value of the first field named {@code name}; null when absent. */
+    /**
+     * The value of the first field named {@code name}, its encoded words and folds as written
+     * ({@link FieldText#of}); null when absent.
+     */
     private static String rawField(Entity entity, String name) {
-        return rawField(entity.getHeader(), name);
+        Field field = entity.getHeader() == null ? null : entity.getHeader().getField(name);
+        return field == null ? null : FieldText.of(field);
     }
 
-    private static String rawField(Header header, String name) {
+    /** The value of the first field named {@code name} as the capture key reads it ({@link FieldText#asBytes}); null when absent. */
+    private static String keyField(Header header, String name) {
         Field field = header == null ? null : header.getField(name);
-        return field == null ? null : field.getBody();
+        return field == null ? null : FieldText.asBytes(field);
     }
 
     private static List<String> ids(Optional<String> value) {
@@ -307,7 +295,7 @@ public final class MessageParser {
         List<MailParty> parties = new ArrayList<>();
         if (message.getHeader() != null) {
             for (Field field : message.getHeader().getFields(name)) {
-                parties.addAll(Addresses.parse(fieldBody(field)));
+                parties.addAll(Addresses.parse(FieldText.of(field)));
             }
         }
         return parties;

@@ -60,6 +60,17 @@ class MailSummarizerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"UTF-8", "ISO-8859-1"})
+    void theCaptureKeyOfAMailWithoutMessageIdAndWithRawEightBitFieldsShouldBeTheParsersToo(String sentAs) throws Exception {
+        byte[] message = ("From: Jörg Müller <j@client.example>\r\nTo: alice@company.example\r\nSubject: Grüße aus Köln €\r\n"
+            + "Date: Sat, 5 Dec 2026 10:00:00 +0100\r\n\r\nhi\r\n").getBytes(java.nio.charset.Charset.forName(sentAs));
+        Mail mail = FakeMail.builder().name("m").sender(new MailAddress("j@client.example")).recipient(new MailAddress("alice@company.example"))
+            .mimeMessage(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(message))).build();
+
+        assertThat(summarizer.captureKey(mail)).isEqualTo(new MessageParser().parse(new ByteArrayInputStream(message)).captureKey());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-8", "ISO-8859-1"})
     void rawEightBitSubjectsShouldReadAsWrittenForTheRules(String sentAs) throws Exception {
         String subject = sentAs.equals("UTF-8") ? "Автоответ: предложение" : "Grüße aus Köln";
         byte[] message = ("From: carol@client.example\r\nTo: alice@company.example\r\nSubject: " + subject + "\r\n\r\nhi\r\n")
