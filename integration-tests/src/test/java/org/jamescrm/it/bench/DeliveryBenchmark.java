@@ -75,8 +75,9 @@ public final class DeliveryBenchmark {
         System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB (%s HTML) from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run, %s%n%n",
             mails, kilobytes, html, clients, warmUp, warmUpMailboxes, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
-            + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without "
+            + "| compiler threads ms/mail with | without |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         List<Double> ratios = new ArrayList<>();
         List<Double> cpuDeltas = new ArrayList<>();
         for (int pair = 1; pair <= pairs; pair++) {
@@ -92,10 +93,11 @@ public final class DeliveryBenchmark {
             double ratio = with.perSecond() / without.perSecond();
             ratios.add(ratio);
             cpuDeltas.add(with.cpuMillisPerMail() - without.cpuMillisPerMail());
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", pair,
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", pair,
                 with.perSecond(), without.perSecond(), ratio, with.cpuMillisPerMail(), without.cpuMillisPerMail(), with.jitMillisPerMail(),
                 without.jitMillisPerMail(), with.gcMillisPerMail(), without.gcMillisPerMail(), with.threads().captureMillis() / mails,
-                with.threads().jamesMillis() / mails, without.threads().jamesMillis() / mails);
+                with.threads().jamesMillis() / mails, without.threads().jamesMillis() / mails, with.threads().compilerMillis() / mails,
+                without.threads().compilerMillis() / mails);
         }
         System.out.printf(Locale.ROOT, "%nmedian ratio with / without: %.3f; median CPU difference: %.3f ms per mail%n", median(ratios),
             median(cpuDeltas));
@@ -201,19 +203,21 @@ public final class DeliveryBenchmark {
      * The CPU time of James's threads so far, from Linux's per-thread counters: the capture's own
      * threads (named {@code crm-capture-...}: the capture queue's consumers and dequeuer, the rounds),
      * and James's (SMTP, the spool and its mailets, the capture mailet's classification and hand-over
-     * included, IMAP, the mailbox). The JIT compilers' and the garbage collector's threads are in
-     * neither: {@link JvmTimes} reads their time. A thread that ended between two readings takes its
-     * time with it; the ones counted here live through a run.
+     * included, IMAP, the mailbox), and the JIT compilers' (their CPU, where {@link JvmTimes} reads the
+     * compilations' elapsed time, which on a busy core includes the time a compiler waited for it). The
+     * garbage collector's threads are in none. A thread that ended between two readings takes its time
+     * with it: the JVM may stop a compiler thread it started for a burst of compilations.
      */
-    record ThreadTimes(double captureMillis, double jamesMillis) {
+    record ThreadTimes(double captureMillis, double jamesMillis, double compilerMillis) {
         /** A clock tick of the kernel's per-thread counters (USER_HZ, 100 on Linux). */
         private static final double TICK_MILLIS = 10;
         private static final int CAPTURE = 0;
         private static final int JAMES = 1;
         private static final int JVM = 2;
+        private static final int COMPILER = 3;
 
         static ThreadTimes of(Process process) throws IOException {
-            double[] millis = new double[3];
+            double[] millis = new double[4];
             try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(process.pid()), "task"))) {
                 for (Path task : tasks) {
                     try {
@@ -227,19 +231,22 @@ public final class DeliveryBenchmark {
                     }
                 }
             }
-            return new ThreadTimes(millis[CAPTURE], millis[JAMES]);
+            return new ThreadTimes(millis[CAPTURE], millis[JAMES], millis[COMPILER]);
         }
 
         private static int kind(String name) {
             if (name.startsWith("crm-capture")) {
                 return CAPTURE;
             }
-            boolean compiler = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
-            return compiler || name.startsWith("GC Thread") || name.startsWith("G1 ") ? JVM : JAMES;
+            if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                return COMPILER;
+            }
+            return name.startsWith("GC Thread") || name.startsWith("G1 ") ? JVM : JAMES;
         }
 
         ThreadTimes minus(ThreadTimes before) {
-            return new ThreadTimes(captureMillis - before.captureMillis, jamesMillis - before.jamesMillis);
+            return new ThreadTimes(captureMillis - before.captureMillis, jamesMillis - before.jamesMillis,
+                compilerMillis - before.compilerMillis);
         }
     }
 
