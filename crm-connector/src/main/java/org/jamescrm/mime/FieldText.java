@@ -26,7 +26,8 @@ final class FieldText {
 
     /**
      * The value one character a byte, as jakarta.mail reads header lines: what the mail pipeline
-     * sees, so that a capture key made from it here equals the key the pipeline makes.
+     * sees, so that a capture key made from it here equals the key the pipeline makes, and
+     * {@link HeaderValues#decode} reads a field's 8-bit bytes the same way for both.
      */
     static String asBytes(Field field) {
         String body = field.getBody();

@@ -242,7 +242,9 @@ public final class MessageParser {
                 if (copy && field.getName().equalsIgnoreCase(OmittedParts.FIELD)) {
                     continue;
                 }
-                headers.add(field.getName(), HeaderValues.decode(FieldText.of(field)));
+                // one character a byte, as the mail pipeline reads it: HeaderValues.decode reads 8-bit bytes
+                // again once, for both (FieldText.of here would have them decoded twice)
+                headers.add(field.getName(), HeaderValues.decode(FieldText.asBytes(field)));
             }
         }
         return headers.build();

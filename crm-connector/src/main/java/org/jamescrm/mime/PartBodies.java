@@ -322,7 +322,6 @@ final class PartBodies implements BodyFactory {
 
     }
 
-
     /** mime4j's descriptor builder, watched for the fields that make a part an attachment. */
     private final class Watching implements BodyDescriptorBuilder {
         private final BodyDescriptorBuilder builder;

@@ -80,6 +80,16 @@ class HeaderDecodingTest {
     }
 
     @Test
+    void rawUtf8TextThatLooksMisreadShouldBeReadOnceAsThePipelineReadsIt() {
+        String subject = "Ã© is how é looks misread";
+        byte[] message = Messages.message().subject(subject).build().getBytes(StandardCharsets.UTF_8);
+
+        assertThat(Messages.parse(message).subject()).isEqualTo(subject);
+        assertThat(HeaderValues.decode(new String(subject.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)))
+            .as("the mail pipeline, given the bytes as jakarta.mail reads them").isEqualTo(subject);
+    }
+
+    @Test
     void aNulInADisplayNameShouldBeRemoved() {
         MessageFacts facts = fromField("Bob\u0000by <b@client.example>");
 
