@@ -105,6 +105,24 @@ final class MailClient {
         }
     }
 
+    /** How many messages the user's INBOX holds, as IMAP's {@code STATUS} counts them. */
+    int inboxSize(String user) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", imapPort)) {
+            socket.setSoTimeout(10_000);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            line(in); // the greeting
+            command(in, out, "a1", "LOGIN \"" + user + "\" \"" + PASSWORD + "\"", true);
+            String status = command(in, out, "a2", "STATUS INBOX (MESSAGES)", true);
+            command(in, out, "a3", "LOGOUT", false);
+            Matcher messages = Pattern.compile("MESSAGES (\\d+)").matcher(status);
+            if (!messages.find()) {
+                throw new IOException("IMAP STATUS gave no count: " + status);
+            }
+            return Integer.parseInt(messages.group(1));
+        }
+    }
+
     /** Sends one command and returns the whole answer, literals included, up to its tagged status line. */
     private static String command(InputStream in, OutputStream out, String tag, String command, boolean mustSucceed) throws IOException {
         out.write((tag + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,71 @@
+package org.jamescrm.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.jamescrm.testing.MimeCorpus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every message of the shared corpus of real and broken MIME (bad boundaries, broken encodings, 8-bit
+ * headers, deep nesting) sent over SMTP to a real James 3.8.1 with the installed extension, as a
+ * client's mail to an employee: each is delivered, each gets a capture decision, none is parked and
+ * nothing lands in James's error repository. The extension runs on James's own mime4j here, as it does
+ * when installed.
+ */
+class MimeCorpusEndToEndTest {
+    static final String ALICE = "alice@company.example";
+    /** James's error repository in the product's configuration: where a mail goes when a mailet throws. */
+    static final String JAMES_ERRORS = "/mailRepositories/var%2Fmail%2Ferror/mails";
+
+    @RegisterExtension
+    static JamesServerExtension james = InstalledJames.withProductConfiguration().extension();
+
+    static MailClient mail;
+    static WebAdminClient webAdmin;
+
+    @BeforeAll
+    static void createMailbox(GuiceJamesServer server) throws Exception {
+        InstalledJames.Clients clients = InstalledJames.connect(server, ALICE);
+        mail = clients.mail();
+        webAdmin = clients.webAdmin();
+    }
+
+    @Test
+    void everyCorpusMessageShouldBeDeliveredAndDecidedWithNothingParkedOrInError() throws Exception {
+        List<Path> corpus = MimeCorpus.messages().toList();
+        int n = 0;
+        for (Path message : corpus) {
+            n++;
+            // one byte a character both ways (SMTP's default encoding), line ends as SMTP sends them
+            String text = new String(Files.readAllBytes(message), StandardCharsets.ISO_8859_1)
+                .replace("\r\n", "\n").replace("\n", "\r\n");
+            mail.send("sender" + n + "@client" + n + ".example", List.of(ALICE), text);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(mail.inboxSize(ALICE)).isEqualTo(corpus.size()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(decisions("")).isEqualTo(corpus.size()));
+        assertThat(decisions("reason=PARKED&")).as("decisions parked").isZero();
+        assertThat(webAdmin.parked()).as("the capture error repository").isEmpty();
+        assertThat(webAdmin.raw(JAMES_ERRORS).body()).as("James's error repository").isEqualTo("[]");
+        assertThat(webAdmin.status().path("queues").path(0).path("depth").asLong(-1)).as("captures waiting").isZero();
+    }
+
+    /** How many decisions match {@code criteria} ({@code name=value&}...), as the search's {@code X-Total-Count} says. */
+    private static long decisions(String criteria) {
+        HttpResponse<String> answer = webAdmin.raw("/crm/decisions?" + criteria + "limit=1");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return Long.parseLong(answer.headers().firstValue("X-Total-Count").orElseThrow());
+    }
+}
