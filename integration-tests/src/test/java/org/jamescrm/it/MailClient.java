@@ -32,6 +32,11 @@ final class MailClient {
         this.imapPort = imapPort;
     }
 
+    /** A message file as SMTP carries it: one byte a character (SMTP's default encoding), every line ending in CRLF. */
+    static String asSent(java.nio.file.Path message) throws IOException {
+        return new String(java.nio.file.Files.readAllBytes(message), StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
+    }
+
     /** Sends {@code message} (CRLF line ends) from {@code sender} to {@code recipients}. */
     void send(String sender, List<String> recipients, String message) throws IOException {
         SMTPClient smtp = new SMTPClient();

@@ -47,6 +47,16 @@ final class WebAdminClient {
         return decisions(messageId).get(0);
     }
 
+    /** How many decisions match {@code criteria} ({@code name=value&}..., empty for all), as the search's {@code X-Total-Count} says. */
+    long decisionCount(String criteria) {
+        HttpResponse<String> answer = raw("/crm/decisions?" + criteria + "limit=1");
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("GET /crm/decisions answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return Long.parseLong(answer.headers().firstValue("X-Total-Count")
+            .orElseThrow(() -> new AssertionError("the decision search gave no X-Total-Count")));
+    }
+
     /** {@code GET /crm/status}. */
     JsonNode status() {
         return get("/crm/status");
