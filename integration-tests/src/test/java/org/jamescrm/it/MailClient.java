@@ -97,34 +97,39 @@ final class MailClient {
      * the reading (a client that counts characters reads past a multi-byte message's end).
      */
     String inbox(String user) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", imapPort)) {
-            socket.setSoTimeout(10_000);
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            line(in); // the greeting
-            command(in, out, "a1", "LOGIN \"" + user + "\" \"" + PASSWORD + "\"", true);
+        return loggedIn(user, (in, out) -> {
             command(in, out, "a2", "SELECT INBOX", true);
-            String fetched = command(in, out, "a3", "FETCH 1:* (BODY.PEEK[])", false); // an empty INBOX answers NO or BAD
-            command(in, out, "a4", "LOGOUT", false);
-            return fetched;
-        }
+            return command(in, out, "a3", "FETCH 1:* (BODY.PEEK[])", false); // an empty INBOX answers NO or BAD
+        });
     }
 
     /** How many messages the user's INBOX holds, as IMAP's {@code STATUS} counts them. */
     int inboxSize(String user) throws IOException {
+        String status = loggedIn(user, (in, out) -> command(in, out, "a2", "STATUS INBOX (MESSAGES)", true));
+        Matcher messages = Pattern.compile("MESSAGES (\\d+)").matcher(status);
+        if (!messages.find()) {
+            throw new IOException("IMAP STATUS gave no count: " + status);
+        }
+        return Integer.parseInt(messages.group(1));
+    }
+
+    /** What an IMAP session does between LOGIN and LOGOUT. */
+    @FunctionalInterface
+    private interface Session<T> {
+        T run(InputStream in, OutputStream out) throws IOException;
+    }
+
+    /** Opens a plain IMAP connection, logs in as {@code user} (password {@value #PASSWORD}), runs {@code session}, logs out. */
+    private <T> T loggedIn(String user, Session<T> session) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", imapPort)) {
             socket.setSoTimeout(10_000);
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             line(in); // the greeting
             command(in, out, "a1", "LOGIN \"" + user + "\" \"" + PASSWORD + "\"", true);
-            String status = command(in, out, "a2", "STATUS INBOX (MESSAGES)", true);
-            command(in, out, "a3", "LOGOUT", false);
-            Matcher messages = Pattern.compile("MESSAGES (\\d+)").matcher(status);
-            if (!messages.find()) {
-                throw new IOException("IMAP STATUS gave no count: " + status);
-            }
-            return Integer.parseInt(messages.group(1));
+            T result = session.run(in, out);
+            command(in, out, "a9", "LOGOUT", false);
+            return result;
         }
     }
 

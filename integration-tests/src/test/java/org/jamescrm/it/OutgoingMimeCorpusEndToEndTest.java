@@ -3,7 +3,6 @@ package org.jamescrm.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +25,6 @@ import com.icegreen.greenmail.util.ServerSetup;
  */
 class OutgoingMimeCorpusEndToEndTest {
     static final String ALICE = "alice@company.example";
-    static final String JAMES_ERRORS = "/mailRepositories/var%2Fmail%2Ferror/mails";
 
     @RegisterExtension
     static GreenMailExtension clientMailServer = new GreenMailExtension(new ServerSetup(3044, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
@@ -59,15 +57,9 @@ class OutgoingMimeCorpusEndToEndTest {
         // copy of a message with a broken Content-Type fails, so they go to its error repository (13 of the 80 here,
         // the same without the extension); every message is in one place or the other, none lost
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-            assertThat(clientMailServer.getReceivedMessages().length + jamesErrors()).isEqualTo(corpus.size()));
+            assertThat(clientMailServer.getReceivedMessages().length + webAdmin.jamesErrors()).isEqualTo(corpus.size()));
         assertThat(webAdmin.decisionCount("reason=PARKED&")).as("decisions parked").isZero();
         assertThat(webAdmin.parked()).as("the capture error repository").isEmpty();
         assertThat(webAdmin.status().path("queues").path(0).path("depth").asLong(-1)).as("captures waiting").isZero();
-    }
-
-    /** How many mails James's error repository holds. */
-    private static long jamesErrors() throws Exception {
-        HttpResponse<String> answer = webAdmin.raw(JAMES_ERRORS.replace("/mails", ""));
-        return answer.statusCode() == 404 ? 0 : new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("size").asLong();
     }
 }

@@ -57,6 +57,19 @@ final class WebAdminClient {
             .orElseThrow(() -> new AssertionError("the decision search gave no X-Total-Count")));
     }
 
+    /** How many mails James's error repository ({@code var/mail/error} in the product's configuration) holds; 0 while it has none. */
+    long jamesErrors() {
+        HttpResponse<String> answer = raw("/mailRepositories/var%2Fmail%2Ferror");
+        if (answer.statusCode() == 404) {
+            return 0;
+        }
+        try {
+            return mapper.readTree(answer.body()).path("size").asLong(-1);
+        } catch (IOException e) {
+            throw new AssertionError("James's error repository answered " + answer.body(), e);
+        }
+    }
+
     /** {@code GET /crm/status}. */
     JsonNode status() {
         return get("/crm/status");
