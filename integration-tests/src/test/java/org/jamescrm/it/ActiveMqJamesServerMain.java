@@ -1,13 +1,6 @@
 package org.jamescrm.it;
 
-import org.apache.james.ExtraProperties;
-import org.apache.james.FakeSearchMailboxModule;
-import org.apache.james.GuiceJamesServer;
-import org.apache.james.JamesServerMain;
-import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
-import org.apache.james.modules.RunArgumentsModule;
-import org.apache.james.modules.server.JMXServerModule;
 
 /**
  * What {@code james-server-memory-app.jar} starts ({@link MemoryJamesServerMain#main}), with James's
@@ -23,11 +16,6 @@ public final class ActiveMqJamesServerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        ExtraProperties.initialize();
-        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder().useWorkingDirectoryEnvProperty().build();
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration)
-            .combineWith(new FakeSearchMailboxModule(), new JMXServerModule())
-            .overrideWith(new RunArgumentsModule(args), new ActiveMqMailQueueModule());
-        JamesServerMain.main(server);
+        MemoryServerLaunch.start(args, new ActiveMqMailQueueModule());
     }
 }

@@ -85,7 +85,7 @@ public final class BacklogBenchmark {
         boolean outbound = "outbound".equals(System.getenv("BACKLOG_DIRECTION"));
         Direction direction = outbound ? Direction.OUTBOUND : Direction.INBOUND;
         // activemq: James's queues on disk, so that the heap holds neither James's queued mails nor the capture queue's
-        JamesProcess.Queues queues = "activemq".equals(System.getenv("BACKLOG_QUEUE")) ? JamesProcess.Queues.ACTIVEMQ : JamesProcess.Queues.MEMORY;
+        JamesProcess.Server jamesServer = "activemq".equals(System.getenv("BACKLOG_QUEUE")) ? JamesProcess.Server.ACTIVEMQ_QUEUES : JamesProcess.Server.MEMORY;
         Optional<Smarthost> smarthost = outbound ? Optional.of(Smarthost.start()) : Optional.empty();
         try (Bitrix24Emulator portal = Bitrix24Emulator.builder().rateLimit(1000, 100).start()) {
             portal.addUser(Map.of("NAME", "Alice", "LAST_NAME", "Adams", "EMAIL", ALICE, "ACTIVE", "Y"));
@@ -111,7 +111,7 @@ public final class BacklogBenchmark {
             List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap, "-Xlog:gc:file=gc.log:uptime", "-XX:+ExitOnOutOfMemoryError"));
             jvmOptions.addAll(Arrays.asList(System.getenv().getOrDefault("BACKLOG_JAVA_OPTS", "").split("\\s+")));
             jvmOptions.removeIf(String::isBlank);
-            try (JamesProcess james = JamesProcess.start("backlog", edits, jvmOptions, queues)) {
+            try (JamesProcess james = JamesProcess.start("backlog", edits, jvmOptions, jamesServer)) {
                 james.addUser(ALICE);
                 QueueDepth depth = new QueueDepth(james.webAdmin);
                 depth.start();
@@ -160,7 +160,7 @@ public final class BacklogBenchmark {
                 Files.write(kept, gc);
                 phases.begin("the end");
                 report(captures, attachment, bigMail, heap, sendSeconds, deliveredSeconds, notDelivered, drainSeconds, captured,
-                    written, alive, log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction, queues);
+                    written, alive, log.contains("OutOfMemoryError"), gc, depth.max.get(), kept, direction, jamesServer);
                 phases.report(gc);
             }
         } finally {
@@ -233,7 +233,7 @@ public final class BacklogBenchmark {
 
     private static void report(int captures, int attachment, int bigMail, String heap, double sendSeconds, double deliveredSeconds,
                                String notDelivered, double drainSeconds, int captured, int written, boolean alive, boolean outOfMemory,
-                               List<String> gc, int maxDepth, Path kept, Direction direction, JamesProcess.Queues queues) {
+                               List<String> gc, int maxDepth, Path kept, Direction direction, JamesProcess.Server server) {
         long peakBefore = 0;
         long peakAfter = 0;
         int collections = 0;
@@ -264,7 +264,7 @@ public final class BacklogBenchmark {
             peak heap before a collection: %d MB; largest heap left after a collection (evacuation failures aside): %d MB
             GC log kept in %s
             """, captures, direction.name().toLowerCase(Locale.ROOT), attachment, bigMail, heap,
-            queues.name().toLowerCase(Locale.ROOT), sendSeconds,
+            server == JamesProcess.Server.ACTIVEMQ_QUEUES ? "activemq" : "memory", sendSeconds,
             direction.arrived(), deliveredSeconds, notDelivered, maxDepth, captured, captures + 3, drainSeconds, written, written == captured,
             alive, outOfMemory, collections, full, evacuationFailures, evacuationFailures - pinned, pinned, peakBefore, peakAfter, kept.toAbsolutePath());
     }

@@ -36,7 +36,13 @@ import org.jamescrm.testing.TestMessages;
  * it down as it grows); with
  * {@code -Dbench.jfr=DIR} every run records a JFR profile into DIR, and
  * {@code -Dbench.jvm="OPTIONS"} adds JVM options to every James (a compilation log, other collectors), and
- * {@code -Dbench.installation=DIR} measures another build's layout.
+ * {@code -Dbench.installation=DIR} measures another build's layout, and
+ * {@code -Dbench.server=naive-threads} runs both arms on a memory server that gives each new mail a
+ * thread of its own instead of searching the mailbox for it ({@code NaiveThreadsJamesServerMain}): a
+ * James that spends less per mail, as the JPA server does ({@code memory} by default), and
+ * {@code -Dbench.cpus=LIST} binds James alone to those CPUs (Linux's {@code taskset -c LIST}), so that
+ * its CPU is the limit and not the benchmark's clients' (run the benchmark itself with {@code taskset}
+ * on the other CPUs).
  */
 public final class DeliveryBenchmark {
     private static final Duration INBOX_LIMIT = Duration.ofMinutes(10);
@@ -46,8 +52,9 @@ public final class DeliveryBenchmark {
     private final String body;
     private final int warmUp;
     private final List<String> warmUpMailboxes;
+    private final JamesProcess.Server server;
 
-    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp, int warmUpMailboxes, String html) {
+    private DeliveryBenchmark(int mails, int clients, int kilobytes, int warmUp, int warmUpMailboxes, String html, JamesProcess.Server server) {
         if (warmUpMailboxes < 1) {
             throw new IllegalArgumentException("the warm-up needs at least one mailbox, not " + warmUpMailboxes);
         }
@@ -59,6 +66,7 @@ public final class DeliveryBenchmark {
             default -> throw new IllegalArgumentException("the HTML is plain or outlook, not " + html);
         };
         this.warmUp = warmUp;
+        this.server = server;
         this.warmUpMailboxes = warmUpMailboxes == 1 ? List.of("bob@company.example")
             : IntStream.rangeClosed(1, warmUpMailboxes).mapToObj(i -> "bob" + i + "@company.example").toList();
     }
@@ -71,9 +79,11 @@ public final class DeliveryBenchmark {
         int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 300;
         int warmUpMailboxes = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         String html = args.length > 6 ? args[6] : "plain";
-        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp, warmUpMailboxes, html);
-        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB (%s HTML) from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run, %s%n%n",
-            mails, kilobytes, html, clients, warmUp, warmUpMailboxes, JamesProcess.INSTALLATION.toAbsolutePath().normalize());
+        JamesProcess.Server server = JamesProcess.Server.named(System.getProperty("bench.server", "memory"));
+        DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp, warmUpMailboxes, html, server);
+        System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB (%s HTML) from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run (%s server), %s%n%n",
+            mails, kilobytes, html, clients, warmUp, warmUpMailboxes, server.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
             + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without "
             + "| compiler threads ms/mail with | without |");
@@ -124,7 +134,7 @@ public final class DeliveryBenchmark {
             options.addAll(List.of(jvm.split("\\s+")));
         }
         Map<String, UnaryOperator<String>> edits = capture ? Map.of() : Map.of("mailetcontainer.xml", JamesProcess::withoutCapture);
-        try (JamesProcess james = JamesProcess.start("delivery", edits, options)) {
+        try (JamesProcess james = JamesProcess.start("delivery", edits, options, server)) {
             james.addUser("alice@company.example");
             for (String user : warmUpMailboxes) {
                 james.addUser(user);

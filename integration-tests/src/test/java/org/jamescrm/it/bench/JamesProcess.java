@@ -47,25 +47,43 @@ final class JamesProcess implements AutoCloseable {
         this.webAdmin = webAdmin;
     }
 
-    /** Where James keeps its queued mails: the spool, outgoing mail, the capture queue. */
-    enum Queues {
-        /** The memory server's queues, as {@code bin/run-james} starts it: each mail cloned into the heap. */
-        MEMORY,
+    /** Which James 3.8.1 memory server runs: as {@code bin/run-james} starts it, or with one part replaced. */
+    enum Server {
+        /** The memory server as {@code bin/run-james} starts it: its queues in the heap, each mail cloned there. */
+        MEMORY(null),
         /** James's ActiveMQ queue, its embedded broker's store under the working directory ({@code ActiveMqJamesServerMain}). */
-        ACTIVEMQ;
+        ACTIVEMQ_QUEUES("org.jamescrm.it.ActiveMqJamesServerMain"),
+        /** Each new mail's thread found without searching the mailboxes ({@code NaiveThreadsJamesServerMain}). */
+        NAIVE_THREADS("org.jamescrm.it.NaiveThreadsJamesServerMain");
+
+        private final String mainClass;
+
+        Server(String mainClass) {
+            this.mainClass = mainClass;
+        }
+
+        /** The server named {@code memory}, {@code activemq-queues} or {@code naive-threads}. */
+        static Server named(String name) {
+            for (Server server : values()) {
+                if (server.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(name)) {
+                    return server;
+                }
+            }
+            throw new IllegalArgumentException("the James server is memory, activemq-queues or naive-threads, not " + name);
+        }
 
         /** What follows the JVM options on the command line. */
         List<String> launch() {
-            if (this == MEMORY) {
+            if (mainClass == null) {
                 return List.of("-jar", "james-server-memory-app.jar");
             }
-            // the benchmark's own class path holds the server, the broker and the launcher; the product
+            // the benchmark's own class path holds the server, the broker and the launchers; the product
             // is loaded from extensions-jars/ only, as the end-to-end tests load it
             String classPath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.replace('\\', '/').endsWith("/crm-connector/target/classes"))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()) // James runs in a folder of its own
                 .collect(Collectors.joining(File.pathSeparator));
-            return List.of("-cp", classPath, "org.jamescrm.it.ActiveMqJamesServerMain");
+            return List.of("-cp", classPath, mainClass);
         }
     }
 
@@ -92,11 +110,11 @@ final class JamesProcess implements AutoCloseable {
      * James with {@code jvmOptions} (run in the folder: relative paths land there) and waits for WebAdmin.
      */
     static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions) throws Exception {
-        return start(name, edits, jvmOptions, Queues.MEMORY);
+        return start(name, edits, jvmOptions, Server.MEMORY);
     }
 
-    /** As {@link #start(String, Map, List)}, with James's queues in {@code queues}. */
-    static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions, Queues queues)
+    /** As {@link #start(String, Map, List)}, with {@code server} in place of the memory server. */
+    static JamesProcess start(String name, Map<String, UnaryOperator<String>> edits, List<String> jvmOptions, Server server)
         throws Exception {
         Path directory = Files.createTempDirectory("crm-" + name + "-");
         int[] ports = freePorts(3);
@@ -122,10 +140,16 @@ final class JamesProcess implements AutoCloseable {
         for (String shared : List.of("extensions-jars", "james-server-memory-app.jar", "james-server-memory-app.lib")) {
             Files.createSymbolicLink(directory.resolve(shared), INSTALLATION.resolve(shared).toAbsolutePath());
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>();
+        String cpus = System.getProperty("bench.cpus", "").strip();
+        if (!cpus.isEmpty()) {
+            // James alone bound to these CPUs (Linux's taskset), the benchmark's SMTP and IMAP clients left off them
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(withInstalledOptions(installedOptions(conf.resolve(OPTIONS_FILE)), jvmOptions));
         command.addAll(List.of("-Dworking.directory=.", "-Dlogback.configurationFile=conf/logback.xml"));
-        command.addAll(queues.launch());
+        command.addAll(server.launch());
         Process process = new ProcessBuilder(command).directory(directory.toFile())
             .redirectErrorStream(true).redirectOutput(directory.resolve("james.log").toFile()).start();
         JamesProcess james = new JamesProcess(directory, process, smtp, imap, webAdmin);

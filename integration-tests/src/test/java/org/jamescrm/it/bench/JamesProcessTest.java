@@ -1,6 +1,7 @@
 package org.jamescrm.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The benchmarks' James starts with the JVM options of the product's layout, as {@code bin/run-james}
  * passes them: the file is one the java launcher reads, its heap is fixed, and a benchmark's own heap
- * size replaces the layout's.
+ * size replaces the layout's; the servers a benchmark may start are named as its option names them.
  */
 class JamesProcessTest {
     private static final Path PRODUCT_OPTIONS = Path.of("../james-config/src/main/conf", JamesProcess.OPTIONS_FILE);
@@ -59,5 +60,15 @@ class JamesProcessTest {
             .containsExactly("-XX:+AlwaysPreTouch", "-Xmx512m", "-Xlog:gc");
         assertThat(JamesProcess.withInstalledOptions(installed, List.of("-Xlog:gc")))
             .containsExactly("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Xlog:gc");
+    }
+
+    @Test
+    void aServerShouldBeNamedAsTheBenchmarksOptionNamesIt() {
+        assertThat(JamesProcess.Server.named("memory")).isEqualTo(JamesProcess.Server.MEMORY);
+        assertThat(JamesProcess.Server.named("activemq-queues")).isEqualTo(JamesProcess.Server.ACTIVEMQ_QUEUES);
+        assertThat(JamesProcess.Server.named("naive-threads")).isEqualTo(JamesProcess.Server.NAIVE_THREADS);
+        assertThat(JamesProcess.Server.NAIVE_THREADS.launch()).last().isEqualTo("org.jamescrm.it.NaiveThreadsJamesServerMain");
+        assertThatThrownBy(() -> JamesProcess.Server.named("jpa")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("the James server is memory, activemq-queues or naive-threads, not jpa");
     }
 }
