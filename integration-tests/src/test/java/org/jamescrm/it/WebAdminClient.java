@@ -70,6 +70,11 @@ final class WebAdminClient {
         }
     }
 
+    /** How many captures wait in the capture queue, as {@code GET /crm/status} gives its depth; -1 without a queue. */
+    long capturesWaiting() {
+        return status().path("queues").path(0).path("depth").asLong(-1);
+    }
+
     /** {@code GET /crm/status}. */
     JsonNode status() {
         return get("/crm/status");

@@ -82,7 +82,7 @@ public final class DeliveryBenchmark {
         JamesProcess.Server server = JamesProcess.Server.named(System.getProperty("bench.server", "memory"));
         DeliveryBenchmark benchmark = new DeliveryBenchmark(mails, clients, kilobytes, warmUp, warmUpMailboxes, html, server);
         System.out.printf(Locale.ROOT, "%nDelivery: %d mails of %d KB (%s HTML) from %d SMTP clients after %d to warm up (%d mailboxes), fresh James per run (%s server), %s%n%n",
-            mails, kilobytes, html, clients, warmUp, warmUpMailboxes, server.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            mails, kilobytes, html, clients, warmUp, warmUpMailboxes, server.optionName(),
             JamesProcess.INSTALLATION.toAbsolutePath().normalize());
         System.out.println("| pair | with capture mails/s | without mails/s | ratio | CPU ms/mail with | CPU ms/mail without "
             + "| JIT ms/mail with | without | GC ms/mail with | without | capture's threads ms/mail | James's threads ms/mail with | without "

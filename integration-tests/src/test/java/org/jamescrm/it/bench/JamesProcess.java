@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -65,11 +66,16 @@ final class JamesProcess implements AutoCloseable {
         /** The server named {@code memory}, {@code activemq-queues} or {@code naive-threads}. */
         static Server named(String name) {
             for (Server server : values()) {
-                if (server.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(name)) {
+                if (server.optionName().equals(name)) {
                     return server;
                 }
             }
             throw new IllegalArgumentException("the James server is memory, activemq-queues or naive-threads, not " + name);
+        }
+
+        /** Its name as the benchmarks' option gives it: {@code naive-threads} for {@link #NAIVE_THREADS}. */
+        String optionName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         /** What follows the JVM options on the command line. */
