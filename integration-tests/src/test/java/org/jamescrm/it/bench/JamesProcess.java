@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.commons.net.imap.IMAPClient;
+import org.jamescrm.it.ActiveMqJamesServerMain;
+import org.jamescrm.it.NaiveThreadsJamesServerMain;
 
 /**
  * A James of the product's layout (what james-config builds and {@code bin/run-james} starts) in a
@@ -52,14 +54,14 @@ final class JamesProcess implements AutoCloseable {
     enum Server {
         /** The memory server as {@code bin/run-james} starts it: its queues in the heap, each mail cloned there. */
         MEMORY(null),
-        /** James's ActiveMQ queue, its embedded broker's store under the working directory ({@code ActiveMqJamesServerMain}). */
-        ACTIVEMQ_QUEUES("org.jamescrm.it.ActiveMqJamesServerMain"),
-        /** Each new mail's thread found without searching the mailboxes ({@code NaiveThreadsJamesServerMain}). */
-        NAIVE_THREADS("org.jamescrm.it.NaiveThreadsJamesServerMain");
+        /** James's ActiveMQ queue, its embedded broker's store under the working directory ({@link ActiveMqJamesServerMain}). */
+        ACTIVEMQ_QUEUES(ActiveMqJamesServerMain.class),
+        /** Each new mail's thread found without searching the mailboxes ({@link NaiveThreadsJamesServerMain}). */
+        NAIVE_THREADS(NaiveThreadsJamesServerMain.class);
 
-        private final String mainClass;
+        private final Class<?> mainClass;
 
-        Server(String mainClass) {
+        Server(Class<?> mainClass) {
             this.mainClass = mainClass;
         }
 
@@ -89,7 +91,7 @@ final class JamesProcess implements AutoCloseable {
                 .filter(entry -> !entry.replace('\\', '/').endsWith("/crm-connector/target/classes"))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()) // James runs in a folder of its own
                 .collect(Collectors.joining(File.pathSeparator));
-            return List.of("-cp", classPath, mainClass);
+            return List.of("-cp", classPath, mainClass.getName());
         }
     }
 
