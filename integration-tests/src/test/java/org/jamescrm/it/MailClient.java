@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.io.Writer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +35,8 @@ final class MailClient {
     }
 
     /** A message file as SMTP carries it: one byte a character (SMTP's default encoding), every line ending in CRLF. */
-    static String asSent(java.nio.file.Path message) throws IOException {
-        return new String(java.nio.file.Files.readAllBytes(message), StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
+    static String asSent(Path message) throws IOException {
+        return new String(Files.readAllBytes(message), StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
     }
 
     /** Sends {@code message} (CRLF line ends) from {@code sender} to {@code recipients}. */
